@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { SOURCE_CATEGORIES, type SourceCategory } from './transaction';
+
+/**
+ * Counter attribute names on a totals item. Flat names (not nested maps) so a
+ * single `ADD` creates or increments any of them.
+ */
+export const counterNames = {
+  gross: 'gross',
+  net: 'net',
+  count: 'count',
+  sourceGross: (c: SourceCategory) => `src_${c}_gross`,
+  sourceNet: (c: SourceCategory) => `src_${c}_net`,
+  sourceCount: (c: SourceCategory) => `src_${c}_count`,
+} as const;
+
+/** Totals for one scope (agency or model) over all time or one day. */
+export interface Totals {
+  gross: number;
+  net: number;
+  count: number;
+  bySource: Record<SourceCategory, { gross: number; net: number; count: number }>;
+}
+
+export function emptyTotals(): Totals {
+  const bySource = Object.fromEntries(SOURCE_CATEGORIES.map((c) => [c, { gross: 0, net: 0, count: 0 }])) as Totals['bySource'];
+  return { gross: 0, net: 0, count: 0, bySource };
+}
+
+const int = z.number().int().default(0);
+
+/** Parses a totals item (as read from DynamoDB) into `Totals`; absent counters are zero. */
+export function parseTotalsItem(item: Record<string, unknown>): Totals & { updatedAt?: string } {
+  const base = z
+    .object({ gross: int, net: int, count: int, updatedAt: z.string().optional() })
+    .parse(item);
+  const totals = emptyTotals();
+  totals.gross = base.gross;
+  totals.net = base.net;
+  totals.count = base.count;
+  for (const c of SOURCE_CATEGORIES) {
+    totals.bySource[c] = {
+      gross: int.parse(item[counterNames.sourceGross(c)]),
+      net: int.parse(item[counterNames.sourceNet(c)]),
+      count: int.parse(item[counterNames.sourceCount(c)]),
+    };
+  }
+  return base.updatedAt === undefined ? totals : { ...totals, updatedAt: base.updatedAt };
+}

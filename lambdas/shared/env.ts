@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/**
+ * Parses `process.env` (or a given record) with a zod schema once, at cold
+ * start. A missing or malformed variable fails with a message naming it.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  return result.data;
+}
+
+/** Table names, shared by every handler. */
+export const TablesEnv = z.object({
+  TRANSACTIONS_TABLE: z.string().min(1),
+  CONTROL_TABLE: z.string().min(1),
+  TOTALS_TABLE: z.string().min(1),
+});

@@ -1,0 +1,81 @@
+/**
+ * The one definition of every DynamoDB table. The CDK constructs and the local
+ * bootstrap both build their tables from these objects, so the two cannot drift.
+ *
+ * Key layout (single-purpose tables, string keys `pk` / `sk`):
+ *
+ * - transactions: `pk = MODEL#<modelId>`, `sk = TX#<txKey>`; stream NEW_AND_OLD_IMAGES.
+ * - control:      `pk = MODEL#<modelId>`, `sk = MODEL` (model config + cursor + status + lease);
+ *                 `pk = CONN#<connectionId>`, `sk = LOCK` (token-refresh lock);
+ *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
+ * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>`;
+ *                 `pk = MARKER#<eventID>`, `sk = MARKER` (exactly-once markers, TTL `expiresAt`).
+ */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface GlobalIndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical id; also the suffix of the physical table name. */
+  readonly id: 'transactions' | 'control' | 'totals';
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
+  readonly timeToLiveAttribute?: string;
+  readonly globalIndexes: readonly GlobalIndexDefinition[];
+}
+
+const pk: KeyAttribute = { name: 'pk', type: 'S' };
+const sk: KeyAttribute = { name: 'sk', type: 'S' };
+
+export const transactionsTable: TableDefinition = {
+  id: 'transactions',
+  partitionKey: pk,
+  sortKey: sk,
+  stream: 'NEW_AND_OLD_IMAGES',
+  globalIndexes: [],
+};
+
+export const controlTable: TableDefinition = {
+  id: 'control',
+  partitionKey: pk,
+  sortKey: sk,
+  globalIndexes: [
+    {
+      indexName: 'byAgency',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+};
+
+export const totalsTable: TableDefinition = {
+  id: 'totals',
+  partitionKey: pk,
+  sortKey: sk,
+  timeToLiveAttribute: 'expiresAt',
+  globalIndexes: [],
+};
+
+export const tableDefinitions = [transactionsTable, controlTable, totalsTable] as const;
+
+/** Key builders: the only place key strings are spelled. */
+export const keys = {
+  modelPk: (modelId: string) => `MODEL#${modelId}`,
+  agencyPk: (agencyId: string) => `AGENCY#${agencyId}`,
+  txSk: (txKey: string) => `TX#${txKey}`,
+  modelSk: 'MODEL',
+  connectionPk: (connectionId: string) => `CONN#${connectionId}`,
+  lockSk: 'LOCK',
+  totalSk: 'TOTAL',
+  daySk: (day: string) => `DAY#${day}`,
+  markerPk: (eventId: string) => `MARKER#${eventId}`,
+  markerSk: 'MARKER',
+} as const;
