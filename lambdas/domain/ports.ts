@@ -16,3 +16,28 @@ export interface SecretStore {
 export interface SyncInvoker {
   invokeSync(payload: { modelId: string; reason: string }): Promise<void>;
 }
+
+/** One request for a page of a creator's earnings. */
+export interface EarningsPageRequest {
+  /** Names the OAuth connection (secret) whose token reads this creator. */
+  connectionId: string;
+  creatorUuid: string;
+  /** ISO 8601; Fanvue's `startDate`. */
+  startDate: string;
+  /** ISO 8601, exclusive; Fanvue's `endDate`. */
+  endDate: string;
+  /** Fanvue's `nextCursor` from the previous page. */
+  cursor?: string;
+  /** 1..50. */
+  size: number;
+  /** Epoch ms by which the call (retries and waits included) must have returned. */
+  deadline: number;
+}
+
+/**
+ * Reads earnings pages from Fanvue (the real client, over HTTP). Throws the
+ * `FanvueError` subclasses of `adapters/fanvue/errors`.
+ */
+export interface EarningsReader {
+  readPage(req: EarningsPageRequest): Promise<import('../adapters/fanvue/schema').EarningsPage>;
+}
