@@ -41,3 +41,12 @@ export interface EarningsPageRequest {
 export interface EarningsReader {
   readPage(req: EarningsPageRequest): Promise<import('../adapters/fanvue/schema').EarningsPage>;
 }
+
+/**
+ * Starts syncs on request (dashboard button, manual trigger) without waiting
+ * for them: one model's sync, or the fan-out over every connected model.
+ */
+export interface SyncTrigger {
+  syncModel(modelId: string, reason: string): Promise<void>;
+  syncAll(reason: string): Promise<void>;
+}

@@ -7,6 +7,8 @@
  * - transactions: `pk = MODEL#<modelId>`, `sk = TX#<txKey>`; stream NEW_AND_OLD_IMAGES.
  * - control:      `pk = MODEL#<modelId>`, `sk = MODEL` (model config + cursor + status + lease);
  *                 `pk = CONN#<connectionId>`, `sk = LOCK` (token-refresh lock);
+ *                 `pk = AGENCY#<agencyId>`, `sk = AGENCY` (agency name);
+ *                 `pk = APIKEY#<sha256 hex>`, `sk = APIKEY` (dashboard access key -> agencyId);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
  * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>`;
  *                 `pk = MARKER#<eventID>`, `sk = MARKER` (exactly-once markers, TTL `expiresAt`).
@@ -78,4 +80,9 @@ export const keys = {
   daySk: (day: string) => `DAY#${day}`,
   markerPk: (eventId: string) => `MARKER#${eventId}`,
   markerSk: 'MARKER',
+  /** Control table: agency record `{ agencyId, name }` under `agencyPk(id)`. */
+  agencySk: 'AGENCY',
+  /** Control table: dashboard access key `{ agencyId }`, keyed by the key's SHA-256 hex (the key itself is never stored). */
+  apiKeyPk: (sha256Hex: string) => `APIKEY#${sha256Hex}`,
+  apiKeySk: 'APIKEY',
 } as const;

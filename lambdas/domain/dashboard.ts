@@ -1,0 +1,156 @@
+import * as z from 'zod/mini';
+
+/**
+ * The dashboard API's response contract and the pure freshness rules, shared by
+ * the API handler and the React app. No node or AWS imports here, and only
+ * `zod/mini` (tree-shakable), so the browser bundle stays small.
+ */
+
+/** Model sync statuses; mirrors `SYNC_STATUSES` of `domain/model` (a unit test keeps them equal). */
+export const DASHBOARD_SYNC_STATUSES = ['idle', 'syncing', 'ok', 'error'] as const;
+/** What a live indicator shows. */
+export const FRESHNESS_STATES = ['live', 'syncing', 'stale'] as const;
+export type Freshness = (typeof FRESHNESS_STATES)[number];
+
+const cents = z.int();
+const count = z.int().check(z.minimum(0));
+const isoTime = z.iso.datetime();
+const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+
+/** Gross, net (integer USD cents) and row count. */
+export const MoneyTotalsSchema = z.object({ gross: cents, net: cents, count });
+export type MoneyTotals = z.infer<typeof MoneyTotalsSchema>;
+
+/** Timing rules the server applies; sent along so the app applies the same ones between polls. */
+export const FreshnessConfigSchema = z.object({
+  syncIntervalMs: z.int().check(z.positive()),
+  liveWithinMs: z.int().check(z.positive()),
+});
+export type FreshnessConfig = z.infer<typeof FreshnessConfigSchema>;
+
+/** One model's card. */
+export const DashboardModelSchema = z.object({
+  modelId: z.string().check(z.minLength(1)),
+  displayName: z.string(),
+  enabled: z.boolean(),
+  totals: MoneyTotalsSchema,
+  status: z.enum(DASHBOARD_SYNC_STATUSES),
+  lastSuccessAt: z.nullable(isoTime),
+  lastSyncStartedAt: z.nullable(isoTime),
+  nextSyncDueAt: z.nullable(isoTime),
+  freshness: z.enum(FRESHNESS_STATES),
+  /** User-readable reason the last syncs failed; null while healthy. */
+  lastError: z.nullable(z.string()),
+  consecutiveFailures: count,
+  /** True while a backfill or an interrupted window is still being read. */
+  behind: z.boolean(),
+});
+export type DashboardModel = z.infer<typeof DashboardModelSchema>;
+
+/** `GET /api/dashboard` response body. */
+export const DashboardResponseSchema = z.object({
+  agency: z.object({ id: z.string(), name: z.string() }),
+  generatedAt: isoTime,
+  freshness: FreshnessConfigSchema,
+  totals: z.object({
+    gross: cents,
+    net: cents,
+    count,
+    bySource: z.record(z.string(), MoneyTotalsSchema),
+  }),
+  daily: z.array(z.object({ day, gross: cents, net: cents, count })),
+  models: z.array(DashboardModelSchema),
+});
+export type DashboardResponse = z.infer<typeof DashboardResponseSchema>;
+
+/** The default sync interval: the EventBridge schedule's rate(10 minutes). */
+export const DEFAULT_SYNC_INTERVAL_MS = 600_000;
+
+/**
+ * Default Live window: two intervals plus two minutes, so one slow or skipped
+ * cycle between two healthy syncs never flickers Live to Stale.
+ */
+export function defaultLiveWithinMs(syncIntervalMs: number): number {
+  return 2 * syncIntervalMs + 120_000;
+}
+
+/** The fields of a model the freshness rules read. */
+export interface FreshnessInput {
+  status: (typeof DASHBOARD_SYNC_STATUSES)[number];
+  lastSuccessAt?: string | null | undefined;
+  lastSyncStartedAt?: string | null | undefined;
+}
+
+function ms(iso: string | null | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * Live / Syncing / Stale for one model at `now` (epoch ms).
+ * Syncing needs a start within one interval (an older one is a crashed run whose
+ * lease has lapsed); Live needs a success within `liveWithinMs` (inclusive).
+ */
+export function modelFreshness(model: FreshnessInput, now: number, cfg: FreshnessConfig): Freshness {
+  const started = ms(model.lastSyncStartedAt);
+  if (model.status === 'syncing' && started !== undefined && now - started < cfg.syncIntervalMs) return 'syncing';
+  const success = ms(model.lastSuccessAt);
+  if (success !== undefined && now - success <= cfg.liveWithinMs) return 'live';
+  return 'stale';
+}
+
+/**
+ * When the next scheduled sync is due: the first `anchor + k * interval` (k >= 1)
+ * after `now`, anchored on the last start, else on the last success. Null when
+ * the model never synced.
+ */
+export function nextSyncDueAt(model: FreshnessInput, now: number, cfg: Pick<FreshnessConfig, 'syncIntervalMs'>): number | null {
+  const anchor = ms(model.lastSyncStartedAt) ?? ms(model.lastSuccessAt);
+  if (anchor === undefined) return null;
+  const k = Math.max(1, Math.floor((now - anchor) / cfg.syncIntervalMs) + 1);
+  return anchor + k * cfg.syncIntervalMs;
+}
+
+/** The agency card's combined state. */
+export interface AgencyFreshness {
+  state: Freshness;
+  live: number;
+  syncing: number;
+  stale: number;
+}
+
+/**
+ * Worst/combined state over the enabled models: syncing if any is syncing,
+ * live if all are live, else stale (with how many are stale). No enabled
+ * model counts as stale: there is nothing live to show.
+ */
+export function agencyFreshness(
+  models: readonly (FreshnessInput & { enabled?: boolean })[],
+  now: number,
+  cfg: FreshnessConfig,
+): AgencyFreshness {
+  const out: AgencyFreshness = { state: 'stale', live: 0, syncing: 0, stale: 0 };
+  for (const m of models) {
+    if (m.enabled === false) continue;
+    out[modelFreshness(m, now, cfg)] += 1;
+  }
+  if (out.syncing > 0) out.state = 'syncing';
+  else if (out.live > 0 && out.stale === 0) out.state = 'live';
+  return out;
+}
+
+const ERROR_TEXT: Readonly<Record<string, string>> = {
+  auth: 'Fanvue access was revoked: reconnect this model',
+  rate_limited: 'Fanvue rate limit: will retry next cycle',
+  malformed: 'Fanvue sent data we could not read; nothing was lost, we will retry',
+  unavailable: 'Fanvue is not responding; we will retry next cycle',
+  budget: 'Sync ran out of time; it will continue where it stopped next cycle',
+  api_version_sunset: 'Fanvue retired the API version we use: an update is needed',
+  request_rejected: 'Fanvue rejected the request; we will retry next cycle',
+};
+
+/** Puts a stored error code in words a user understands (never the raw technical message). */
+export function describeSyncError(code: string | undefined): string {
+  return (code && ERROR_TEXT[code]) ?? 'Sync failed; we will retry next cycle';
+}
