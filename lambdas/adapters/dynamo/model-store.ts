@@ -1,0 +1,147 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ModelRecordSchema, type ModelRecord } from '../../domain/model';
+import { LeaseLostError } from '../../domain/sync';
+import type { Checkpoint, LeaseResult, ModelStore, RunResult } from '../../domain/sync-ports';
+import { keys } from '../../shared/tables';
+
+const modelKey = (modelId: string) => ({ pk: keys.modelPk(modelId), sk: keys.modelSk });
+
+/** The connection and identity part of a model, as an operator registers it. */
+export type NewModel = Pick<ModelRecord, 'modelId' | 'agencyId' | 'displayName' | 'creatorUuid' | 'connectionId'> & { enabled?: boolean };
+
+/** Model records in the control table: lease, cursor, status (implements `ModelStore`). */
+export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string): ModelStore & ModelAdmin {
+  const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+  async function get(modelId: string): Promise<ModelRecord | undefined> {
+    const out = await doc.send(new GetCommand({ TableName: tableName, Key: modelKey(modelId), ConsistentRead: true }));
+    return out.Item ? ModelRecordSchema.parse(out.Item) : undefined;
+  }
+
+  return {
+    get,
+
+    async register(model) {
+      const record = ModelRecordSchema.parse({ ...model, enabled: model.enabled ?? true });
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: modelKey(model.modelId),
+          // Registering again updates identity fields and keeps cursor and status.
+          UpdateExpression:
+            'SET agencyId = :a, displayName = :d, creatorUuid = :c, connectionId = :k, enabled = :e, modelId = :m, gsi1pk = :gpk, gsi1sk = :gsk, ' +
+            '#status = if_not_exists(#status, :idle), consecutiveFailures = if_not_exists(consecutiveFailures, :zero), ' +
+            'rowsWritten = if_not_exists(rowsWritten, :zero), lastRunRows = if_not_exists(lastRunRows, :zero), behind = if_not_exists(behind, :f)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':a': record.agencyId, ':d': record.displayName, ':c': record.creatorUuid, ':k': record.connectionId, ':e': record.enabled,
+            ':m': record.modelId, ':gpk': keys.agencyPk(record.agencyId), ':gsk': keys.modelPk(record.modelId), ':idle': 'idle', ':zero': 0, ':f': false,
+          },
+        }),
+      );
+    },
+
+    async *listAll() {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await doc.send(
+          new ScanCommand({ TableName: tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': keys.modelSk }, ExclusiveStartKey }),
+        );
+        for (const item of out.Items ?? []) yield ModelRecordSchema.parse(item);
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    },
+
+    async acquireLease(modelId, owner, now, leaseMs): Promise<LeaseResult> {
+      try {
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(modelId),
+            UpdateExpression: 'SET leaseOwner = :o, leaseExpiresAt = :exp, #status = :syncing, lastSyncStartedAt = :started',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':o': owner, ':exp': now + leaseMs, ':syncing': 'syncing', ':started': new Date(now).toISOString(), ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { kind: 'acquired', model: ModelRecordSchema.parse(out.Attributes) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const model = await get(modelId);
+        return model ? { kind: 'held', model } : { kind: 'missing' };
+      }
+    },
+
+    async checkpoint(modelId, owner, cp: Checkpoint) {
+      const sets = ['lastRunRows = if_not_exists(lastRunRows, :zero)'];
+      const values: Record<string, unknown> = { ':o': owner, ':n': cp.rows, ':zero': 0 };
+      if (cp.cursor !== undefined) {
+        sets.push('#cursor = :c');
+        values[':c'] = cp.cursor;
+      }
+      if (cp.resume) {
+        sets.push('#resume = :r');
+        values[':r'] = cp.resume;
+      }
+      const update = `SET ${sets.join(', ')} ADD rowsWritten :n${cp.resume ? '' : ' REMOVE #resume'}`;
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(modelId),
+            UpdateExpression: update,
+            // Forward-only: a cursor never moves back, even if two writers raced.
+            ConditionExpression: `leaseOwner = :o${cp.cursor !== undefined ? ' AND (attribute_not_exists(#cursor) OR #cursor <= :c)' : ''}`,
+            ExpressionAttributeNames: { '#resume': 'resume', ...(cp.cursor !== undefined && { '#cursor': 'cursor' }) },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (err) {
+        if (isConditionFailure(err)) throw new LeaseLostError(modelId);
+        throw err;
+      }
+    },
+
+    async finish(modelId, owner, result: RunResult) {
+      const ok = result.status === 'ok';
+      const values: Record<string, unknown> = {
+        ':o': owner, ':s': result.status, ':f': result.finishedAt, ':rows': result.lastRunRows, ':behind': result.behind, ':zero': 0, ':one': 1,
+      };
+      let update = 'SET #status = :s, lastSyncFinishedAt = :f, lastRunRows = :rows, behind = :behind';
+      if (ok) {
+        update += ', lastSuccessAt = :f, consecutiveFailures = :zero REMOVE leaseOwner, leaseExpiresAt, lastError, lastErrorCode';
+      } else {
+        values[':err'] = result.error?.message ?? 'sync failed';
+        values[':code'] = result.error?.code ?? 'internal';
+        update += ', lastError = :err, lastErrorCode = :code, consecutiveFailures = if_not_exists(consecutiveFailures, :zero) + :one REMOVE leaseOwner, leaseExpiresAt';
+      }
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName, Key: modelKey(modelId), UpdateExpression: update, ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // Another run owns the model now; its own finish records the state.
+      }
+    },
+  };
+}
+
+/** Operator-side access to model records (registration, listing). */
+export interface ModelAdmin {
+  get(modelId: string): Promise<ModelRecord | undefined>;
+  register(model: NewModel): Promise<void>;
+  listAll(): AsyncGenerator<ModelRecord>;
+}
+
+/** Writes a whole model record as given (tests and fixtures). */
+export async function putModelRecord(doc: DynamoDBDocumentClient, tableName: string, model: ModelRecord): Promise<void> {
+  await doc.send(
+    new PutCommand({ TableName: tableName, Item: { ...modelKey(model.modelId), gsi1pk: keys.agencyPk(model.agencyId), gsi1sk: keys.modelPk(model.modelId), ...model } }),
+  );
+}

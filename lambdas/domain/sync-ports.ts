@@ -1,0 +1,42 @@
+import type { ModelRecord, ResumePoint } from './model';
+import type { StoredTransaction } from './transaction';
+
+/** Result of trying to take a model's lease. */
+export type LeaseResult =
+  | { kind: 'acquired'; model: ModelRecord }
+  | { kind: 'held'; model: ModelRecord }
+  | { kind: 'missing' };
+
+/** What a checkpoint after a durably written page records. */
+export interface Checkpoint {
+  /** New committed cursor (only ever moves forward); absent = unchanged. */
+  cursor?: string;
+  /** Where to resume an unfinished window; `null` clears it. */
+  resume: ResumePoint | null;
+  /** Rows written by this page. */
+  rows: number;
+}
+
+/** How a run ended, as recorded on the model. */
+export interface RunResult {
+  status: 'ok' | 'error';
+  finishedAt: string;
+  lastRunRows: number;
+  behind: boolean;
+  error?: { code: string; message: string };
+}
+
+/** Model records: cursor, status and lease (the control table in DynamoDB). */
+export interface ModelStore {
+  /** Takes the lease if free or expired; marks the model `syncing`. */
+  acquireLease(modelId: string, owner: string, now: number, leaseMs: number): Promise<LeaseResult>;
+  /** Saves progress; fails with `LeaseLostError` if another owner holds the lease now. */
+  checkpoint(modelId: string, owner: string, checkpoint: Checkpoint): Promise<void>;
+  /** Records the outcome and releases the lease (only if still ours). */
+  finish(modelId: string, owner: string, result: RunResult): Promise<void>;
+}
+
+/** Durable, idempotent storage of transactions: resolves only once every row is written. */
+export interface TransactionSink {
+  put(rows: readonly StoredTransaction[]): Promise<void>;
+}
