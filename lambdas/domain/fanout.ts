@@ -1,0 +1,48 @@
+import type { AppLogger } from '../shared/logger';
+import type { SyncInvoker } from './ports';
+
+/** A model the fan-out may start a sync for. */
+export interface FanoutModel {
+  modelId: string;
+  enabled: boolean;
+}
+
+export interface FanoutResult {
+  invoked: number;
+  skipped: number;
+  failed: { modelId: string; error: string }[];
+}
+
+/**
+ * Starts one sync per enabled model, at most `concurrency` invokes in flight.
+ * One model's failed invoke is recorded and the rest go on (isolation).
+ */
+export async function fanOut(
+  models: AsyncIterable<FanoutModel>,
+  invoker: SyncInvoker,
+  options: { concurrency: number; reason: string; logger: AppLogger },
+): Promise<FanoutResult> {
+  const result: FanoutResult = { invoked: 0, skipped: 0, failed: [] };
+  const inFlight = new Set<Promise<void>>();
+  for await (const model of models) {
+    if (!model.enabled) {
+      result.skipped += 1;
+      continue;
+    }
+    const p = invoker
+      .invokeSync({ modelId: model.modelId, reason: options.reason })
+      .then(() => {
+        result.invoked += 1;
+      })
+      .catch((err: unknown) => {
+        const error = err instanceof Error ? err.message : String(err);
+        options.logger.error('sync invoke failed', { modelId: model.modelId, error });
+        result.failed.push({ modelId: model.modelId, error });
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return result;
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { fanOut, type FanoutModel, type FanoutResult } from '../domain/fanout';
+import type { SyncInvoker } from '../domain/ports';
+import { ValidationError } from '../shared/errors';
+import type { AppLogger } from '../shared/logger';
+
+/** Accepts the EventBridge scheduled event, a manual `{}` / `{ reason }`, or `{ modelIds }` to limit the run. */
+export const FanoutEventSchema = z.union([
+  z.object({ 'detail-type': z.literal('Scheduled Event'), source: z.string() }).transform(() => ({ reason: 'schedule' as string, modelIds: undefined })),
+  z.object({ reason: z.string().max(64).default('manual'), modelIds: z.array(z.string().min(1)).max(10_000).optional() }).strict(),
+]);
+
+export interface FanoutDeps {
+  listModels: () => AsyncIterable<FanoutModel>;
+  invoker: SyncInvoker;
+  logger: AppLogger;
+  /** Async invokes in flight at once. @default 10 */
+  concurrency: number;
+}
+
+/** Builds the fan-out handler: one async sync invoke per connected model. */
+export function makeFanoutHandler(deps: FanoutDeps) {
+  return async (event: unknown): Promise<FanoutResult> => {
+    const parsed = FanoutEventSchema.safeParse(event ?? {});
+    if (!parsed.success) throw new ValidationError(`invalid fan-out event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const { reason, modelIds } = parsed.data;
+    const only = modelIds ? new Set(modelIds) : undefined;
+    async function* models() {
+      for await (const m of deps.listModels()) if (!only || only.has(m.modelId)) yield m;
+    }
+    const result = await fanOut(models(), deps.invoker, { concurrency: deps.concurrency, reason, logger: deps.logger });
+    deps.logger.info('fan-out done', { reason, invoked: result.invoked, skipped: result.skipped, failed: result.failed.length });
+    if (result.failed.length > 0 && result.invoked === 0) throw new Error(`every sync invoke failed (${result.failed.length})`);
+    return result;
+  };
+}

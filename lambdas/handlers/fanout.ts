@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamoModelStore } from '../adapters/dynamo/model-store';
+import { lambdaSyncInvoker } from '../adapters/invoke';
+import { parseEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { makeFanoutHandler } from './fanout-handler';
+
+const env = parseEnv(
+  z.object({
+    CONTROL_TABLE: z.string().min(1),
+    SYNC_FUNCTION_NAME: z.string().min(1),
+    /** Async invokes in flight at once. @default 10 */
+    FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  }),
+);
+
+const models = dynamoModelStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), env.CONTROL_TABLE);
+
+/** Lambda entry: EventBridge schedule (or manual invoke) -> one async sync invoke per model. */
+export const handler = makeFanoutHandler({
+  listModels: () => models.listAll(),
+  invoker: lambdaSyncInvoker(new LambdaClient({}), env.SYNC_FUNCTION_NAME),
+  logger,
+  concurrency: env.FANOUT_CONCURRENCY,
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { SyncConfig } from '../domain/sync';
+
+/** Sync tunables from the environment (all optional, with defaults). */
+export const SyncEnv = z.object({
+  /** Time budget of one run, ms; keep it below the Lambda timeout. @default 240000 */
+  SYNC_BUDGET_MS: z.coerce.number().int().min(5_000).default(240_000),
+  /** Look-back overlap behind the cursor, minutes. @default 60 */
+  SYNC_LOOKBACK_MINUTES: z.coerce.number().min(0).default(60),
+  /** Fanvue page size. @default 50 */
+  SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(50).default(50),
+  /** Where a model's first sync starts. @default 2020-01-01T00:00:00.000Z */
+  SYNC_BACKFILL_FROM: z.string().datetime().default('2020-01-01T00:00:00.000Z'),
+});
+export type SyncEnv = z.infer<typeof SyncEnv>;
+
+/** Builds the domain's SyncConfig from parsed env. */
+export function syncConfigFromEnv(env: SyncEnv): SyncConfig {
+  return {
+    lookbackMs: env.SYNC_LOOKBACK_MINUTES * 60_000,
+    pageSize: env.SYNC_PAGE_SIZE,
+    backfillFrom: env.SYNC_BACKFILL_FROM,
+    budgetMs: env.SYNC_BUDGET_MS,
+    reserveMs: Math.min(5_000, Math.floor(env.SYNC_BUDGET_MS / 10)),
+    leaseMs: env.SYNC_BUDGET_MS + 60_000,
+    maxSavedOrdinals: 5_000,
+  };
+}

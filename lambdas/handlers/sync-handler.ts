@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { syncModel, type SyncDeps, type SyncOutcome } from '../domain/sync';
+import { ValidationError } from '../shared/errors';
+
+/** The sync Lambda's payload: one model. */
+export const SyncEventSchema = z.object({
+  modelId: z.string().min(1).max(128),
+  reason: z.string().max(64).optional(),
+});
+
+/** The part of the Lambda context the sync uses. */
+export interface SyncContext {
+  awsRequestId?: string;
+  getRemainingTimeInMillis?: () => number;
+}
+
+/** Safety margin kept between the sync's budget and the Lambda timeout. */
+const TIMEOUT_MARGIN_MS = 10_000;
+
+/**
+ * Builds the sync handler: validates `{ modelId }`, shrinks the budget to fit
+ * the invocation's remaining time, and runs one model's sync.
+ */
+export function makeSyncHandler(deps: SyncDeps) {
+  return async (event: unknown, context: SyncContext = {}): Promise<SyncOutcome> => {
+    const parsed = SyncEventSchema.safeParse(event);
+    if (!parsed.success) throw new ValidationError(`invalid sync event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    const remaining = context.getRemainingTimeInMillis?.();
+    const budgetMs = remaining === undefined ? deps.config.budgetMs : Math.max(1_000, Math.min(deps.config.budgetMs, remaining - TIMEOUT_MARGIN_MS));
+    const owner = context.awsRequestId ?? randomUUID();
+    return syncModel({ ...deps, config: { ...deps.config, budgetMs } }, parsed.data.modelId, owner);
+  };
+}
