@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { parseEnv } from '../../shared/env';
+import { createFanvueClient, type FanvueClient, type FanvueClientDeps } from './client';
+import { FANVUE_API_VERSION } from './schema';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Environment of every Lambda that talks to Fanvue, parsed once per cold start.
+ * Secrets are referenced by id only; their values live in the secret store.
+ */
+export const FanvueEnv = z.object({
+  /** API base URL. @default 'https://api.fanvue.com' */
+  FANVUE_API_BASE_URL: z.url().default('https://api.fanvue.com'),
+  /** OAuth base URL (`/oauth2/token` lives under it). @default 'https://auth.fanvue.com' */
+  FANVUE_AUTH_BASE_URL: z.url().default('https://auth.fanvue.com'),
+  /** Dated API version sent as `X-Fanvue-API-Version`. @default FANVUE_API_VERSION */
+  FANVUE_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd').default(FANVUE_API_VERSION),
+  /** Secret id of the OAuth client credentials (`{ clientId, clientSecret }`). */
+  FANVUE_CLIENT_SECRET_ID: z.string().min(1),
+  /** Connection token secret id = this prefix + connectionId. */
+  FANVUE_CONNECTION_SECRET_PREFIX: z.string().min(1),
+  /** Attempts per request, the first included. @default 5 */
+  FANVUE_MAX_RETRIES: positiveInt.default(5),
+  /** Cap of any single retry wait, Retry-After included, in ms. @default 20000 */
+  FANVUE_MAX_WAIT_MS: positiveInt.default(20_000),
+  /** Per-attempt timeout in ms (never beyond the request's deadline). @default 10000 */
+  FANVUE_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+});
+export type FanvueEnv = z.infer<typeof FanvueEnv>;
+
+/** What {@link fanvueClientFromEnv} still needs besides the environment. */
+export type FanvueRuntimeDeps = Omit<
+  FanvueClientDeps,
+  'apiBaseUrl' | 'authBaseUrl' | 'apiVersion' | 'clientCredentialsSecretId' | 'connectionSecretId'
+>;
+
+/**
+ * Builds the Fanvue client from the environment (parsed with {@link FanvueEnv};
+ * a missing or malformed variable throws a ConfigError naming it) and the runtime
+ * dependencies (secret store, refresh lock, optional clock/fetch/logger).
+ */
+export function fanvueClientFromEnv(env: Record<string, string | undefined>, deps: FanvueRuntimeDeps): FanvueClient {
+  const cfg = parseEnv(FanvueEnv, env);
+  return createFanvueClient({
+    ...deps,
+    apiBaseUrl: cfg.FANVUE_API_BASE_URL,
+    authBaseUrl: cfg.FANVUE_AUTH_BASE_URL,
+    apiVersion: cfg.FANVUE_API_VERSION,
+    clientCredentialsSecretId: cfg.FANVUE_CLIENT_SECRET_ID,
+    connectionSecretId: (connectionId) => `${cfg.FANVUE_CONNECTION_SECRET_PREFIX}${connectionId}`,
+    retry: {
+      ...deps.retry,
+      maxAttempts: cfg.FANVUE_MAX_RETRIES,
+      maxWaitMs: cfg.FANVUE_MAX_WAIT_MS,
+      requestTimeoutMs: cfg.FANVUE_REQUEST_TIMEOUT_MS,
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import type { Clock } from '../../domain/ports';
+import { attemptTimeoutMs, decideRetry, nextRetryDelayMs, type RetryPolicy } from '../../domain/retry';
+import type { AppLogger } from '../../shared/logger';
+import { BudgetExceededError, FanvueRateLimitError, FanvueUnavailableError, type FanvueError } from './errors';
+
+/** What one attempt produced. Non-retryable failures are thrown by the attempt itself. */
+export type AttemptOutcome<T> =
+  | { kind: 'done'; value: T }
+  /** Try again at once, without counting a failure (used once, after a token refresh). */
+  | { kind: 'again' }
+  | { kind: 'retryable'; reason: 'rate_limited' | 'unavailable'; detail: string; hintMs?: number; cause?: unknown };
+
+/** Dependencies of {@link runWithRetries}. */
+export interface RetryRunnerDeps {
+  clock: Clock;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  policy: RetryPolicy;
+  logger: AppLogger;
+}
+
+/**
+ * Runs `attempt` until it is done, a non-retryable error is thrown, the
+ * attempt cap is reached or the next wait would cross `deadline`. Never sleeps
+ * past the deadline: when it would, it throws the last rate-limit/unavailable
+ * error at once (or {@link BudgetExceededError} when no attempt fitted at all).
+ */
+export async function runWithRetries<T>(
+  deps: RetryRunnerDeps,
+  what: string,
+  deadline: number,
+  attempt: (timeoutMs: number) => Promise<AttemptOutcome<T>>,
+): Promise<T> {
+  let failures = 0;
+  let last: Extract<AttemptOutcome<T>, { kind: 'retryable' }> | undefined;
+  for (;;) {
+    const timeoutMs = attemptTimeoutMs(deps.clock.now(), deadline, deps.policy);
+    if (timeoutMs === undefined) {
+      if (last) throw failure(last, `${what}: ${last.detail}; no time left before the deadline`);
+      throw new BudgetExceededError(`${what}: no time left before the deadline`);
+    }
+    const outcome = await attempt(timeoutMs);
+    if (outcome.kind === 'done') return outcome.value;
+    if (outcome.kind === 'again') continue;
+    last = outcome;
+    failures += 1;
+    const delayMs = nextRetryDelayMs(failures, outcome.hintMs, deps.policy, deps.random);
+    const decision = decideRetry({ failures, delayMs, now: deps.clock.now(), deadline, policy: deps.policy });
+    if (decision.kind === 'give-up') {
+      const why = decision.reason === 'attempts' ? `after ${failures} attempts` : `after ${failures} attempts; the next wait (${delayMs} ms) would pass the deadline`;
+      deps.logger.warn('fanvue request gave up', { what, reason: outcome.reason, attempts: failures, giveUp: decision.reason });
+      throw failure(outcome, `${what}: ${outcome.detail} ${why}`);
+    }
+    deps.logger.info('fanvue request retrying', { what, reason: outcome.reason, attempt: failures, delayMs });
+    await deps.sleep(decision.delayMs);
+  }
+}
+
+function failure(outcome: { reason: 'rate_limited' | 'unavailable'; hintMs?: number; cause?: unknown }, message: string): FanvueError {
+  const options = outcome.cause === undefined ? undefined : { cause: outcome.cause };
+  return outcome.reason === 'rate_limited' ? new FanvueRateLimitError(message, outcome.hintMs, options) : new FanvueUnavailableError(message, options);
+}
