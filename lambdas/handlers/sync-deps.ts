@@ -1,0 +1,51 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoModelStore } from '../adapters/dynamo/model-store';
+import { dynamoRefreshLock } from '../adapters/dynamo/refresh-lock';
+import { dynamoTransactionSink, type TransactionSinkOptions } from '../adapters/dynamo/transaction-sink';
+import { fanvueClientFromEnv } from '../adapters/fanvue/config';
+import type { RefreshLock } from '../adapters/fanvue/oauth/refresh-lock';
+import { systemClock, type Clock, type SecretStore } from '../domain/ports';
+import type { SyncDeps } from '../domain/sync';
+import { parseEnv, TablesEnv } from '../shared/env';
+import type { AppLogger } from '../shared/logger';
+import { SyncEnv, syncConfigFromEnv } from './sync-config';
+
+const SyncTablesEnv = TablesEnv.pick({ TRANSACTIONS_TABLE: true, CONTROL_TABLE: true });
+
+/** Everything the sync needs that is not in the environment. */
+export interface SyncRuntime {
+  doc: DynamoDBDocumentClient;
+  secrets: SecretStore;
+  logger: AppLogger;
+  clock?: Clock;
+  /** @default the DynamoDB lock in the control table */
+  lock?: RefreshLock;
+  fetch?: typeof fetch;
+  sinkOptions?: TransactionSinkOptions;
+}
+
+/**
+ * Wires the sync from environment variables (validated once, naming any
+ * missing one) and runtime clients. Used by the Lambda entry and by local mode,
+ * so both run the same code with different parts.
+ */
+export function buildSyncDeps(env: Record<string, string | undefined>, rt: SyncRuntime): SyncDeps {
+  const tables = parseEnv(SyncTablesEnv, env);
+  const config = syncConfigFromEnv(parseEnv(SyncEnv, env));
+  const clock = rt.clock ?? systemClock;
+  const reader = fanvueClientFromEnv(env, {
+    secrets: rt.secrets,
+    lock: rt.lock ?? dynamoRefreshLock({ doc: rt.doc, tableName: tables.CONTROL_TABLE, clock }),
+    clock,
+    logger: rt.logger,
+    ...(rt.fetch && { fetch: rt.fetch }),
+  });
+  return {
+    models: dynamoModelStore(rt.doc, tables.CONTROL_TABLE),
+    transactions: dynamoTransactionSink(rt.doc, tables.TRANSACTIONS_TABLE, rt.sinkOptions),
+    reader,
+    clock,
+    logger: rt.logger,
+    config,
+  };
+}
