@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { HttpError } from '../shared/errors';
+import { errorResult } from './api/http';
+import { cronSecretChecker, getDashboard, postManualSync, postModelSync, type ApiDeps } from './api/routes';
+
+export type { ApiDeps } from './api/routes';
+
+/** The dashboard API's request handler (API Gateway HTTP API, payload v2). */
+export type ApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+
+const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
+
+/**
+ * Builds the dashboard API handler from its dependencies.
+ * Routes: `GET /api/dashboard`, `POST /api/models/{modelId}/sync`, `POST /api/sync`.
+ * 4xx bodies are `{ error }` with a safe message; anything else is a 500 with no details.
+ */
+export function makeHandler(deps: ApiDeps): ApiHandler {
+  const checkCron = cronSecretChecker(deps);
+  return async (event) => {
+    const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
+    const path = event.rawPath?.replace(/\/+$/, '') || '/';
+    try {
+      if (path === '/api/dashboard') {
+        if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
+        return await getDashboard(deps, event);
+      }
+      if (path === '/api/sync') {
+        if (method !== 'POST') throw new HttpError(405, 'method not allowed');
+        return await postManualSync(deps, event, checkCron);
+      }
+      const modelSync = MODEL_SYNC_PATH.exec(path);
+      if (modelSync?.[1]) {
+        if (method !== 'POST') throw new HttpError(405, 'method not allowed');
+        return await postModelSync(deps, event, modelSync[1]);
+      }
+      throw new HttpError(404, 'not found');
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) return errorResult(err.status, err.message);
+      deps.logger.error('api request failed', { method, path, error: err instanceof Error ? { name: err.name, message: err.message } : String(err) });
+      return errorResult(500, 'internal error');
+    }
+  };
+}
+
+let cold: Promise<ApiHandler> | undefined;
+
+/** The Lambda entry point: real clients and config from the environment, built once per cold start. */
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+  cold ??= import('./api/aws-deps').then(({ awsApiDeps }) => makeHandler(awsApiDeps()));
+  return (await cold)(event);
+};

@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { awsSecretStore } from '../../adapters/secrets';
+import { DEFAULT_SYNC_INTERVAL_MS, defaultLiveWithinMs } from '../../domain/dashboard';
+import { systemClock, type SyncTrigger } from '../../domain/ports';
+import { parseEnv } from '../../shared/env';
+import { logger } from '../../shared/logger';
+import type { ApiDeps } from './routes';
+
+/** Environment of the API Lambda, validated once per cold start. */
+export const ApiEnvSchema = z.object({
+  CONTROL_TABLE: z.string().min(1),
+  TOTALS_TABLE: z.string().min(1),
+  /** Secrets Manager id of the manual-trigger secret (`x-cron-secret`). */
+  CRON_SECRET_ID: z.string().min(1),
+  SYNC_FUNCTION_NAME: z.string().min(1),
+  FANOUT_FUNCTION_NAME: z.string().min(1),
+  /** @default 600000 (the schedule's 10 minutes) */
+  SYNC_INTERVAL_MS: z.coerce.number().int().positive().default(DEFAULT_SYNC_INTERVAL_MS),
+  /** @default 2 x SYNC_INTERVAL_MS + 2 minutes */
+  LIVE_WITHIN_MS: z.coerce.number().int().positive().optional(),
+});
+
+/** Starts syncs with asynchronous Lambda invokes (fire and forget). */
+export function lambdaSyncTrigger(client: LambdaClient, functions: { sync: string; fanout: string }): SyncTrigger {
+  const invoke = (name: string, payload: unknown) =>
+    client.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) })).then(() => undefined);
+  return {
+    syncModel: (modelId, reason) => invoke(functions.sync, { modelId, reason }),
+    syncAll: (reason) => invoke(functions.fanout, { source: 'manual', reason }),
+  };
+}
+
+/** The API's dependencies built from the real AWS clients and `env`. */
+export function awsApiDeps(env: Record<string, string | undefined> = process.env): ApiDeps {
+  const e = parseEnv(ApiEnvSchema, env);
+  return {
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    tables: { control: e.CONTROL_TABLE, totals: e.TOTALS_TABLE },
+    clock: systemClock,
+    logger,
+    config: { syncIntervalMs: e.SYNC_INTERVAL_MS, liveWithinMs: e.LIVE_WITHIN_MS ?? defaultLiveWithinMs(e.SYNC_INTERVAL_MS), cronSecretId: e.CRON_SECRET_ID },
+    secrets: awsSecretStore(new SecretsManagerClient({})),
+    trigger: lambdaSyncTrigger(new LambdaClient({}), { sync: e.SYNC_FUNCTION_NAME, fanout: e.FANOUT_FUNCTION_NAME }),
+  };
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { DashboardData } from '../../adapters/dynamo/dashboard-reader';
+import {
+  describeSyncError,
+  modelFreshness,
+  nextSyncDueAt,
+  type DashboardModel,
+  type DashboardResponse,
+  type FreshnessConfig,
+} from '../../domain/dashboard';
+import type { ModelRecord } from '../../domain/model';
+
+/** Shapes the dashboard response from what the reader returned. Pure: time comes in as `now`. */
+
+/** `?days=` of `GET /api/dashboard`: whole days 1..90. @default 30 */
+export const DashboardQuerySchema = z.object({
+  days: z
+    .string()
+    .regex(/^\d{1,3}$/, 'days must be a whole number from 1 to 90')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'days must be a whole number from 1 to 90').max(90, 'days must be a whole number from 1 to 90'))
+    .default(30),
+});
+
+const DAY_MS = 86_400_000;
+
+/** The UTC day (`yyyy-mm-dd`) of an epoch-ms instant. */
+export function utcDay(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+/** The last `days` UTC days up to and including today, oldest first. */
+export function dayRange(now: number, days: number): string[] {
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  return Array.from({ length: days }, (_, i) => utcDay(today - (days - 1 - i) * DAY_MS));
+}
+
+function toModel(m: ModelRecord, data: DashboardData, now: number, cfg: FreshnessConfig): DashboardModel {
+  const t = data.modelTotals.get(m.modelId);
+  const next = nextSyncDueAt(m, now, cfg);
+  const failing = m.status === 'error' || m.consecutiveFailures > 0;
+  return {
+    modelId: m.modelId,
+    displayName: m.displayName,
+    enabled: m.enabled,
+    totals: { gross: t?.gross ?? 0, net: t?.net ?? 0, count: t?.count ?? 0 },
+    status: m.status,
+    lastSuccessAt: m.lastSuccessAt ?? null,
+    lastSyncStartedAt: m.lastSyncStartedAt ?? null,
+    nextSyncDueAt: next === null ? null : new Date(next).toISOString(),
+    freshness: modelFreshness(m, now, cfg),
+    lastError: failing ? describeSyncError(m.lastErrorCode) : null,
+    consecutiveFailures: m.consecutiveFailures,
+    behind: m.behind,
+  };
+}
+
+/** Builds the `GET /api/dashboard` body: zero-filled days, models sorted by name. */
+export function buildDashboard(input: {
+  agency: { id: string; name: string };
+  data: DashboardData;
+  now: number;
+  cfg: FreshnessConfig;
+  days: number;
+}): DashboardResponse {
+  const { data, now, cfg } = input;
+  const a = data.agencyTotals;
+  return {
+    agency: input.agency,
+    generatedAt: new Date(now).toISOString(),
+    freshness: { syncIntervalMs: cfg.syncIntervalMs, liveWithinMs: cfg.liveWithinMs },
+    totals: { gross: a.gross, net: a.net, count: a.count, bySource: { ...a.bySource } },
+    daily: dayRange(now, input.days).map((day) => {
+      const d = data.days.get(day);
+      return { day, gross: d?.gross ?? 0, net: d?.net ?? 0, count: d?.count ?? 0 };
+    }),
+    models: data.models
+      .map((m) => toModel(m, data, now, cfg))
+      .sort((x, y) => x.displayName.localeCompare(y.displayName) || x.modelId.localeCompare(y.modelId)),
+  };
+}

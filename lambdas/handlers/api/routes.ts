@@ -1,0 +1,123 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { getAgency, resolveApiKey } from '../../adapters/dynamo/agencies';
+import { readDashboardData, readModelAgency } from '../../adapters/dynamo/dashboard-reader';
+import type { FreshnessConfig } from '../../domain/dashboard';
+import type { Clock, SecretStore, SyncTrigger } from '../../domain/ports';
+import { HttpError } from '../../shared/errors';
+import type { AppLogger } from '../../shared/logger';
+import { buildDashboard, dayRange, DashboardQuerySchema } from './dashboard';
+import { bodyText, etagOf, header, json, matchesIfNoneMatch, type ApiResult } from './http';
+
+/** Everything the API handler needs; tests build their own. */
+export interface ApiDeps {
+  doc: DynamoDBDocumentClient;
+  tables: { control: string; totals: string };
+  clock: Clock;
+  logger: AppLogger;
+  config: FreshnessConfig & { cronSecretId: string };
+  secrets: SecretStore;
+  trigger: SyncTrigger;
+}
+
+/** A model id as it may appear in a path segment. */
+const ModelIdSchema = z.string().regex(/^[^\s/#]{1,128}$/, 'invalid model id');
+const ManualSyncBodySchema = z.strictObject({ modelId: ModelIdSchema.optional() });
+
+function message(error: z.ZodError): string {
+  return error.issues[0]?.message ?? 'invalid request';
+}
+
+/** The caller's agency from `Authorization: Bearer <key>`; 401 when missing or unknown. */
+export async function authenticate(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<string> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '');
+  const agencyId = match?.[1] ? await resolveApiKey(deps.doc, deps.tables.control, match[1]) : undefined;
+  if (!agencyId) throw new HttpError(401, 'missing or invalid access key');
+  return agencyId;
+}
+
+/** GET /api/dashboard: the agency's totals, days and models, with an ETag for 304s. */
+export async function getDashboard(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<ApiResult> {
+  const agencyId = await authenticate(deps, event);
+  const query = DashboardQuerySchema.safeParse({ days: event.queryStringParameters?.days });
+  if (!query.success) throw new HttpError(400, message(query.error));
+  const now = deps.clock.now();
+  const range = dayRange(now, query.data.days);
+  const [agency, data] = await Promise.all([
+    getAgency(deps.doc, deps.tables.control, agencyId),
+    readDashboardData(deps.doc, deps.tables, agencyId, { fromDay: range[0] ?? '', toDay: range[range.length - 1] ?? '' }, deps.logger),
+  ]);
+  const body = buildDashboard({ agency: { id: agencyId, name: agency?.name ?? agencyId }, data, now, cfg: deps.config, days: query.data.days });
+  // generatedAt is left out of the hash so idle polls of unchanged data get 304s.
+  const { generatedAt: _generatedAt, ...content } = body;
+  const etag = etagOf(JSON.stringify(content));
+  if (matchesIfNoneMatch(header(event, 'if-none-match'), etag)) {
+    return { statusCode: 304, headers: { etag, 'cache-control': 'no-cache' } };
+  }
+  return json(200, body, { etag });
+}
+
+/** POST /api/models/{modelId}/sync: the caller's own model only (another agency's is a 404). */
+export async function postModelSync(deps: ApiDeps, event: APIGatewayProxyEventV2, rawModelId: string): Promise<ApiResult> {
+  const agencyId = await authenticate(deps, event);
+  const modelId = ModelIdSchema.safeParse(safeDecode(rawModelId));
+  if (!modelId.success) throw new HttpError(404, 'model not found');
+  const owner = await readModelAgency(deps.doc, deps.tables.control, modelId.data);
+  if (owner !== agencyId) throw new HttpError(404, 'model not found');
+  await deps.trigger.syncModel(modelId.data, 'dashboard');
+  deps.logger.info('manual model sync requested', { agencyId, modelId: modelId.data });
+  return json(202, { accepted: true, modelId: modelId.data });
+}
+
+/** Makes the cron-secret check, reading the secret once per cold start. */
+export function cronSecretChecker(deps: ApiDeps): (event: APIGatewayProxyEventV2) => Promise<void> {
+  let secret: Promise<Buffer> | undefined;
+  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
+  return async (event) => {
+    secret ??= deps.secrets.get(deps.config.cronSecretId).then(digest);
+    // A failed read is not cached: the next request tries again.
+    const expected = await secret.catch((err: unknown) => {
+      secret = undefined;
+      throw err;
+    });
+    const given = header(event, 'x-cron-secret');
+    // Equal-length digests, compared in constant time.
+    if (!given || !timingSafeEqual(digest(given), expected)) throw new HttpError(401, 'missing or invalid cron secret');
+  };
+}
+
+/** POST /api/sync with optional `{ modelId }`: one model, or the fan-out for all. */
+export async function postManualSync(deps: ApiDeps, event: APIGatewayProxyEventV2, checkCron: (e: APIGatewayProxyEventV2) => Promise<void>): Promise<ApiResult> {
+  await checkCron(event);
+  const text = bodyText(event).trim();
+  let raw: unknown = {};
+  if (text) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'body must be JSON');
+    }
+  }
+  const body = ManualSyncBodySchema.safeParse(raw);
+  if (!body.success) throw new HttpError(400, message(body.error));
+  if (body.data.modelId === undefined) {
+    await deps.trigger.syncAll('manual');
+    deps.logger.info('manual sync of all models requested');
+    return json(202, { accepted: true, scope: 'all' });
+  }
+  const owner = await readModelAgency(deps.doc, deps.tables.control, body.data.modelId);
+  if (owner === undefined) throw new HttpError(404, 'model not found');
+  await deps.trigger.syncModel(body.data.modelId, 'manual');
+  deps.logger.info('manual model sync requested', { modelId: body.data.modelId });
+  return json(202, { accepted: true, scope: 'model', modelId: body.data.modelId });
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return '';
+  }
+}
