@@ -1,0 +1,155 @@
+import { keys } from '../shared/tables';
+import { counterNames, type Totals } from './totals';
+import { SOURCE_CATEGORIES, type StoredTransaction } from './transaction';
+
+/**
+ * Pure delta math for the revenue totals: what one stored transaction adds to
+ * (or removes from) each totals item. No AWS imports; the aggregator and the
+ * reconciliation both build on it, so they agree by construction.
+ */
+
+/** Key of one totals item. */
+export interface TotalsKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** Counter increments for one totals item (counter name -> signed integer cents or count). */
+export interface TotalsItemDelta {
+  readonly key: TotalsKey;
+  /** Set on model-level items only. */
+  readonly modelId?: string;
+  readonly agencyId?: string;
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/** A change to one transactions-table row, as seen in a stream record. */
+export interface TransactionChange {
+  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly oldImage?: StoredTransaction;
+  readonly newImage?: StoredTransaction;
+}
+
+/** Every counter attribute a totals item can carry, in a stable order. */
+export const ALL_COUNTER_FIELDS: readonly string[] = [
+  counterNames.gross,
+  counterNames.net,
+  counterNames.count,
+  ...SOURCE_CATEGORIES.flatMap((c) => [counterNames.sourceGross(c), counterNames.sourceNet(c), counterNames.sourceCount(c)]),
+];
+
+/** Stable string id of a totals key (map key, log field). */
+export function keyId(key: TotalsKey): string {
+  return `${key.pk}|${key.sk}`;
+}
+
+/** The four totals items a transaction counts in: model and agency, all-time and its UTC day. */
+export function bucketsFor(tx: StoredTransaction): { key: TotalsKey; modelId?: string; agencyId?: string }[] {
+  const day = keys.daySk(tx.day);
+  return [
+    { key: { pk: keys.modelPk(tx.modelId), sk: keys.totalSk }, modelId: tx.modelId, agencyId: tx.agencyId },
+    { key: { pk: keys.modelPk(tx.modelId), sk: day }, modelId: tx.modelId, agencyId: tx.agencyId },
+    { key: { pk: keys.agencyPk(tx.agencyId), sk: keys.totalSk } },
+    { key: { pk: keys.agencyPk(tx.agencyId), sk: day } },
+  ];
+}
+
+/**
+ * What `tx` contributes to each of its buckets, times `sign` (+1 to add the
+ * row, -1 to take it out). Refunds are negative rows and simply add.
+ */
+export function contribution(tx: StoredTransaction, sign: 1 | -1): TotalsItemDelta[] {
+  const counters: Record<string, number> = {
+    [counterNames.gross]: sign * tx.gross,
+    [counterNames.net]: sign * tx.net,
+    [counterNames.count]: sign,
+    [counterNames.sourceGross(tx.category)]: sign * tx.gross,
+    [counterNames.sourceNet(tx.category)]: sign * tx.net,
+    [counterNames.sourceCount(tx.category)]: sign,
+  };
+  return bucketsFor(tx).map((b) => ({ ...b, counters }));
+}
+
+/**
+ * Sums deltas per totals item, keeping first-seen order. Zero counters are
+ * dropped, and so is an item left with none (it needs no write).
+ */
+export function mergeDeltas(deltas: readonly TotalsItemDelta[]): TotalsItemDelta[] {
+  const merged = new Map<string, { key: TotalsKey; modelId?: string; agencyId?: string; counters: Record<string, number> }>();
+  for (const d of deltas) {
+    const id = keyId(d.key);
+    let entry = merged.get(id);
+    if (!entry) {
+      entry = { key: d.key, counters: {} };
+      merged.set(id, entry);
+    }
+    // The latest image wins for the descriptive ids (a model's agency can only be set, never summed).
+    if (d.modelId !== undefined) entry.modelId = d.modelId;
+    if (d.agencyId !== undefined) entry.agencyId = d.agencyId;
+    for (const [name, value] of Object.entries(d.counters)) entry.counters[name] = (entry.counters[name] ?? 0) + value;
+  }
+  const out: TotalsItemDelta[] = [];
+  for (const entry of merged.values()) {
+    const counters = Object.fromEntries(Object.entries(entry.counters).filter(([, v]) => v !== 0));
+    if (Object.keys(counters).length > 0) out.push({ ...entry, counters });
+  }
+  return out;
+}
+
+/**
+ * The delta of one stream record: INSERT adds the new row, REMOVE subtracts
+ * the old one, MODIFY adds (new - old). For MODIFY the row's count moves with
+ * it: it nets to zero in any bucket both images share (so overall counts only
+ * change on INSERT/REMOVE), and moves between day/source buckets when the
+ * row's day or source changed. A status-only change yields no deltas.
+ */
+export function deltaForChange(change: TransactionChange): TotalsItemDelta[] {
+  const parts: TotalsItemDelta[] = [];
+  if (change.eventName !== 'INSERT' && change.oldImage) parts.push(...contribution(change.oldImage, -1));
+  if (change.eventName !== 'REMOVE' && change.newImage) parts.push(...contribution(change.newImage, 1));
+  return mergeDeltas(parts);
+}
+
+/** Expected totals items recomputed from scratch over a set of stored transactions. */
+export function totalsFromTransactions(txs: Iterable<StoredTransaction>): Map<string, TotalsItemDelta> {
+  const parts: TotalsItemDelta[] = [];
+  for (const tx of txs) parts.push(...contribution(tx, 1));
+  return new Map(mergeDeltas(parts).map((d) => [keyId(d.key), d]));
+}
+
+/** Flattens parsed `Totals` back into counter attributes (the inverse of `parseTotalsItem`). */
+export function countersOf(totals: Totals): Record<string, number> {
+  const out: Record<string, number> = { [counterNames.gross]: totals.gross, [counterNames.net]: totals.net, [counterNames.count]: totals.count };
+  for (const c of SOURCE_CATEGORIES) {
+    out[counterNames.sourceGross(c)] = totals.bySource[c].gross;
+    out[counterNames.sourceNet(c)] = totals.bySource[c].net;
+    out[counterNames.sourceCount(c)] = totals.bySource[c].count;
+  }
+  return out;
+}
+
+/** One counter that disagrees with the transactions. */
+export interface TotalsDifference {
+  /** `pk|sk` of the totals item. */
+  readonly key: string;
+  readonly field: string;
+  readonly expected: number;
+  readonly actual: number;
+}
+
+/** Compares expected with actual counters over the union of items; absent items and counters are zero. */
+export function diffTotals(
+  expected: ReadonlyMap<string, { counters: Readonly<Record<string, number>> }>,
+  actual: ReadonlyMap<string, { counters: Readonly<Record<string, number>> }>,
+): TotalsDifference[] {
+  const diffs: TotalsDifference[] = [];
+  const ids = [...new Set([...expected.keys(), ...actual.keys()])].sort();
+  for (const id of ids) {
+    for (const field of ALL_COUNTER_FIELDS) {
+      const e = expected.get(id)?.counters[field] ?? 0;
+      const a = actual.get(id)?.counters[field] ?? 0;
+      if (e !== a) diffs.push({ key: id, field, expected: e, actual: a });
+    }
+  }
+  return diffs;
+}

@@ -1,0 +1,20 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { TotalsStore } from '../adapters/dynamo/totals-store';
+import { powertoolsMetrics } from '../adapters/metrics';
+import { systemClock } from '../domain/ports';
+import { parseEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { makeHandler } from './aggregate-handler';
+
+const env = parseEnv(z.object({ TOTALS_TABLE: z.string().min(1) }));
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+/** Lambda entry: DynamoDB Stream of the transactions table (ReportBatchItemFailures) -> exactly-once totals. */
+export const handler = makeHandler({
+  store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
+  logger,
+  metrics: powertoolsMetrics(),
+});
