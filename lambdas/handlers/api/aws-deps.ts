@@ -3,6 +3,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { lambdaSyncInvoker } from '../../adapters/invoke';
 import { awsSecretStore } from '../../adapters/secrets';
 import { DEFAULT_SYNC_INTERVAL_MS, defaultLiveWithinMs } from '../../domain/dashboard';
 import { systemClock, type SyncTrigger } from '../../domain/ports';
@@ -24,13 +25,19 @@ export const ApiEnvSchema = z.object({
   LIVE_WITHIN_MS: z.coerce.number().int().positive().optional(),
 });
 
-/** Starts syncs with asynchronous Lambda invokes (fire and forget). */
+/**
+ * Starts syncs with asynchronous Lambda invokes (fire and forget): the sync
+ * Lambda for one model, the fan-out Lambda (manual `{ reason }` event) for all.
+ */
 export function lambdaSyncTrigger(client: LambdaClient, functions: { sync: string; fanout: string }): SyncTrigger {
-  const invoke = (name: string, payload: unknown) =>
-    client.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) })).then(() => undefined);
+  const sync = lambdaSyncInvoker(client, functions.sync);
   return {
-    syncModel: (modelId, reason) => invoke(functions.sync, { modelId, reason }),
-    syncAll: (reason) => invoke(functions.fanout, { source: 'manual', reason }),
+    syncModel: (modelId, reason) => sync.invokeSync({ modelId, reason }),
+    async syncAll(reason) {
+      const payload = new TextEncoder().encode(JSON.stringify({ reason }));
+      const out = await client.send(new InvokeCommand({ FunctionName: functions.fanout, InvocationType: 'Event', Payload: payload }));
+      if (out.StatusCode !== 202) throw new Error(`async invoke of ${functions.fanout} returned ${out.StatusCode}`);
+    },
   };
 }
 

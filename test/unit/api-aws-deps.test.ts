@@ -1,0 +1,50 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { awsApiDeps, lambdaSyncTrigger } from '../../lambdas/handlers/api/aws-deps';
+import { etagOf, matchesIfNoneMatch } from '../../lambdas/handlers/api/http';
+
+const env = {
+  CONTROL_TABLE: 'c',
+  TOTALS_TABLE: 't',
+  CRON_SECRET_ID: 'cron',
+  SYNC_FUNCTION_NAME: 'sync-fn',
+  FANOUT_FUNCTION_NAME: 'fanout-fn',
+  AWS_REGION: 'us-east-1',
+};
+
+describe('API wiring', () => {
+  it('invokes the sync Lambda for one model and the fan-out for all, asynchronously', async () => {
+    const lambda = mockClient(LambdaClient);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const trigger = lambdaSyncTrigger(new LambdaClient({ region: 'us-east-1' }), { sync: 'sync-fn', fanout: 'fanout-fn' });
+    await trigger.syncModel('m1', 'dashboard');
+    await trigger.syncAll('manual');
+    const calls = lambda.commandCalls(InvokeCommand).map((c) => ({
+      fn: c.args[0].input.FunctionName,
+      type: c.args[0].input.InvocationType,
+      payload: JSON.parse(new TextDecoder().decode(c.args[0].input.Payload as Uint8Array)),
+    }));
+    expect(calls).toEqual([
+      { fn: 'sync-fn', type: 'Event', payload: { modelId: 'm1', reason: 'dashboard' } },
+      { fn: 'fanout-fn', type: 'Event', payload: { reason: 'manual' } },
+    ]);
+    lambda.restore();
+  });
+
+  it('derives the Live window from the interval and fails naming a missing variable', () => {
+    expect(awsApiDeps(env).config).toEqual({ syncIntervalMs: 600_000, liveWithinMs: 1_320_000, cronSecretId: 'cron' });
+    expect(awsApiDeps({ ...env, SYNC_INTERVAL_MS: '300000' }).config.liveWithinMs).toBe(720_000);
+    const { CRON_SECRET_ID: _omit, ...missing } = env;
+    expect(() => awsApiDeps(missing)).toThrow(/CRON_SECRET_ID/);
+  });
+
+  it('matches If-None-Match lists and weak validators against the ETag', () => {
+    const etag = etagOf('body');
+    expect(etag).not.toBe(etagOf('body2'));
+    expect(matchesIfNoneMatch(etag, etag)).toBe(true);
+    expect(matchesIfNoneMatch(`"x", W/${etag}`, etag)).toBe(true);
+    expect(matchesIfNoneMatch('"x"', etag)).toBe(false);
+    expect(matchesIfNoneMatch(undefined, etag)).toBe(false);
+  });
+});
