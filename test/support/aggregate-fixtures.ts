@@ -1,0 +1,107 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { categorize, SOURCE_CATEGORIES, type StoredTransaction } from '../../lambdas/domain/transaction';
+import { parseTotalsItem } from '../../lambdas/domain/totals';
+import { keys } from '../../lambdas/shared/tables';
+
+/** A valid stored transaction with sensible defaults. */
+export function tx(over: Partial<StoredTransaction> & { txKey: string }): StoredTransaction {
+  const date = over.date ?? `${over.day ?? '2026-01-01'}T12:00:00.000Z`;
+  const source = over.source ?? 'tip';
+  return {
+    modelId: 'm1',
+    agencyId: 'a1',
+    gross: 1000,
+    net: 800,
+    status: 'pendingBalance',
+    ...over,
+    date,
+    day: over.day ?? date.slice(0, 10),
+    source,
+    category: over.category ?? categorize(source),
+  };
+}
+
+export async function putTx(doc: DynamoDBDocumentClient, table: string, t: StoredTransaction): Promise<void> {
+  await doc.send(new PutCommand({ TableName: table, Item: { pk: keys.modelPk(t.modelId), sk: keys.txSk(t.txKey), ...t } }));
+}
+
+export async function deleteTx(doc: DynamoDBDocumentClient, table: string, modelId: string, txKey: string): Promise<void> {
+  await doc.send(new DeleteCommand({ TableName: table, Key: { pk: keys.modelPk(modelId), sk: keys.txSk(txKey) } }));
+}
+
+async function scanAll(doc: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+type Counters = Record<string, number>;
+
+/** The test's own oracle: sums the transactions table into every totals item, written independently of the domain code. */
+export async function expectedFromTable(doc: DynamoDBDocumentClient, table: string): Promise<Map<string, Counters>> {
+  const out = new Map<string, Counters>();
+  for (const item of await scanAll(doc, table)) {
+    const t = item as unknown as StoredTransaction;
+    for (const pk of [`MODEL#${t.modelId}`, `AGENCY#${t.agencyId}`]) {
+      for (const sk of ['TOTAL', `DAY#${t.day}`]) {
+        const c = out.get(`${pk}|${sk}`) ?? {};
+        const add = (f: string, v: number) => (c[f] = (c[f] ?? 0) + v);
+        add('gross', t.gross);
+        add('net', t.net);
+        add('count', 1);
+        add(`src_${t.category}_gross`, t.gross);
+        add(`src_${t.category}_net`, t.net);
+        add(`src_${t.category}_count`, 1);
+        out.set(`${pk}|${sk}`, c);
+      }
+    }
+  }
+  return out;
+}
+
+/** Every totals item (markers excluded), read through the dashboard's `parseTotalsItem`. */
+export async function actualTotals(doc: DynamoDBDocumentClient, table: string): Promise<Map<string, Counters>> {
+  const out = new Map<string, Counters>();
+  for (const item of await scanAll(doc, table)) {
+    if (String(item.pk).startsWith('MARKER#')) continue;
+    const t = parseTotalsItem(item);
+    const c: Counters = { gross: t.gross, net: t.net, count: t.count };
+    for (const s of SOURCE_CATEGORIES) {
+      c[`src_${s}_gross`] = t.bySource[s].gross;
+      c[`src_${s}_net`] = t.bySource[s].net;
+      c[`src_${s}_count`] = t.bySource[s].count;
+    }
+    out.set(`${item.pk}|${item.sk}`, c);
+  }
+  return out;
+}
+
+/** Differences between oracle and totals, absent counters being zero; empty when exact to the cent. */
+export function mismatches(expected: Map<string, Counters>, actual: Map<string, Counters>): string[] {
+  const problems: string[] = [];
+  for (const id of new Set([...expected.keys(), ...actual.keys()])) {
+    const e = expected.get(id) ?? {};
+    const a = actual.get(id) ?? {};
+    for (const f of new Set([...Object.keys(e), ...Object.keys(a)])) {
+      if ((e[f] ?? 0) !== (a[f] ?? 0)) problems.push(`${id} ${f}: expected ${e[f] ?? 0}, actual ${a[f] ?? 0}`);
+    }
+  }
+  return problems;
+}
+
+/** A streams client pointed at the suite's DynamoDB Local. */
+export function localStreamsClient(endpoint = inject('ddbEndpoint')): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
+/** Number of marker items (one per applied stream record). */
+export async function markerCount(doc: DynamoDBDocumentClient, table: string): Promise<number> {
+  return (await scanAll(doc, table)).filter((i) => String(i.pk).startsWith('MARKER#')).length;
+}
