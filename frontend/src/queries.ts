@@ -1,0 +1,31 @@
+import { queryOptions, type QueryClientConfig } from '@tanstack/react-query';
+import { fetchDashboard, UnauthorizedError } from './api';
+
+/** Poll period of the dashboard; the server syncs every 10 minutes. */
+export const POLL_INTERVAL_MS = 60_000;
+/** Days shown in the chart. @default 30 */
+export const DEFAULT_DAYS = 30;
+
+/** Query keys, in one place. */
+export const dashboardKeys = {
+  all: ['dashboard'] as const,
+  days: (days: number) => ['dashboard', days] as const,
+};
+
+/** The dashboard query: polled every 60 s and on window focus. */
+export function dashboardQuery(accessKey: string, days: number = DEFAULT_DAYS) {
+  return queryOptions({
+    queryKey: dashboardKeys.days(days),
+    queryFn: ({ signal }) => fetchDashboard(accessKey, days, signal),
+    refetchInterval: POLL_INTERVAL_MS,
+    refetchOnWindowFocus: true,
+    staleTime: 15_000,
+  });
+}
+
+/** App-wide defaults: retry transient failures twice, never a 401. */
+export const queryClientConfig: QueryClientConfig = {
+  defaultOptions: {
+    queries: { retry: (failures, error) => !(error instanceof UnauthorizedError) && failures < 2 },
+  },
+};

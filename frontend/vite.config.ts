@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Builds the dashboard into frontend/dist. In dev, `/api` is proxied to the
+ * local API server (`API_ORIGIN`, default http://127.0.0.1:3000), so the app
+ * always calls the same origin as in production.
+ */
+export default defineConfig({
+  root: here,
+  plugins: [react()],
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  server: {
+    host: '127.0.0.1',
+    // The app imports the shared response contract from lambdas/domain.
+    fs: { allow: [repoRoot] },
+    proxy: { '/api': { target: process.env.API_ORIGIN ?? 'http://127.0.0.1:3000', changeOrigin: false } },
+  },
+});
