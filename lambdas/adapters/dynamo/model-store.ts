@@ -107,7 +107,7 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
     async finish(modelId, owner, result: RunResult) {
       const ok = result.status === 'ok';
       const values: Record<string, unknown> = {
-        ':o': owner, ':s': result.status, ':f': result.finishedAt, ':rows': result.lastRunRows, ':behind': result.behind, ':zero': 0, ':one': 1,
+        ':o': owner, ':s': result.status, ':f': result.finishedAt, ':rows': result.lastRunRows, ':behind': result.behind, ':zero': 0,
       };
       let update = 'SET #status = :s, lastSyncFinishedAt = :f, lastRunRows = :rows, behind = :behind';
       if (ok) {
@@ -115,6 +115,7 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
       } else {
         values[':err'] = result.error?.message ?? 'sync failed';
         values[':code'] = result.error?.code ?? 'internal';
+        values[':one'] = 1;
         update += ', lastError = :err, lastErrorCode = :code, consecutiveFailures = if_not_exists(consecutiveFailures, :zero) + :one REMOVE leaseOwner, leaseExpiresAt';
       }
       try {

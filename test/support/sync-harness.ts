@@ -1,0 +1,112 @@
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
+import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
+import { localSecretStore } from '../../lambdas/adapters/secrets';
+import type { SecretStore } from '../../lambdas/domain/ports';
+import { fingerprint } from '../../lambdas/domain/row-key';
+import type { SyncDeps } from '../../lambdas/domain/sync';
+import { StoredTransactionSchema, type StoredTransaction } from '../../lambdas/domain/transaction';
+import { silentLogger } from '../../lambdas/shared/logger';
+import { keys } from '../../lambdas/shared/tables';
+import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
+import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
+import { transactionsStreamArn } from '../../local/bootstrap';
+import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
+import { freshTables, type TestTables } from './ddb';
+
+export interface SyncHarness {
+  sim: FanvueSimulator;
+  tables: TestTables;
+  secrets: SecretStore;
+  deps: SyncDeps;
+  env: Record<string, string>;
+  models: ReturnType<typeof dynamoModelStore>;
+  /** modelId -> creator uuid (model ids are `m0`, `m1`, ...). */
+  creatorOf: Record<string, string>;
+  refreshTokens: Record<string, string>;
+  sync: ReturnType<typeof makeSyncHandler>;
+  stored(modelId: string): Promise<StoredTransaction[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real sync against real parts: the Fanvue simulator over HTTP, the real
+ * client, DynamoDB Local tables, the local secret store. One model per
+ * creator, each with its own OAuth connection.
+ */
+export async function startSyncHarness(simOptions: FanvueSimulatorOptions = {}, envOverrides: Record<string, string> = {}): Promise<SyncHarness> {
+  const sim = await createFanvueSimulator(simOptions);
+  const tables = await freshTables();
+  const secrets = localSecretStore({ initial: { 'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }) } });
+  const env: Record<string, string> = {
+    TRANSACTIONS_TABLE: tables.names.transactions,
+    CONTROL_TABLE: tables.names.control,
+    TOTALS_TABLE: tables.names.totals,
+    FANVUE_API_BASE_URL: sim.baseUrl,
+    FANVUE_AUTH_BASE_URL: sim.authBaseUrl,
+    FANVUE_CLIENT_SECRET_ID: 'fanvue/client',
+    FANVUE_CONNECTION_SECRET_PREFIX: 'fanvue/connection/',
+    FANVUE_MAX_WAIT_MS: '2000',
+    SYNC_BUDGET_MS: '30000',
+    ...envOverrides,
+  };
+  const models = dynamoModelStore(tables.doc, tables.names.control);
+  const creatorOf: Record<string, string> = {};
+  const refreshTokens: Record<string, string> = {};
+  for (const [i, creator] of sim.creators.entries()) {
+    const modelId = `m${i}`;
+    const conn = sim.createConnection({ creatorUuids: [creator.uuid] });
+    await secrets.put(`fanvue/connection/${modelId}`, JSON.stringify({ refreshToken: conn.refreshToken }));
+    await models.register({ modelId, agencyId: 'agency-1', displayName: creator.displayName, creatorUuid: creator.uuid, connectionId: modelId });
+    creatorOf[modelId] = creator.uuid;
+    refreshTokens[modelId] = conn.refreshToken;
+  }
+  const deps = buildSyncDeps(env, { doc: tables.doc, secrets, logger: silentLogger });
+  return {
+    sim, tables, secrets, deps, env, models, creatorOf, refreshTokens,
+    sync: makeSyncHandler(deps),
+    async stored(modelId) {
+      const items: StoredTransaction[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const out = await tables.doc.send(
+          new QueryCommand({ TableName: tables.names.transactions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.modelPk(modelId) }, ExclusiveStartKey }),
+        );
+        for (const item of out.Items ?? []) items.push(StoredTransactionSchema.parse(item));
+        ExclusiveStartKey = out.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return items;
+    },
+    stop: () => sim.stop(),
+  };
+}
+
+/** Identity multiset of Fanvue rows: the order id, or the fingerprint for id-less rows. */
+export function rowIdentities(rows: readonly EarningRow[]): string[] {
+  return rows.map((r) => r.transactionOrderId ?? fingerprint(r)).sort();
+}
+
+/** Identity multiset of stored rows (drops the ordinal: identical rows must appear as often as Fanvue has them). */
+export function storedIdentities(items: readonly StoredTransaction[]): string[] {
+  return items.map((t) => (t.txKey.startsWith('oid#') ? t.txKey.slice(4) : t.txKey.split('#')[1]!)).sort();
+}
+
+/** Counts every record currently in the transactions table's stream (DynamoDB Local's real Streams API). */
+export async function countStreamRecords(tables: TestTables): Promise<number> {
+  const streams = new DynamoDBStreamsClient({ endpoint: inject('ddbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const arn = await transactionsStreamArn(tables.client, tables.names.transactions);
+  const desc = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
+  let count = 0;
+  for (const shard of desc.StreamDescription?.Shards ?? []) {
+    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    for (let i = 0; iterator && i < 1000; i++) {
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      count += out.Records?.length ?? 0;
+      if (!out.Records?.length) break;
+      iterator = out.NextShardIterator;
+    }
+  }
+  return count;
+}
