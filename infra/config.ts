@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Node } from 'constructs';
+
+/** Whole minutes from a CDK context value (CLI `-c key=value` gives strings, cdk.json gives numbers). */
+const intFromContext = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Deploy-time settings, read from CDK context (cdk.json defaults, `-c key=value` overrides)
+ * and validated once. Every field has a default so `cdk synth` works with no context at all.
+ */
+export const StackConfigSchema = z.object({
+  /** Minutes between scheduled syncs. @default 10 */
+  scheduleMinutes: intFromContext(1, 1440).default(10),
+  /** Reserved concurrency of the sync Lambda, sized to the Fanvue rate limit. @default 10 */
+  syncReservedConcurrency: intFromContext(1, 1000).default(10),
+  /** How many async sync invocations the fan-out keeps in flight. @default 10 */
+  fanoutConcurrency: intFromContext(1, 100).default(10),
+  /** Work budget of one sync invocation, in seconds; the Lambda timeout is set above it. @default 240 */
+  syncBudgetSeconds: intFromContext(10, 840).default(240),
+  /** Look-back overlap of every incremental window, in minutes. @default 15 */
+  syncLookbackMinutes: intFromContext(0, 1440).default(15),
+  /** Hour (UTC) of the daily reconciliation run. @default 3 */
+  reconcileHourUtc: intFromContext(0, 23).default(3),
+  /** Fanvue API base URL. @default https://api.fanvue.com */
+  fanvueApiBaseUrl: z.string().url().default('https://api.fanvue.com'),
+  /** Fanvue OAuth base URL. @default https://auth.fanvue.com */
+  fanvueAuthBaseUrl: z.string().url().default('https://auth.fanvue.com'),
+  /** Optional e-mail subscribed to the alarm topic; no topic when empty. */
+  alarmEmail: z.string().email().optional().or(z.literal('').transform(() => undefined)),
+  /** Log level of every function. @default INFO */
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Days of log retention for function and access logs. @default 30 */
+  logRetentionDays: intFromContext(1, 3653).default(30),
+  /** HTTP API stage throttling: steady requests per second and burst. @default 50 / 100 */
+  apiRateLimit: intFromContext(1, 10_000).default(50),
+  apiBurstLimit: intFromContext(1, 5_000).default(100),
+  /** Folder of the built frontend, relative to the project root. @default frontend/dist */
+  frontendDist: z.string().min(1).default('frontend/dist'),
+});
+
+/** Validated deploy-time settings. */
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+
+/** Context keys read by {@link readStackConfig}. */
+export const CONTEXT_KEYS = Object.keys(StackConfigSchema.shape) as (keyof StackConfig)[];
+
+/**
+ * Reads and validates the stack settings from CDK context.
+ * @throws Error naming every invalid key.
+ */
+export function readStackConfig(node: Node): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONTEXT_KEYS) {
+    const value: unknown = node.tryGetContext(key);
+    if (value !== undefined && value !== null) raw[key] = value;
+  }
+  const parsed = StackConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid CDK context: ${problems}`);
+  }
+  return parsed.data;
+}

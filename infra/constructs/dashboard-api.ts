@@ -1,0 +1,109 @@
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HeartbeatFunction } from './heartbeat-function';
+import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
+import type { HeartbeatSecrets } from './secrets';
+
+/** Options of {@link DashboardApi}. */
+export interface DashboardApiProps {
+  readonly controlTable: dynamodb.ITableV2;
+  readonly totalsTable: dynamodb.ITableV2;
+  readonly secrets: HeartbeatSecrets;
+  /** Invoked by `POST /api/sync` for one model. */
+  readonly syncFunction: lambda.IFunction;
+  /** Invoked by `POST /api/sync` for all models. */
+  readonly fanoutFunction: lambda.IFunction;
+  /** Minutes between scheduled syncs (the dashboard shows when the next one is due). @default 10 */
+  readonly scheduleMinutes?: number;
+  /** Steady-state requests per second of the stage. @default 50 */
+  readonly rateLimit?: number;
+  /** Burst of the stage. @default 100 */
+  readonly burstLimit?: number;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * HTTP API (`ANY /api/{proxy+}`) -> dashboard API Lambda. The Lambda reads models and
+ * totals only; its one write path is invoking a sync. Stage throttled, access-logged.
+ */
+export class DashboardApi extends Construct {
+  readonly apiFunction: HeartbeatFunction;
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** Host name of the API's default endpoint (the CloudFront origin). */
+  readonly domainName: string;
+
+  constructor(scope: Construct, id: string, props: DashboardApiProps) {
+    super(scope, id);
+    const intervalMs = (props.scheduleMinutes ?? 10) * 60_000;
+    this.apiFunction = new HeartbeatFunction(this, 'Api', {
+      handler: 'api',
+      description: 'Dashboard API: models, totals, status; POST /api/sync triggers a sync',
+      timeout: Duration.seconds(15),
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      environment: {
+        CONTROL_TABLE: props.controlTable.tableName,
+        TOTALS_TABLE: props.totalsTable.tableName,
+        CRON_SECRET_ID: props.secrets.cron.secretArn,
+        SYNC_FUNCTION_NAME: props.syncFunction.functionName,
+        FANOUT_FUNCTION_NAME: props.fanoutFunction.functionName,
+        SYNC_INTERVAL_MS: String(intervalMs),
+        // Live while the last success is within two intervals plus slack (one missed run is tolerated).
+        LIVE_WITHIN_MS: String(2 * intervalMs + 120_000),
+      },
+    });
+    props.controlTable.grantReadData(this.apiFunction);
+    props.totalsTable.grantReadData(this.apiFunction);
+    props.secrets.grantCronRead(this.apiFunction.executionRole);
+    props.syncFunction.grantInvoke(this.apiFunction);
+    props.fanoutFunction.grantInvoke(this.apiFunction);
+    const role = this.apiFunction.executionRole;
+    acknowledgeIndexAccess(role, props.controlTable);
+    acknowledgeInvokeQualifiers(role, props.syncFunction);
+    acknowledgeInvokeQualifiers(role, props.fanoutFunction);
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Revenue Heartbeat dashboard API',
+      createDefaultStage: false,
+    });
+    const routes = this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [apigw.HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction),
+    });
+    for (const route of routes) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Authorization happens in the API Lambda: dashboard routes require an agency access key (Authorization: Bearer, hashed lookup scoped to one agency) and POST /api/sync requires x-cron-secret; an API Gateway authorizer would duplicate that lookup.',
+      });
+    }
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(this.accessLogs) },
+    });
+    // apiEndpoint is https://<id>.execute-api.<region>.<suffix>: the host is the third '/'-separated part.
+    this.domainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+  }
+
+  /** Base URL of the API's default stage. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+}

@@ -1,0 +1,62 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { HeartbeatFunction } from './heartbeat-function';
+import { acknowledgeIndexAccess } from './nag';
+
+/** Options of {@link Reconciliation}. */
+export interface ReconciliationProps {
+  readonly transactionsTable: dynamodb.ITableV2;
+  readonly controlTable: dynamodb.ITableV2;
+  readonly totalsTable: dynamodb.ITableV2;
+  /** Hour (UTC) of the daily run. @default 3 */
+  readonly hourUtc?: number;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Daily proof of invariant 4: recomputes every model's and agency's totals from the
+ * stored transactions, compares them with the totals table and repairs drift (loudly).
+ */
+export class Reconciliation extends Construct {
+  readonly reconcileFunction: HeartbeatFunction;
+  readonly schedule: events.Rule;
+  /** Dead-letter queue of failed reconciliation runs. */
+  readonly dlq: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: ReconciliationProps) {
+    super(scope, id);
+    this.dlq = new DeadLetterQueue(this, 'Dlq', { purpose: 'reconciliation runs that failed after retries' });
+    this.reconcileFunction = new HeartbeatFunction(this, 'Reconcile', {
+      handler: 'reconcile',
+      description: 'Daily: recomputes totals from transactions, reports and repairs drift',
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      deadLetterQueue: this.dlq.queue,
+      logLevel: props.logLevel,
+      logRetention: props.logRetention,
+      environment: {
+        TRANSACTIONS_TABLE: props.transactionsTable.tableName,
+        CONTROL_TABLE: props.controlTable.tableName,
+        TOTALS_TABLE: props.totalsTable.tableName,
+      },
+    });
+    this.reconcileFunction.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(6) });
+    props.transactionsTable.grantReadData(this.reconcileFunction);
+    props.controlTable.grantReadData(this.reconcileFunction);
+    props.totalsTable.grantReadWriteData(this.reconcileFunction);
+    acknowledgeIndexAccess(this.reconcileFunction.executionRole, props.controlTable);
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Daily reconciliation of revenue totals',
+      schedule: events.Schedule.cron({ minute: '0', hour: String(props.hourUtc ?? 3) }),
+      targets: [new targets.LambdaFunction(this.reconcileFunction, { event: events.RuleTargetInput.fromObject({ reason: 'schedule' }), deadLetterQueue: this.dlq.queue, retryAttempts: 2 })],
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { HeartbeatFunction } from './heartbeat-function';
+import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
+import type { HeartbeatSecrets } from './secrets';
+
+/** Options of {@link SyncPipeline}. */
+export interface SyncPipelineProps {
+  readonly transactionsTable: dynamodb.ITableV2;
+  readonly controlTable: dynamodb.ITableV2;
+  readonly secrets: HeartbeatSecrets;
+  /** Minutes between scheduled fan-outs. @default 10 */
+  readonly scheduleMinutes?: number;
+  /** Reserved concurrency of the sync function: the Fanvue rate limit buys no more. @default 10 */
+  readonly syncReservedConcurrency?: number;
+  /** Sync invocations the fan-out keeps in flight. @default 10 */
+  readonly fanoutConcurrency?: number;
+  /** Work budget of one sync invocation in seconds; the timeout is this plus 60 s. @default 240 */
+  readonly syncBudgetSeconds?: number;
+  /** Look-back overlap of each incremental window. @default 15 */
+  readonly syncLookbackMinutes?: number;
+  /** @default 'https://api.fanvue.com' */
+  readonly fanvueApiBaseUrl?: string;
+  /** @default 'https://auth.fanvue.com' */
+  readonly fanvueAuthBaseUrl?: string;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Schedule -> fan-out -> one async sync invocation per model.
+ *
+ * Failed sync invocations (after Lambda's own retries) go to {@link syncFailures};
+ * failed fan-outs to {@link fanoutDlq}. The sync function's concurrency is reserved
+ * (and capped) at the Fanvue rate-limit budget; Lambda queues the rest.
+ */
+export class SyncPipeline extends Construct {
+  readonly syncFunction: HeartbeatFunction;
+  readonly fanoutFunction: HeartbeatFunction;
+  readonly schedule: events.Rule;
+  /** onFailure destination of async sync invocations. */
+  readonly syncFailures: DeadLetterQueue;
+  /** Dead-letter queue of the fan-out (failed scheduled invocations and undeliverable events). */
+  readonly fanoutDlq: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: SyncPipelineProps) {
+    super(scope, id);
+    const scheduleMinutes = props.scheduleMinutes ?? 10;
+    const budgetSeconds = props.syncBudgetSeconds ?? 240;
+    const common = { logLevel: props.logLevel, logRetention: props.logRetention };
+
+    this.syncFailures = new DeadLetterQueue(this, 'SyncFailures', { purpose: 'sync invocations that failed after retries' });
+    this.fanoutDlq = new DeadLetterQueue(this, 'FanoutDlq', { purpose: 'fan-out invocations that failed after retries' });
+
+    this.syncFunction = new HeartbeatFunction(this, 'Sync', {
+      ...common,
+      handler: 'sync',
+      description: 'Syncs one model: Fanvue earnings -> transactions table, cursor checkpointed per page',
+      timeout: Duration.seconds(budgetSeconds + 60),
+      memorySize: 512,
+      reservedConcurrentExecutions: props.syncReservedConcurrency ?? 10,
+      environment: {
+        TRANSACTIONS_TABLE: props.transactionsTable.tableName,
+        CONTROL_TABLE: props.controlTable.tableName,
+        FANVUE_API_BASE_URL: props.fanvueApiBaseUrl ?? 'https://api.fanvue.com',
+        FANVUE_AUTH_BASE_URL: props.fanvueAuthBaseUrl ?? 'https://auth.fanvue.com',
+        FANVUE_CLIENT_SECRET_ID: props.secrets.fanvueClient.secretArn,
+        FANVUE_CONNECTION_SECRET_PREFIX: props.secrets.connectionSecretPrefix,
+        SYNC_BUDGET_MS: String(budgetSeconds * 1000),
+        SYNC_LOOKBACK_MINUTES: String(props.syncLookbackMinutes ?? 15),
+      },
+    });
+    // A run that is still failing after two retries is stale once the next schedules have passed.
+    this.syncFunction.configureAsyncInvoke({
+      onFailure: new SqsDestination(this.syncFailures.queue),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+    });
+    props.transactionsTable.grantReadWriteData(this.syncFunction);
+    props.controlTable.grantReadWriteData(this.syncFunction);
+    props.secrets.grantFanvueAccess(this.syncFunction.executionRole);
+    acknowledgeIndexAccess(this.syncFunction.executionRole, props.controlTable);
+
+    this.fanoutFunction = new HeartbeatFunction(this, 'Fanout', {
+      ...common,
+      handler: 'fanout',
+      description: 'Lists enabled models and invokes the sync function once per model (async)',
+      timeout: Duration.seconds(60),
+      deadLetterQueue: this.fanoutDlq.queue,
+      environment: {
+        CONTROL_TABLE: props.controlTable.tableName,
+        SYNC_FUNCTION_NAME: this.syncFunction.functionName,
+        FANOUT_CONCURRENCY: String(props.fanoutConcurrency ?? 10),
+      },
+    });
+    // A fan-out older than one interval is superseded by the next scheduled one.
+    this.fanoutFunction.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)) });
+    props.controlTable.grantReadData(this.fanoutFunction);
+    this.syncFunction.grantInvoke(this.fanoutFunction);
+    acknowledgeIndexAccess(this.fanoutFunction.executionRole, props.controlTable);
+    acknowledgeInvokeQualifiers(this.fanoutFunction.executionRole, this.syncFunction);
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: `Fan-out of the revenue sync every ${scheduleMinutes} minute(s)`,
+      schedule: events.Schedule.rate(Duration.minutes(scheduleMinutes)),
+      targets: [
+        new targets.LambdaFunction(this.fanoutFunction, {
+          event: events.RuleTargetInput.fromObject({ reason: 'schedule' }),
+          deadLetterQueue: this.fanoutDlq.queue,
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)),
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { StackConfig } from './config';
+import { DashboardApi } from './constructs/dashboard-api';
+import { DashboardSite } from './constructs/dashboard-site';
+import { DataTables } from './constructs/data-tables';
+import { Observability } from './constructs/observability';
+import { Reconciliation } from './constructs/reconciliation';
+import { RevenueAggregator } from './constructs/revenue-aggregator';
+import { HeartbeatSecrets } from './constructs/secrets';
+import { SyncPipeline } from './constructs/sync-pipeline';
+
+/** Props of {@link RevenueHeartbeatStack}. */
+export interface RevenueHeartbeatStackProps extends StackProps {
+  /** Validated deploy-time settings (see `infra/config.ts`). */
+  readonly config: StackConfig;
+  /** Absolute path of the built frontend. */
+  readonly frontendDistPath: string;
+}
+
+/** The whole Revenue Heartbeat deployment; it only composes the capability constructs. */
+export class RevenueHeartbeatStack extends Stack {
+  readonly tables: DataTables;
+  readonly secrets: HeartbeatSecrets;
+  readonly pipeline: SyncPipeline;
+  readonly aggregator: RevenueAggregator;
+  readonly reconciliation: Reconciliation;
+  readonly api: DashboardApi;
+  readonly site: DashboardSite;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: RevenueHeartbeatStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = toRetention(config.logRetentionDays);
+    const fnDefaults = { logLevel: config.logLevel, logRetention };
+
+    this.tables = new DataTables(this, 'Tables');
+    this.secrets = new HeartbeatSecrets(this, 'Secrets');
+    this.pipeline = new SyncPipeline(this, 'SyncPipeline', {
+      ...fnDefaults,
+      transactionsTable: this.tables.transactions,
+      controlTable: this.tables.control,
+      secrets: this.secrets,
+      scheduleMinutes: config.scheduleMinutes,
+      syncReservedConcurrency: config.syncReservedConcurrency,
+      fanoutConcurrency: config.fanoutConcurrency,
+      syncBudgetSeconds: config.syncBudgetSeconds,
+      syncLookbackMinutes: config.syncLookbackMinutes,
+      fanvueApiBaseUrl: config.fanvueApiBaseUrl,
+      fanvueAuthBaseUrl: config.fanvueAuthBaseUrl,
+    });
+    this.aggregator = new RevenueAggregator(this, 'Aggregator', {
+      ...fnDefaults,
+      transactionsTable: this.tables.transactions,
+      totalsTable: this.tables.totals,
+    });
+    this.reconciliation = new Reconciliation(this, 'Reconciliation', {
+      ...fnDefaults,
+      transactionsTable: this.tables.transactions,
+      controlTable: this.tables.control,
+      totalsTable: this.tables.totals,
+      hourUtc: config.reconcileHourUtc,
+    });
+    this.api = new DashboardApi(this, 'DashboardApi', {
+      ...fnDefaults,
+      controlTable: this.tables.control,
+      totalsTable: this.tables.totals,
+      secrets: this.secrets,
+      syncFunction: this.pipeline.syncFunction,
+      fanoutFunction: this.pipeline.fanoutFunction,
+      scheduleMinutes: config.scheduleMinutes,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+    });
+    this.site = new DashboardSite(this, 'Site', { distPath: props.frontendDistPath, apiDomainName: this.api.domainName });
+    this.observability = new Observability(this, 'Observability', {
+      functions: {
+        Sync: this.pipeline.syncFunction,
+        Fanout: this.pipeline.fanoutFunction,
+        Aggregate: this.aggregator.aggregateFunction,
+        Reconcile: this.reconciliation.reconcileFunction,
+        Api: this.api.apiFunction,
+      },
+      syncFunction: this.pipeline.syncFunction,
+      aggregateFunction: this.aggregator.aggregateFunction,
+      queues: {
+        SyncFailures: this.pipeline.syncFailures,
+        FanoutDlq: this.pipeline.fanoutDlq,
+        StreamFailures: this.aggregator.streamFailures,
+        ReconcileDlq: this.reconciliation.dlq,
+      },
+      alarmEmail: config.alarmEmail,
+    });
+
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('DashboardUrl', `https://${this.site.distribution.distributionDomainName}`, 'Dashboard (CloudFront)');
+    out('ApiUrl', this.api.url, 'HTTP API default endpoint (also served under /api on the dashboard URL)');
+    out('SyncFunctionName', this.pipeline.syncFunction.functionName, 'Sync one model: payload {"modelId":"..."}');
+    out('FanoutFunctionName', this.pipeline.fanoutFunction.functionName, 'Sync every enabled model: payload {}');
+    out('AggregateFunctionName', this.aggregator.aggregateFunction.functionName, 'Transactions stream consumer');
+    out('ReconcileFunctionName', this.reconciliation.reconcileFunction.functionName, 'Daily totals reconciliation');
+    out('ApiFunctionName', this.api.apiFunction.functionName, 'Dashboard API');
+    out('FanvueClientSecretArn', this.secrets.fanvueClient.secretArn, 'Put {"clientId","clientSecret"} here');
+    out('CronSecretArn', this.secrets.cron.secretArn, 'x-cron-secret value for POST /api/sync');
+    out('ConnectionSecretPrefix', this.secrets.connectionSecretPrefix, 'Name prefix of per-connection token secrets ({"refreshToken"})');
+    out('TransactionsTableName', this.tables.transactions.tableName, 'Transactions table');
+    out('ControlTableName', this.tables.control.tableName, 'Models, cursors, status');
+    out('TotalsTableName', this.tables.totals.tableName, 'Revenue totals');
+  }
+}
+
+/** Nearest CloudWatch Logs retention at or above `days`. */
+function toRetention(days: number): logs.RetentionDays {
+  const allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+  const match = allowed.find((d) => d >= days) ?? 3653;
+  return match as logs.RetentionDays;
+}
