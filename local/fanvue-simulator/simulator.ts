@@ -42,24 +42,35 @@ export interface FanvueSimulator {
   refund(creatorUuid: string, transactionOrderId: string, kind?: 'refund' | 'chargeback'): EarningRow;
   /** Moves pending rows (older than `olderThanMs`, default 0) to `availableForPayout`; returns how many changed. */
   settle(options?: { creatorUuid?: string; olderThanMs?: number }): number;
+  /** Added latency per request from now on, in ms. */
   setLatency(ms: number): void;
+  /** Share (0..1) of API requests answered with a seeded 500/502/503. */
   setErrorRate(rate: number): void;
   /** Every API request gets 429 with this Retry-After, for a duration, a count, or until stopped. */
   rateLimitStorm(spec: StormSpec): void;
+  /** Ends a 429 storm now. */
   stopRateLimitStorm(): void;
+  /** New token-bucket limits; every bucket starts full again. */
   setRateLimit(limit: { capacity: number; windowMs: number }): void;
   /** The creator's next non-empty earnings page has one broken row (still HTTP 200). @default kind 'grossString' */
   malformNextPage(creatorUuid: string, kind?: MalformKind): void;
   /** Every access token issued so far answers 401 (refresh for new ones). */
   expireAccessTokens(): void;
+  /** `expires_in` of access tokens issued from now on. */
   setAccessTokenTtl(seconds: number): void;
   /** Revokes the connection a refresh token (current or used) belongs to; false if unknown. */
   revokeConnection(refreshToken: string): boolean;
+  /** Order of earnings pages; cursors issued under the other order are refused (400). */
   setOrder(order: EarningsOrder): void;
+  /** Whether served rows (and `rows()`) carry `transactionOrderId` / `reversedTransactionOrderId`. */
   setWithIds(withIds: boolean): void;
+  /** Starts live arrivals (replacing any running ones). */
   startLive(spec: LiveSpec): void;
+  /** Stops live arrivals. */
   stopLive(): void;
+  /** Request counts per route kind, creator and status since start or the last reset. */
   stats(): SimulatorStats;
+  /** Starts counting from zero. */
   resetStats(): void;
 }
 
@@ -113,7 +124,9 @@ function liveTick(sim: SimCore, rowsPerTick: number, refundRate: number): void {
   if (sim.creators.length === 0) return;
   for (let i = 0; i < rowsPerTick; i++) {
     const creator = sim.rng.pick(sim.creators);
-    const sales = sim.store.all(creator.uuid).filter((r) => r.row.gross > 0 && r.row.transactionOrderId);
+    const rows = sim.store.all(creator.uuid);
+    const reversed = new Set(rows.map((r) => r.row.reversedTransactionOrderId));
+    const sales = rows.filter((r) => r.row.gross > 0 && r.row.transactionOrderId && !reversed.has(r.row.transactionOrderId));
     const target = sales.length > 0 && sim.rng.chance(refundRate) ? sim.rng.pick(sales).row.transactionOrderId : undefined;
     if (target) refund(sim, creator.uuid, target, 'refund');
     else addRow(sim, creator.uuid);
