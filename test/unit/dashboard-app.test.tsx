@@ -1,0 +1,131 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { advance, dashboard, dashboardCalls, model, renderApp, reply, setup } from './dashboard-fixtures';
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  window.history.replaceState(null, '', '/');
+});
+
+describe('polling', () => {
+  it('fetches the dashboard again every 60 s and shows the new numbers', async () => {
+    const fetchMock = setup();
+    fetchMock.mockResolvedValueOnce(reply(200, dashboard([model()])));
+    fetchMock.mockResolvedValue(reply(200, dashboard([model({ totals: { gross: 200_000, net: 150_000, count: 20 } })])));
+    await renderApp();
+    expect(dashboardCalls(fetchMock)).toBe(1);
+    const [url, init] = fetchMock.mock.calls[0] ?? [];
+    expect(url).toBe('/api/dashboard?days=30');
+    expect(init?.cache).toBe('no-cache');
+    expect(new Headers(init?.headers).get('authorization')).toBe('Bearer test-key');
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
+    await advance(59_999);
+    expect(dashboardCalls(fetchMock)).toBe(1);
+    await advance(1);
+    expect(dashboardCalls(fetchMock)).toBe(2);
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$2,000.00')).toBeTruthy();
+    await advance(60_000);
+    expect(dashboardCalls(fetchMock)).toBe(3);
+  });
+
+  it('keeps the last data on screen with a non-blocking banner when a poll fails, and clears it on recovery', async () => {
+    const fetchMock = setup();
+    fetchMock.mockResolvedValueOnce(reply(200, dashboard([model()])));
+    fetchMock.mockResolvedValueOnce(reply(500, { error: 'internal error' }));
+    fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
+    await renderApp();
+    await advance(60_000);
+    expect(screen.getByRole('alert').textContent).toMatch(/Could not refresh \(request failed \(500\)\)/);
+    expect(screen.getByRole('heading', { name: 'Acme Talent' })).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sync now' })).toBeTruthy();
+    await advance(60_000);
+    expect(screen.getByRole('alert').textContent).toMatch(/Failed to fetch/);
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
+    await advance(60_000);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('access key', () => {
+  it('takes the key from the URL fragment, stores it and removes it from the address bar', async () => {
+    const fetchMock = setup({ key: null });
+    window.history.replaceState(null, '', '/#key=frag-key-123');
+    fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
+    await renderApp();
+    expect(window.location.hash).toBe('');
+    expect(window.location.href).not.toContain('frag-key-123');
+    expect(localStorage.getItem('revenue-heartbeat.access-key')).toBe('frag-key-123');
+    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('authorization')).toBe('Bearer frag-key-123');
+  });
+
+  it('asks for a key when there is none, and uses the one entered', async () => {
+    const fetchMock = setup({ key: null });
+    fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
+    await renderApp();
+    expect(fetchMock).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByLabelText('Access key'), { target: { value: 'typed-key' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Open dashboard' }));
+    await advance(0);
+    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('authorization')).toBe('Bearer typed-key');
+    expect(screen.getByRole('heading', { name: 'Acme Talent' })).toBeTruthy();
+  });
+
+  it('forgets a rejected key and shows the key form on 401', async () => {
+    const fetchMock = setup({ key: 'old-key' });
+    fetchMock.mockResolvedValue(reply(401, { error: 'missing or invalid access key' }));
+    await renderApp();
+    await advance(0);
+    expect(screen.getByRole('alert').textContent).toMatch(/not accepted/);
+    expect(screen.getByLabelText('Access key')).toBeTruthy();
+    expect(localStorage.getItem('revenue-heartbeat.access-key')).toBeNull();
+  });
+});
+
+describe('model card actions and amounts', () => {
+  it('asks for a sync of that model, showing the pending state until the API answers', async () => {
+    const fetchMock = setup();
+    let accept: (r: Response) => void = () => undefined;
+    fetchMock.mockImplementation(async (url, init) => {
+      if (init?.method === 'POST') return new Promise<Response>((r) => (accept = r));
+      return reply(200, dashboard([model()]));
+    });
+    await renderApp();
+    const aria = within(screen.getByRole('article', { name: 'Aria' }));
+    fireEvent.click(aria.getByRole('button', { name: 'Sync now' }));
+    await advance(0);
+    const pending = aria.getByRole('button', { name: 'Requesting…' });
+    expect(pending).toHaveProperty('disabled', true);
+    const post = fetchMock.mock.calls.find(([, init]) => init?.method === 'POST');
+    expect(post?.[0]).toBe('/api/models/m1/sync');
+    expect(new Headers(post?.[1]?.headers).get('authorization')).toBe('Bearer test-key');
+    await act(async () => accept(reply(202, { accepted: true })));
+    await advance(0);
+    expect(aria.getByText('Sync requested')).toBeTruthy();
+    expect(aria.getByRole('button', { name: 'Sync now' })).toBeTruthy();
+    // Success refreshes the dashboard at once, without waiting for the next poll.
+    expect(dashboardCalls(fetchMock)).toBe(2);
+  });
+
+  it('formats integer cents as USD and switches every amount between gross and net', async () => {
+    const fetchMock = setup();
+    fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
+    await renderApp();
+    const kpi = within(screen.getByRole('region', { name: 'Gross revenue' }));
+    expect(kpi.getByText('$1,234.56')).toBeTruthy();
+    const sources = within(screen.getByRole('region', { name: 'By source' }));
+    expect(sources.getByText('Subscriptions')).toBeTruthy();
+    expect(sources.getByText('$1,000.00')).toBeTruthy();
+    expect(sources.queryByText('Other')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Net' }));
+    expect(within(screen.getByRole('region', { name: 'Net revenue' })).getByText('$1,000.00')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,000.00')).toBeTruthy();
+    expect(sources.getByText('$800.00')).toBeTruthy();
+    expect(screen.getByRole('img', { name: /^Net revenue per day, last 30 days/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Net' }).getAttribute('aria-pressed')).toBe('true');
+  });
+});

@@ -1,0 +1,89 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render } from '@testing-library/react';
+import { vi, type Mock } from 'vitest';
+import type { DashboardModel, DashboardResponse } from '../../lambdas/domain/dashboard';
+import { App } from '../../frontend/src/App';
+
+/** Shared setup of the dashboard component tests: a fixed clock, a mocked fetch, a fresh QueryClient. */
+
+export const T0 = Date.parse('2026-03-10T12:00:00.000Z');
+export const MIN = 60_000;
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function model(over: Partial<DashboardModel> = {}): DashboardModel {
+  return {
+    modelId: 'm1',
+    displayName: 'Aria',
+    enabled: true,
+    totals: { gross: 123_456, net: 100_000, count: 12 },
+    status: 'ok',
+    lastSuccessAt: iso(T0 - MIN),
+    lastSyncStartedAt: iso(T0 - 2 * MIN),
+    nextSyncDueAt: iso(T0 + 8 * MIN),
+    freshness: 'live',
+    lastError: null,
+    consecutiveFailures: 0,
+    behind: false,
+    ...over,
+  };
+}
+
+export function dashboard(models: DashboardModel[], over: Partial<DashboardResponse> = {}): DashboardResponse {
+  const zero = { gross: 0, net: 0, count: 0 };
+  return {
+    agency: { id: 'ag-a', name: 'Acme Talent' },
+    generatedAt: iso(T0),
+    freshness: { syncIntervalMs: 10 * MIN, liveWithinMs: 22 * MIN },
+    totals: {
+      gross: 123_456,
+      net: 100_000,
+      count: 12,
+      bySource: { subscription: { gross: 100_000, net: 80_000, count: 10 }, tip: { gross: 23_456, net: 20_000, count: 2 }, other: zero },
+    },
+    daily: Array.from({ length: 30 }, (_, i) => ({ day: iso(T0 - (29 - i) * 86_400_000).slice(0, 10), gross: i * 100, net: i * 80, count: i })),
+    models,
+    ...over,
+  };
+}
+
+/** A fetch response the app can read. */
+export function reply(status: number, body: unknown): Response {
+  return { ok: status >= 200 && status < 300, status, json: async () => body } as Response;
+}
+
+export type FetchMock = Mock<(url: string, init?: RequestInit) => Promise<Response>>;
+
+/** Fakes timers at T0, stubs fetch and stores an access key. */
+export function setup(opts: { key?: string | null } = {}): FetchMock {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  vi.setSystemTime(T0);
+  localStorage.clear();
+  if (opts.key !== null) localStorage.setItem('revenue-heartbeat.access-key', opts.key ?? 'test-key');
+  const fetchMock: FetchMock = vi.fn();
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+/** Renders the app with a fresh QueryClient (no retries) and lets the first fetch settle. */
+export async function renderApp() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const view = render(
+    <QueryClientProvider client={client}>
+      <App />
+    </QueryClientProvider>,
+  );
+  await advance(0);
+  return view;
+}
+
+/** Moves the fake clock, running timers and the promises they start. */
+export async function advance(ms: number): Promise<void> {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+}
+
+/** GET /api/dashboard calls so far. */
+export function dashboardCalls(fetchMock: FetchMock): number {
+  return fetchMock.mock.calls.filter(([url]) => String(url).startsWith('/api/dashboard')).length;
+}
