@@ -1,0 +1,59 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { ApplyOutcome, RecordDeltas } from '../../lambdas/adapters/dynamo/totals-store';
+import type { CountMetricName } from '../../lambdas/adapters/metrics';
+import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
+import { silentLogger } from '../../lambdas/shared/logger';
+
+const row = { modelId: 'm1', agencyId: 'a1', txKey: 'oid#1', date: '2026-02-03T10:00:00.000Z', day: '2026-02-03', gross: 100, net: 90, source: 'tip', category: 'tip' };
+const image = (over: Record<string, unknown> = {}) => marshall({ pk: 'MODEL#m1', sk: 'TX#oid#1', ...row, ...over }) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+const insert = (n: number, over: Record<string, unknown> = {}): DynamoDBRecord => ({ eventID: `e${n}`, eventName: 'INSERT', dynamodb: { SequenceNumber: `${n}`, NewImage: image(over) } });
+
+function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
+  const calls: (readonly RecordDeltas[])[] = [];
+  const metrics: Partial<Record<CountMetricName, number>> = {};
+  const errors: unknown[] = [];
+  const handler = makeHandler({
+    store: { applyRecords: async (r) => (calls.push(r), outcome ? outcome(r) : { applied: r.map((_, i) => i), duplicates: [] }) },
+    logger: { ...silentLogger, error: (...a: unknown[]) => void errors.push(a) },
+    metrics: { count: (n, v) => void (metrics[n] = (metrics[n] ?? 0) + v), flush: () => undefined },
+  });
+  return { handler, calls, metrics, errors };
+}
+
+describe('aggregate handler', () => {
+  it('reports a poison record and every later one, applies the valid records on both sides, and logs why', async () => {
+    const { handler, calls, metrics, errors } = setup();
+    const res = await handler({ Records: [insert(1), insert(2, { gross: 'lots' }), insert(3)] });
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '2' }, { itemIdentifier: '3' }]);
+    expect(calls[0]?.map((r) => r.eventID)).toEqual(['e1', 'e3']);
+    expect(metrics).toMatchObject({ PoisonRecords: 1, RecordsApplied: 2 });
+    expect(JSON.stringify(errors)).toMatch(/poison stream record.*gross/);
+  });
+
+  it('treats a MODIFY without its old image as poison', async () => {
+    const { handler } = setup();
+    const res = await handler({ Records: [{ eventID: 'e1', eventName: 'MODIFY', dynamodb: { SequenceNumber: '1', NewImage: image() } }] });
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+  });
+
+  it('passes a repeated eventID once and counts it as a duplicate', async () => {
+    const { handler, calls, metrics } = setup();
+    expect((await handler({ Records: [insert(1), insert(1)] })).batchItemFailures).toEqual([]);
+    expect(calls[0]).toHaveLength(1);
+    expect(metrics.DuplicatesSkipped).toBe(1);
+  });
+
+  it('reports from the first record of a transaction that could not be written', async () => {
+    const { handler } = setup(() => ({ applied: [0], duplicates: [], failedFrom: 1, error: new Error('throttled') }));
+    const res = await handler({ Records: [insert(1), insert(2), insert(3)] });
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: '2' }, { itemIdentifier: '3' }]);
+  });
+
+  it('turns a status-only MODIFY into a marker with no deltas', async () => {
+    const { handler, calls } = setup();
+    await handler({ Records: [{ eventID: 'e1', eventName: 'MODIFY', dynamodb: { SequenceNumber: '1', OldImage: image({ status: 'pendingBalance' }), NewImage: image({ status: 'availableForPayout' }) } }] });
+    expect(calls[0]).toEqual([{ eventID: 'e1', sequenceNumber: '1', position: 0, deltas: [] }]);
+  });
+});
