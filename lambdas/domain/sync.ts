@@ -93,7 +93,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
   }
 
   const deadline = startedAt + config.budgetMs;
-  const freshStart = () => new Date(model.cursor ? Date.parse(model.cursor) - config.lookbackMs : Date.parse(config.backfillFrom)).toISOString();
+  const freshStart = (from = model.cursor) => new Date(from ? Date.parse(from) - config.lookbackMs : Date.parse(config.backfillFrom)).toISOString();
   let window: ResumePoint | { windowStart: string; windowEnd: string; pageToken?: undefined; highWater?: string; ordinals: OrdinalCounter; pages: number } =
     model.resume ?? {
       windowStart: freshStart(),
@@ -134,7 +134,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
         if (!(err instanceof FanvueRequestError) || !window.pageToken || restarted) throw err;
         logger.warn('saved page token rejected, restarting the window', { modelId });
         restarted = true;
-        window = { windowStart: freshStart(), windowEnd: new Date(clock.now()).toISOString(), ordinals: {}, pages: 0 };
+        window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), ordinals: {}, pages: 0 };
         for (const k of Object.keys(ordinals)) delete ordinals[k];
         continue;
       }
@@ -148,6 +148,12 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
       if (page.nextCursor === null) {
         cursor = maxIso(cursor, highWater);
         await models.checkpoint(modelId, owner, { ...(cursor && { cursor }), resume: null, rows: rows.length });
+        if (Date.parse(window.windowEnd) < startedAt) {
+          // That window was left by an earlier run: go on reading up to now.
+          window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), ordinals: {}, pages: 0 };
+          for (const k of Object.keys(ordinals)) delete ordinals[k];
+          continue;
+        }
         await finish('ok', false);
         logger.info('sync complete', { modelId, pages, rowsWritten, cursor });
         return { status: 'ok', modelId, pages, rowsWritten, cursor };
