@@ -101,15 +101,17 @@ export function modelFreshness(model: FreshnessInput, now: number, cfg: Freshnes
 }
 
 /**
- * When the next scheduled sync is due: the first `anchor + k * interval` (k >= 1)
- * after `now`, anchored on the last start, else on the last success. Null when
- * the model never synced.
+ * When the next scheduled sync is due: the first multiple of the interval
+ * (the schedule's ticks) after the last start, else one interval after the
+ * last success; null when the model never synced. Independent of the current
+ * time, so an unchanged model keeps an unchanged response (and ETag); a value
+ * in the past means the sync is overdue.
  */
-export function nextSyncDueAt(model: FreshnessInput, now: number, cfg: Pick<FreshnessConfig, 'syncIntervalMs'>): number | null {
-  const anchor = ms(model.lastSyncStartedAt) ?? ms(model.lastSuccessAt);
-  if (anchor === undefined) return null;
-  const k = Math.max(1, Math.floor((now - anchor) / cfg.syncIntervalMs) + 1);
-  return anchor + k * cfg.syncIntervalMs;
+export function nextSyncDueAt(model: FreshnessInput, cfg: Pick<FreshnessConfig, 'syncIntervalMs'>): number | null {
+  const started = ms(model.lastSyncStartedAt);
+  if (started !== undefined) return (Math.floor(started / cfg.syncIntervalMs) + 1) * cfg.syncIntervalMs;
+  const success = ms(model.lastSuccessAt);
+  return success === undefined ? null : success + cfg.syncIntervalMs;
 }
 
 /** The agency card's combined state. */

@@ -87,7 +87,7 @@ describe('GET /api/dashboard', () => {
     expect(body.daily[15]).toEqual({ day: '2026-02-24', gross: 0, net: 0, count: 0 });
     expect(body.models.map((m) => m.modelId)).toEqual(['m-a1', 'm-a2', 'm-a3']);
     const [aria, bella, cleo] = body.models;
-    expect(aria).toMatchObject({ displayName: 'Aria', totals: { gross: 10_000, net: 8_000, count: 3 }, freshness: 'live', lastError: null, nextSyncDueAt: iso(NOW - 3.5 * MIN + 10 * MIN) });
+    expect(aria).toMatchObject({ displayName: 'Aria', totals: { gross: 10_000, net: 8_000, count: 3 }, freshness: 'live', lastError: null, nextSyncDueAt: iso(NOW) });
     expect(bella).toMatchObject({ freshness: 'stale', status: 'error', consecutiveFailures: 3, lastError: 'Fanvue access was revoked: reconnect this model' });
     expect(cleo).toMatchObject({ freshness: 'syncing', totals: { gross: 0, net: 0, count: 0 }, lastSuccessAt: null });
     // The stored technical message never reaches the browser.

@@ -60,16 +60,16 @@ describe('modelFreshness', () => {
 });
 
 describe('nextSyncDueAt', () => {
-  it('is one interval after the last start, and rolls forward past missed cycles', () => {
-    const m: FreshnessInput = { status: 'ok', lastSyncStartedAt: iso(T0), lastSuccessAt: iso(T0 + 20_000) };
-    expect(nextSyncDueAt(m, T0 + MIN, cfg)).toBe(T0 + 10 * MIN);
-    expect(nextSyncDueAt(m, T0 + 10 * MIN, cfg)).toBe(T0 + 20 * MIN);
-    expect(nextSyncDueAt(m, T0 + 35 * MIN, cfg)).toBe(T0 + 40 * MIN);
+  it('is the first schedule tick (multiple of the interval) after the last start, whatever the time now', () => {
+    const m: FreshnessInput = { status: 'ok', lastSyncStartedAt: iso(T0 + 3_000), lastSuccessAt: iso(T0 + 20_000) };
+    expect(nextSyncDueAt(m, cfg)).toBe(T0 + 10 * MIN);
+    expect(nextSyncDueAt({ ...m, lastSyncStartedAt: iso(T0 + 10 * MIN - 1) }, cfg)).toBe(T0 + 10 * MIN);
+    expect(nextSyncDueAt({ ...m, lastSyncStartedAt: iso(T0) }, cfg)).toBe(T0 + 10 * MIN);
   });
 
-  it('anchors on the last success when there is no start, and is null for a model never synced', () => {
-    expect(nextSyncDueAt({ status: 'ok', lastSuccessAt: iso(T0) }, T0 + MIN, cfg)).toBe(T0 + 10 * MIN);
-    expect(nextSyncDueAt({ status: 'idle' }, T0, cfg)).toBeNull();
+  it('falls back to one interval after the last success, and is null for a model never synced', () => {
+    expect(nextSyncDueAt({ status: 'ok', lastSuccessAt: iso(T0 + 7_000) }, cfg)).toBe(T0 + 7_000 + 10 * MIN);
+    expect(nextSyncDueAt({ status: 'idle' }, cfg)).toBeNull();
   });
 });
 

@@ -73,11 +73,14 @@ describe('live indicator', () => {
     expect(dashboardCalls(fetchMock)).toBe(1);
   });
 
-  it('says when the next sync is due in the tooltip', async () => {
+  it('says in the tooltip when the next sync is due, or since when it is overdue', async () => {
     const fetchMock = setup();
-    fetchMock.mockResolvedValue(reply(200, dashboard([model({ lastSyncStartedAt: iso(T0 - 2 * MIN) })])));
+    vi.setSystemTime(T0 + 2 * MIN);
+    const stuck = model({ modelId: 'm2', displayName: 'Bella', lastSyncStartedAt: iso(T0 - 12 * MIN), lastSuccessAt: iso(T0 - 12 * MIN) });
+    fetchMock.mockResolvedValue(reply(200, dashboard([model({ lastSyncStartedAt: iso(T0 + MIN), lastSuccessAt: iso(T0 + MIN) }), stuck])));
     const view = await renderApp();
-    const indicator = view.container.querySelector('article [data-state]');
-    expect(indicator?.getAttribute('title')).toMatch(/^Next sync due at .+ \(in 8m\)$/);
+    const [aria, bella] = [...view.container.querySelectorAll('article [data-state]')];
+    expect(aria?.getAttribute('title')).toMatch(/^Next sync due at .+ \(in 8m\)$/);
+    expect(bella?.getAttribute('title')).toMatch(/^Sync overdue since .+$/);
   });
 });

@@ -16,8 +16,9 @@ export function ModelCard(props: { model: DashboardModel; now: number; cfg: Fres
     onError: props.onUnauthorized,
   });
   const state = modelFreshness(model, now, cfg);
-  const due = nextSyncDueAt(model, now, cfg);
-  const title = due === null ? 'Waiting for the first sync' : `Next sync due at ${formatClock(due)} (${formatIn(due, now)})`;
+  const due = nextSyncDueAt(model, cfg);
+  const title =
+    due === null ? 'Waiting for the first sync' : due > now ? `Next sync due at ${formatClock(due)} (${formatIn(due, now)})` : `Sync overdue since ${formatClock(due)}`;
   const detail = model.lastSuccessAt ? `synced ${formatAgo(Date.parse(model.lastSuccessAt), now)}` : 'not synced yet';
   const headingId = `model-${model.modelId}`;
   return (

@@ -37,7 +37,7 @@ export function dayRange(now: number, days: number): string[] {
 
 function toModel(m: ModelRecord, data: DashboardData, now: number, cfg: FreshnessConfig): DashboardModel {
   const t = data.modelTotals.get(m.modelId);
-  const next = nextSyncDueAt(m, now, cfg);
+  const next = nextSyncDueAt(m, cfg);
   const failing = m.status === 'error' || m.consecutiveFailures > 0;
   return {
     modelId: m.modelId,
