@@ -1,0 +1,51 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countersOf, keyId, type TotalsKey } from '../../domain/aggregate';
+import { parseTotalsItem } from '../../domain/totals';
+import { StoredTransactionSchema, type StoredTransaction } from '../../domain/transaction';
+import { keys } from '../../shared/tables';
+
+/** A totals item as counters (absent counters are zero). */
+export interface TotalsItemCounters {
+  key: TotalsKey;
+  counters: Record<string, number>;
+}
+
+/** Reads for reconciliation: one model's transactions, one scope's totals items. Strongly consistent. */
+export class TotalsReader {
+  /** Items read so far (for the benchmark's "items read" figure). */
+  itemsRead = 0;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: { transactions: string; totals: string },
+  ) {}
+
+  /** Every stored transaction of a model (Query by pk, all pages), zod-parsed. */
+  async transactionsOf(modelId: string): Promise<StoredTransaction[]> {
+    const out: StoredTransaction[] = [];
+    for await (const item of this.query(this.tables.transactions, keys.modelPk(modelId))) out.push(StoredTransactionSchema.parse(item));
+    return out;
+  }
+
+  /** Every totals item under `pk` (TOTAL and DAY#...), keyed by `keyId`. */
+  async totalsOf(pk: string): Promise<Map<string, TotalsItemCounters>> {
+    const out = new Map<string, TotalsItemCounters>();
+    for await (const item of this.query(this.tables.totals, pk)) {
+      const key = { pk, sk: String(item.sk) };
+      out.set(keyId(key), { key, counters: countersOf(parseTotalsItem(item)) });
+    }
+    return out;
+  }
+
+  private async *query(table: string, pk: string): AsyncGenerator<Record<string, unknown>> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey }),
+      );
+      this.itemsRead += page.Items?.length ?? 0;
+      yield* page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+}

@@ -1,0 +1,31 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamoModelStore } from '../adapters/dynamo/model-store';
+import { TotalsReader } from '../adapters/dynamo/totals-reader';
+import { TotalsStore } from '../adapters/dynamo/totals-store';
+import { powertoolsMetrics } from '../adapters/metrics';
+import { systemClock } from '../domain/ports';
+import { parseEnv, TablesEnv } from '../shared/env';
+import { logger } from '../shared/logger';
+import { makeHandler } from './reconcile-handler';
+
+const env = parseEnv(
+  TablesEnv.extend({
+    /** Second look before repairing, so in-flight stream records are not repaired twice. @default 10000 */
+    RECONCILE_SETTLE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  }),
+);
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const models = dynamoModelStore(doc, env.CONTROL_TABLE);
+
+/** Lambda entry: scheduled reconciliation of every model (repairs drift), or `{ modelId, repair }` on demand. */
+export const handler = makeHandler({
+  listModels: () => models.listAll(),
+  reader: new TotalsReader(doc, { transactions: env.TRANSACTIONS_TABLE, totals: env.TOTALS_TABLE }),
+  store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
+  logger,
+  metrics: powertoolsMetrics(),
+  settleMs: env.RECONCILE_SETTLE_MS,
+});

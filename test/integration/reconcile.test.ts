@@ -1,0 +1,104 @@
+import { PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
+import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
+import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
+import { noopMetrics } from '../../lambdas/adapters/metrics';
+import { makeHandler as makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
+import { makeHandler, reconcileTotals, type ReconcileDeps } from '../../lambdas/handlers/reconcile-handler';
+import { silentLogger } from '../../lambdas/shared/logger';
+import { keys } from '../../lambdas/shared/tables';
+import { transactionsStreamArn } from '../../local/bootstrap';
+import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
+import { actualTotals, expectedFromTable, localStreamsClient, mismatches, putTx, tx } from '../support/aggregate-fixtures';
+import { freshTables, type TestTables } from '../support/ddb';
+
+let t: TestTables;
+let poller: StreamPoller;
+let warnings: unknown[];
+let repairedMetric: number;
+const clock = { now: () => Date.now() };
+
+function deps(settleMs = 0): ReconcileDeps {
+  return {
+    listModels: () => dynamoModelStore(t.doc, t.names.control).listAll(),
+    reader: new TotalsReader(t.doc, { transactions: t.names.transactions, totals: t.names.totals }),
+    store: new TotalsStore(t.doc, t.names.totals, clock),
+    logger: { ...silentLogger, warn: (...a: unknown[]) => void warnings.push(a) },
+    metrics: { count: (n, v) => void (n === 'TotalsDriftRepaired' && (repairedMetric += v)), flush: () => undefined },
+    settleMs,
+  };
+}
+
+beforeEach(async () => {
+  t = await freshTables();
+  warnings = [];
+  repairedMetric = 0;
+  for (const [modelId, agencyId] of [['m1', 'a1'], ['m2', 'a1'], ['m3', 'a2']] as const) {
+    await t.doc.send(new PutCommand({ TableName: t.names.control, Item: { pk: keys.modelPk(modelId), sk: keys.modelSk, modelId, agencyId, displayName: modelId, creatorUuid: `u-${modelId}`, connectionId: `c-${agencyId}` } }));
+  }
+  await putTx(t.doc, t.names.transactions, tx({ txKey: 'a', modelId: 'm1', gross: 1000, net: 800, day: '2026-04-01' }));
+  await putTx(t.doc, t.names.transactions, tx({ txKey: 'b', modelId: 'm2', gross: 2500, net: 2000, source: 'subscription', day: '2026-04-02' }));
+  await putTx(t.doc, t.names.transactions, tx({ txKey: 'c', modelId: 'm3', agencyId: 'a2', gross: -400, net: -400, source: 'chargeback', day: '2026-04-02' }));
+  const aggregate = makeAggregateHandler({ store: new TotalsStore(t.doc, t.names.totals, clock), logger: silentLogger, metrics: noopMetrics });
+  poller = startStreamPoller({ streamsClient: localStreamsClient(), streamArn: await transactionsStreamArn(t.client, t.names.transactions), handler: aggregate, pollIntervalMs: 20 });
+  await poller.drain();
+});
+afterEach(() => poller.stop());
+
+describe('reconciliation', () => {
+  it('reports zero differences on a clean run and repairs nothing', async () => {
+    const report = await makeHandler(deps())({ 'detail-type': 'Scheduled Event', source: 'aws.events' });
+    expect(report).toMatchObject({ models: 3, agencies: 2, differences: [], repaired: 0 });
+    // Models: 3 x TOTAL + 3 days; agencies: 2 x TOTAL + a1 on two days + a2 on one.
+    expect(report.itemsChecked).toBe(11);
+    expect(warnings).toEqual([]);
+  });
+
+  it('finds deliberately corrupted totals, repairs them with an ADD of the difference, loudly, and then is clean', async () => {
+    await t.doc.send(new UpdateCommand({ TableName: t.names.totals, Key: { pk: 'MODEL#m1', sk: 'TOTAL' }, UpdateExpression: 'ADD gross :g, src_tip_count :c', ExpressionAttributeValues: { ':g': 123, ':c': -1 } }));
+    await t.doc.send(new DeleteCommand({ TableName: t.names.totals, Key: { pk: 'AGENCY#a2', sk: 'DAY#2026-04-02' } }));
+
+    const dry = await reconcileTotals(deps(), { repair: false });
+    expect(dry.differences).toEqual(
+      expect.arrayContaining([
+        { key: 'MODEL#m1|TOTAL', field: 'gross', expected: 1000, actual: 1123 },
+        { key: 'MODEL#m1|TOTAL', field: 'src_tip_count', expected: 1, actual: 0 },
+        { key: 'AGENCY#a2|DAY#2026-04-02', field: 'gross', expected: -400, actual: 0 },
+        { key: 'AGENCY#a2|DAY#2026-04-02', field: 'src_refund_count', expected: 1, actual: 0 },
+      ]),
+    );
+    expect(dry.differences).toHaveLength(2 + 6);
+    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toHaveLength(8);
+
+    const fixed = await makeHandler(deps())({});
+    expect(fixed.repaired).toBe(8);
+    expect(repairedMetric).toBe(8);
+    expect(JSON.stringify(warnings)).toContain('totals drift repaired');
+    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toEqual([]);
+    expect((await reconcileTotals(deps(), { repair: true })).differences).toEqual([]);
+  });
+
+  it('for one model checks that model and its agency, not the other models', async () => {
+    await t.doc.send(new UpdateCommand({ TableName: t.names.totals, Key: { pk: 'MODEL#m2', sk: 'TOTAL' }, UpdateExpression: 'ADD net :n', ExpressionAttributeValues: { ':n': 1 } }));
+    await t.doc.send(new UpdateCommand({ TableName: t.names.totals, Key: { pk: 'AGENCY#a1', sk: 'TOTAL' }, UpdateExpression: 'ADD net :n', ExpressionAttributeValues: { ':n': 5 } }));
+    const report = await makeHandler(deps())({ modelId: 'm1', repair: false });
+    expect(report.differences).toEqual([{ key: 'AGENCY#a1|TOTAL', field: 'net', expected: 2800, actual: 2805 }]);
+    await expect(makeHandler(deps())({ modelId: 'nope' })).rejects.toThrow(/unknown model/);
+  });
+
+  it('does not repair a difference that the stream resolves before the second look', async () => {
+    await poller.stop();
+    await putTx(t.doc, t.names.transactions, tx({ txKey: 'd', modelId: 'm3', agencyId: 'a2', gross: 50, net: 40, day: '2026-04-02' }));
+    const running = reconcileTotals(deps(3_000), { repair: true });
+    // The record is still in flight when reconciliation first looks; the aggregator applies it during the settle wait.
+    await new Promise((r) => setTimeout(r, 500));
+    const aggregate = makeAggregateHandler({ store: new TotalsStore(t.doc, t.names.totals, clock), logger: silentLogger, metrics: noopMetrics });
+    poller = startStreamPoller({ streamsClient: localStreamsClient(), streamArn: await transactionsStreamArn(t.client, t.names.transactions), handler: aggregate, pollIntervalMs: 20 });
+    await poller.drain();
+    const report = await running;
+    expect(report.differences.length).toBeGreaterThan(0);
+    expect(report.repaired).toBe(0);
+    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toEqual([]);
+  });
+});
