@@ -1,0 +1,153 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createApiKey, putAgency } from '../lambdas/adapters/dynamo/agencies';
+import { makeHandler } from '../lambdas/handlers/api';
+import { silentLogger } from '../lambdas/shared/logger';
+import { keys } from '../lambdas/shared/tables';
+import { createTables } from '../local/bootstrap';
+import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { apiEvent, memorySecrets, modelItem, putAll, recordingTrigger, totalsItem } from '../test/integration/api-fixtures';
+
+/** Options of {@link runApiBench}. */
+export interface ApiBenchOptions {
+  /** Models in the agency. @default 500 */
+  models?: number;
+  /** Measured dashboard requests (after 5 warm-ups). @default 100 */
+  requests?: number;
+  /** Polls 60 s apart with no writes in between. @default 20 */
+  idlePolls?: number;
+  /** Built frontend folder. @default frontend/dist */
+  frontendDist?: string;
+}
+
+export interface ApiBenchResult {
+  models: number;
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  payloadBytes: number;
+  payloadGzipBytes: number;
+  idlePolls: number;
+  notModified: number;
+  /** Share of idle polls answered 304 (the first poll has no ETag yet and is not counted). */
+  notModifiedRatio: number;
+  /** Gzipped size of the frontend's JS, or null when frontend/dist is not built. */
+  frontendJsGzipBytes: number | null;
+}
+
+const NOW = Date.parse('2026-03-10T12:00:00.000Z');
+const MIN = 60_000;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+/** Sum of the gzipped sizes of every .js file under `dir`. */
+export function frontendJsGzipBytes(dir: string): number | null {
+  const assets = join(dir, 'assets');
+  if (!existsSync(assets)) return null;
+  return readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+}
+
+/**
+ * Dashboard API benchmark against its own DynamoDB Local: handler latency
+ * (p50/p99) and payload size for one agency of `models` models with 90 days of
+ * totals, the 304 ratio of idle 60 s polls, and the frontend's gzipped JS.
+ */
+export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBenchResult> {
+  const models = options.models ?? 500;
+  const requests = options.requests ?? 100;
+  const idlePolls = options.idlePolls ?? 20;
+  const ddb = await startDynamoDbLocal();
+  try {
+    const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const names = await createTables(client, 'bench');
+    await putAgency(doc, names.control, { agencyId: 'ag-bench', name: 'Bench Agency' });
+    const key = await createApiKey(doc, names.control, 'ag-bench');
+    const ids = Array.from({ length: models }, (_, i) => `m-${String(i).padStart(4, '0')}`);
+    // Syncs of one cycle land over its first two minutes, as the fan-out spreads them.
+    await putAll(
+      doc,
+      names.control,
+      ids.map((modelId, i) => {
+        const started = NOW - 2 * MIN + Math.floor((i / models) * 2 * MIN);
+        return modelItem({
+          modelId, agencyId: 'ag-bench', displayName: `Creator ${i}`, status: 'ok',
+          lastSyncStartedAt: new Date(started).toISOString(), lastSuccessAt: new Date(started + 5_000).toISOString(),
+        });
+      }),
+    );
+    await putAll(doc, names.totals, [
+      ...ids.map((id, i) => totalsItem(keys.modelPk(id), keys.totalSk, { gross: 10_000 + i, net: 8_000 + i, count: 10 })),
+      totalsItem(keys.agencyPk('ag-bench'), keys.totalSk, { gross: 5_000_000, net: 4_000_000, count: 5_000, bySource: { subscription: { gross: 5_000_000, net: 4_000_000, count: 5_000 } } }),
+      ...Array.from({ length: 90 }, (_, d) =>
+        totalsItem(keys.agencyPk('ag-bench'), keys.daySk(new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)), { gross: 50_000 + d, net: 40_000, count: 50 }),
+      ),
+    ]);
+
+    let now = NOW;
+    const handler = makeHandler({
+      doc,
+      tables: { control: names.control, totals: names.totals },
+      clock: { now: () => now },
+      logger: silentLogger,
+      config: { syncIntervalMs: 10 * MIN, liveWithinMs: 22 * MIN, cronSecretId: 'cron' },
+      secrets: memorySecrets({ cron: 'unused' }),
+      trigger: recordingTrigger(),
+    });
+    const get = async (headers: Record<string, string> = {}) =>
+      (await handler(apiEvent('GET', '/api/dashboard', { headers: { authorization: `Bearer ${key}`, ...headers }, query: { days: '30' } }))) as APIGatewayProxyStructuredResultV2;
+
+    for (let i = 0; i < 5; i++) await get();
+    const latencies: number[] = [];
+    let last: APIGatewayProxyStructuredResultV2 | undefined;
+    for (let i = 0; i < requests; i++) {
+      const t0 = performance.now();
+      last = await get();
+      latencies.push(performance.now() - t0);
+    }
+    if (last?.statusCode !== 200) throw new Error(`dashboard answered ${last?.statusCode}`);
+    const body = String(last.body);
+    latencies.sort((a, b) => a - b);
+
+    let etag = String(last.headers?.etag);
+    let notModified = 0;
+    for (let i = 0; i < idlePolls; i++) {
+      now += MIN;
+      const res = await get({ 'if-none-match': etag });
+      if (res.statusCode === 304) notModified += 1;
+      else etag = String(res.headers?.etag);
+    }
+
+    return {
+      models,
+      requests,
+      p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
+      p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
+      payloadBytes: Buffer.byteLength(body),
+      payloadGzipBytes: gzipSync(body).length,
+      idlePolls,
+      notModified,
+      notModifiedRatio: idlePolls === 0 ? 0 : notModified / idlePolls,
+      frontendJsGzipBytes: frontendJsGzipBytes(options.frontendDist ?? resolve(import.meta.dirname, '..', 'frontend', 'dist')),
+    };
+  } finally {
+    await ddb.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const r = await runApiBench();
+  console.log(`dashboard API, ${r.models} models, ${r.requests} requests: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+  console.log(`payload: ${r.payloadBytes} bytes (${r.payloadGzipBytes} gzipped)`);
+  console.log(`idle polls: ${r.notModified}/${r.idlePolls} answered 304 (${Math.round(r.notModifiedRatio * 100)}%)`);
+  console.log(r.frontendJsGzipBytes === null ? 'frontend: not built (npm run build:frontend)' : `frontend JS: ${(r.frontendJsGzipBytes / 1024).toFixed(1)} KiB gzipped`);
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { runApiBench } from '../../bench/api';
+
+describe('dashboard API benchmark', () => {
+  it('runs end to end on a small agency and reports sane numbers', async () => {
+    const r = await runApiBench({ models: 30, requests: 10, idlePolls: 5, frontendDist: 'does-not-exist' });
+    expect(r.models).toBe(30);
+    expect(r.p50Ms).toBeGreaterThan(0);
+    expect(r.p99Ms).toBeGreaterThanOrEqual(r.p50Ms);
+    expect(r.payloadGzipBytes).toBeLessThan(r.payloadBytes);
+    // Nothing is written between idle polls, so every one is a 304.
+    expect(r.notModified).toBe(5);
+    expect(r.frontendJsGzipBytes).toBeNull();
+  });
+});
