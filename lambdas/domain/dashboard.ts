@@ -150,6 +150,8 @@ const ERROR_TEXT: Readonly<Record<string, string>> = {
   budget: 'Sync ran out of time; it will continue where it stopped next cycle',
   api_version_sunset: 'Fanvue retired the API version we use: an update is needed',
   request_rejected: 'Fanvue rejected the request; we will retry next cycle',
+  secret_not_found: "This model's Fanvue connection is missing: reconnect this model",
+  internal: 'Something went wrong on our side; we will retry next cycle',
 };
 
 /** Puts a stored error code in words a user understands (never the raw technical message). */

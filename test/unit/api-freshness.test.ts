@@ -99,6 +99,8 @@ describe('contract', () => {
     expect(describeSyncError('auth')).toBe('Fanvue access was revoked: reconnect this model');
     expect(describeSyncError('rate_limited')).toBe('Fanvue rate limit: will retry next cycle');
     expect(describeSyncError('malformed')).toBe('Fanvue sent data we could not read; nothing was lost, we will retry');
+    expect(describeSyncError('unavailable')).toBe('Fanvue is not responding; we will retry next cycle');
+    expect(describeSyncError('budget')).toMatch(/continue where it stopped/);
     expect(describeSyncError('something_new')).toBe('Sync failed; we will retry next cycle');
     expect(describeSyncError(undefined)).toBe('Sync failed; we will retry next cycle');
   });
