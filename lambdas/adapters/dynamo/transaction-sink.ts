@@ -26,20 +26,24 @@ export function dynamoTransactionSink(doc: DynamoDBDocumentClient, tableName: st
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 50;
   const sleep = options.sleep ?? sleepMs;
+  async function writeChunk(chunk: StoredTransaction[]): Promise<void> {
+    let requests = chunk.map((row) => ({ PutRequest: { Item: toItem(row) } }));
+    for (let attempt = 1; requests.length > 0; attempt++) {
+      if (attempt > maxAttempts) throw new HeartbeatError('store_unavailable', `could not write ${requests.length} transactions after ${maxAttempts} attempts`);
+      if (attempt > 1) await sleep(Math.min(2_000, baseDelayMs * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
+      options.onWrite?.(requests.length);
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    }
+  }
   return {
     async put(rows) {
       // The same key twice in one batch is rejected by DynamoDB; the later row wins.
       const unique = [...new Map(rows.map((r) => [r.txKey, r])).values()];
-      for (let i = 0; i < unique.length; i += 25) {
-        let requests = unique.slice(i, i + 25).map((row) => ({ PutRequest: { Item: toItem(row) } }));
-        for (let attempt = 1; requests.length > 0; attempt++) {
-          if (attempt > maxAttempts) throw new HeartbeatError('store_unavailable', `could not write ${requests.length} transactions after ${maxAttempts} attempts`);
-          if (attempt > 1) await sleep(Math.min(2_000, baseDelayMs * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
-          options.onWrite?.(requests.length);
-          const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-          requests = (out.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-        }
-      }
+      const chunks: StoredTransaction[][] = [];
+      for (let i = 0; i < unique.length; i += 25) chunks.push(unique.slice(i, i + 25));
+      // A page's chunks go out together; the page counts as written only when all are.
+      await Promise.all(chunks.map((chunk) => writeChunk(chunk)));
     },
   };
 }

@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+
+const USAGE = `npm run invoke -- sync <modelId>     run one model's sync and print what it did
+npm run invoke -- fanout             run the fan-out (one sync per connected model)
+
+Talks to the Lambda Invoke API of the running local stack (npm start), or of
+AWS when LAMBDA_ENDPOINT is unset and SYNC_FUNCTION_NAME / FANOUT_FUNCTION_NAME
+name deployed functions (credentials and region from the usual AWS variables).`;
+
+const [command, modelId] = process.argv.slice(2);
+if (command !== 'sync' && command !== 'fanout') {
+  console.error(USAGE);
+  process.exit(2);
+}
+if (command === 'sync' && !modelId) {
+  console.error(`missing <modelId>\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const stackFile = resolve(import.meta.dirname, '..', '..', '.cache', 'local-stack.json');
+const local = existsSync(stackFile) ? z.object({ lambdaEndpoint: z.string().url() }).parse(JSON.parse(readFileSync(stackFile, 'utf8'))) : undefined;
+const endpoint = process.env.LAMBDA_ENDPOINT ?? (process.env.SYNC_FUNCTION_NAME ? undefined : local?.lambdaEndpoint);
+if (!endpoint && !process.env.SYNC_FUNCTION_NAME) {
+  console.error('no running local stack found (start it with `npm start`) and no SYNC_FUNCTION_NAME set');
+  process.exit(1);
+}
+const client = new LambdaClient(
+  endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
+);
+const functionName =
+  command === 'sync' ? (endpoint ? 'sync' : process.env.SYNC_FUNCTION_NAME!) : endpoint ? 'fanout' : (process.env.FANOUT_FUNCTION_NAME ?? '');
+const payload = command === 'sync' ? { modelId, reason: 'manual' } : { reason: 'manual' };
+const out = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+const body = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+if (out.FunctionError) {
+  console.error(`${functionName} failed: ${body}`);
+  process.exit(1);
+}
+console.log(JSON.stringify(JSON.parse(body || 'null'), null, 2));

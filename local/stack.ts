@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createApiKey, putAgency } from '../lambdas/adapters/dynamo/agencies';
+import { dynamoModelStore } from '../lambdas/adapters/dynamo/model-store';
+import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
+import { noopMetrics } from '../lambdas/adapters/metrics';
+import { localSecretStore } from '../lambdas/adapters/secrets';
+import { defaultLiveWithinMs } from '../lambdas/domain/dashboard';
+import type { SyncOutcome } from '../lambdas/domain/sync';
+import { systemClock, type SecretStore } from '../lambdas/domain/ports';
+import { makeHandler as makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
+import { makeHandler as makeApiHandler } from '../lambdas/handlers/api';
+import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
+import { buildSyncDeps } from '../lambdas/handlers/sync-deps';
+import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
+import type { AppLogger } from '../lambdas/shared/logger';
+import { startApiServer } from './api-server';
+import { createTables, transactionsStreamArn } from './bootstrap';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from './fanvue-simulator';
+import { localSyncInvoker } from './invoke';
+import { startLambdaEndpoint } from './lambda-endpoint';
+import { rateToMs, startScheduler } from './scheduler';
+import { startStreamPoller } from './stream-poller';
+
+/** Options of the local stack (`npm start`, e2e tests, benchmarks). */
+export interface LocalStackOptions {
+  /** Port of the dashboard + API server; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Port of the local Lambda Invoke API; 0 picks a free one. @default 0 */
+  lambdaPort?: number;
+  /** The production schedule expression. @default 'rate(10 minutes)' */
+  schedule?: string;
+  /** Overrides the schedule's interval locally (demos). */
+  intervalMs?: number;
+  /** Keep DynamoDB data in this folder across restarts; in memory when absent. */
+  dataDir?: string;
+  /** Fanvue simulator options (demo agency: 12 creators with realistic history). */
+  simulator?: FanvueSimulatorOptions;
+  /** New sales keep arriving every this many ms (0 = off). @default 8000 */
+  liveEveryMs?: number;
+  /** Folder of the dashboard build. @default frontend/dist */
+  staticRoot?: string;
+  /** Extra environment for the handlers (sync tunables). */
+  env?: Record<string, string>;
+  logger: AppLogger;
+  /** One readable line per sync cycle. */
+  onCycle?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  /** The demo agency's dashboard access key (shown once, local only). */
+  apiKey: string;
+  /** The manual trigger's secret (local only). */
+  cronSecret: string;
+  agencyId: string;
+  sim: FanvueSimulator;
+  ddb: DynamoDbLocal;
+  doc: DynamoDBDocumentClient;
+  tables: Awaited<ReturnType<typeof createTables>>;
+  secrets: SecretStore;
+  /** modelId -> creator uuid. */
+  creatorOf: Record<string, string>;
+  intervalMs: number;
+  /** Local Lambda Invoke API (`aws lambda invoke --endpoint-url <this>`): functions `sync` and `fanout`. */
+  lambdaEndpoint: string;
+  /** Runs one fan-out cycle and waits for its syncs and for the aggregator to catch up. */
+  cycle(reason?: string): Promise<SyncOutcome[]>;
+  stop(): Promise<void>;
+}
+
+const AGENCY_ID = 'demo-agency';
+
+/**
+ * Starts the whole product on one machine with the same handlers as in AWS:
+ * DynamoDB Local (tables from the shared definitions), the Fanvue simulator,
+ * the local secret store, the fan-out on the production schedule, the
+ * in-process invoke adapter, the stream poller feeding the aggregator, and the
+ * HTTP server serving the API and the dashboard.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.logger;
+  const schedule = options.schedule ?? 'rate(10 minutes)';
+  const intervalMs = options.intervalMs ?? rateToMs(schedule);
+  const ddb = await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
+  const awsLocal = { endpoint: ddb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const client = new DynamoDBClient(awsLocal);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const tables = await createTables(client, 'heartbeat');
+  const sim = await createFanvueSimulator({ seed: 7, creators: 12, history: 250, historyDays: 45, ...options.simulator });
+
+  const cronSecret = randomBytes(24).toString('base64url');
+  const secrets = localSecretStore({
+    initial: {
+      'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }),
+      'heartbeat/cron': cronSecret,
+    },
+  });
+  const models = dynamoModelStore(doc, tables.control);
+  await putAgency(doc, tables.control, { agencyId: AGENCY_ID, name: 'Northstar Talent' });
+  const apiKey = await createApiKey(doc, tables.control, AGENCY_ID);
+  const creatorOf: Record<string, string> = {};
+  for (const [i, creator] of sim.creators.entries()) {
+    const modelId = `model-${String(i + 1).padStart(2, '0')}`;
+    const conn = sim.createConnection({ creatorUuids: [creator.uuid] });
+    await secrets.put(`fanvue/connection/${modelId}`, JSON.stringify({ refreshToken: conn.refreshToken }));
+    await models.register({ modelId, agencyId: AGENCY_ID, displayName: creator.displayName, creatorUuid: creator.uuid, connectionId: modelId });
+    creatorOf[modelId] = creator.uuid;
+  }
+
+  const env = {
+    TRANSACTIONS_TABLE: tables.transactions, CONTROL_TABLE: tables.control, TOTALS_TABLE: tables.totals,
+    FANVUE_API_BASE_URL: sim.baseUrl, FANVUE_AUTH_BASE_URL: sim.authBaseUrl,
+    FANVUE_CLIENT_SECRET_ID: 'fanvue/client', FANVUE_CONNECTION_SECRET_PREFIX: 'fanvue/connection/',
+    SYNC_BUDGET_MS: '60000',
+    ...options.env,
+  };
+  const sync = makeSyncHandler(buildSyncDeps(env, { doc, secrets, logger: log }));
+  const outcomes: SyncOutcome[] = [];
+  const invoker = localSyncInvoker(
+    async (payload) => outcomes.push(await sync(payload)),
+    (modelId, err) => log.error('sync invoke failed', { modelId, error: err instanceof Error ? err.message : String(err) }),
+  );
+  const fanout = makeFanoutHandler({ listModels: () => models.listAll(), invoker, logger: log, concurrency: 4 });
+
+  const streamsClient = new DynamoDBStreamsClient(awsLocal);
+  const poller = startStreamPoller({
+    streamsClient,
+    streamArn: await transactionsStreamArn(client, tables.transactions),
+    handler: makeAggregateHandler({ store: new TotalsStore(doc, tables.totals, systemClock), logger: log, metrics: noopMetrics }),
+    batchSize: 100,
+    pollIntervalMs: 250,
+    onFailure: (record, reason) => log.error('stream record sent to the failure sink', { eventID: record.eventID, reason }),
+    logger: log,
+  });
+
+  const api = makeApiHandler({
+    doc, tables: { control: tables.control, totals: tables.totals }, clock: systemClock, logger: log,
+    config: { syncIntervalMs: intervalMs, liveWithinMs: defaultLiveWithinMs(intervalMs), cronSecretId: 'heartbeat/cron' },
+    secrets,
+    trigger: {
+      syncModel: (modelId, reason) => invoker.invokeSync({ modelId, reason }),
+      syncAll: async (reason) => void runCycle(reason).catch((err: unknown) => log.error('manual cycle failed', { error: String(err) })),
+    },
+  });
+  const server = await startApiServer({
+    port: options.port ?? 0,
+    handler: api,
+    staticRoot: options.staticRoot ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
+    onError: (err) => log.error('api server error', { error: err instanceof Error ? err.message : String(err) }),
+  });
+
+  const lambda = await startLambdaEndpoint(
+    {
+      sync: async (payload) => {
+        const out = await sync(payload);
+        await poller.drain();
+        return out;
+      },
+      fanout: async (payload) => {
+        const out = await fanout(payload);
+        await invoker.idle();
+        await poller.drain();
+        return out;
+      },
+    },
+    options.lambdaPort ?? 0,
+  );
+
+  async function runCycle(reason: string): Promise<SyncOutcome[]> {
+    const started = Date.now();
+    const first = outcomes.length;
+    const result = await fanout({ reason });
+    await invoker.idle();
+    await poller.drain();
+    const done = outcomes.slice(first);
+    const count = (s: string) => done.filter((o) => o.status === s).length;
+    const rows = done.reduce((n, o) => n + ('rowsWritten' in o ? o.rowsWritten : 0), 0);
+    options.onCycle?.(
+      `sync cycle (${reason}): ${result.invoked} models, ${count('ok')} ok, ${count('partial')} partial, ${count('error')} error, ` +
+        `${count('already_running')} already running, ${rows} rows written, ${Date.now() - started} ms`,
+    );
+    return done;
+  }
+
+  if (options.liveEveryMs !== 0) sim.startLive({ intervalMs: options.liveEveryMs ?? 8_000, rowsPerTick: 1 });
+  const scheduler = startScheduler(intervalMs, () => runCycle('schedule').then(() => undefined), (err) => log.error('scheduled cycle failed', { error: String(err) }));
+
+  return {
+    url: server.url, lambdaEndpoint: lambda.url, apiKey, cronSecret, agencyId: AGENCY_ID, sim, ddb, doc, tables, secrets, creatorOf, intervalMs,
+    cycle: (reason = 'manual') => runCycle(reason),
+    async stop() {
+      scheduler.stop();
+      sim.stopLive();
+      await invoker.idle();
+      await poller.stop();
+      await server.stop();
+      await lambda.stop();
+      await sim.stop();
+      client.destroy();
+      streamsClient.destroy();
+      await ddb.stop();
+    },
+  };
+}

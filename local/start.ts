@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { consoleLogger } from './console-logger';
+import { DurationSchema } from './scheduler';
+import { startLocalStack } from './stack';
+
+const HELP = `npm start -- [options]
+  --port N          dashboard + API port (default 3000; 0 = any free port)
+  --lambda-port N   local Lambda Invoke API port (default 3001)
+  --interval D      run the fan-out every D (e.g. 30s, 2m) instead of the schedule
+  --schedule EXPR   schedule expression (default "rate(10 minutes)", as in production)
+  --live D          a new simulated sale every D (default 8s; 0 = off)
+  --persist         keep data in .local-data/ across restarts
+  --verbose         log every sync, not just each cycle`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '3000' },
+    'lambda-port': { type: 'string', default: '3001' },
+    interval: { type: 'string' },
+    schedule: { type: 'string', default: 'rate(10 minutes)' },
+    live: { type: 'string', default: '8s' },
+    persist: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const args = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535),
+    lambdaPort: z.coerce.number().int().min(0).max(65535),
+    interval: DurationSchema.optional(),
+    live: DurationSchema,
+  })
+  .safeParse({ port: values.port, lambdaPort: values['lambda-port'], interval: values.interval, live: values.live });
+if (!args.success) {
+  console.error(`invalid option: ${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n\n${HELP}`);
+  process.exit(2);
+}
+
+const root = resolve(import.meta.dirname, '..');
+const logger = consoleLogger(values.verbose);
+const stack = await startLocalStack({
+  port: args.data.port,
+  lambdaPort: args.data.lambdaPort,
+  schedule: values.schedule,
+  ...(args.data.interval && { intervalMs: args.data.interval }),
+  liveEveryMs: args.data.live,
+  ...(values.persist && { dataDir: resolve(root, '.local-data') }),
+  logger,
+  onCycle: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+});
+mkdirSync(resolve(root, '.cache'), { recursive: true });
+// Lets `npm run invoke` find this stack; local-only values, git-ignored.
+writeFileSync(resolve(root, '.cache', 'local-stack.json'), JSON.stringify({ lambdaEndpoint: stack.lambdaEndpoint, url: stack.url }), { mode: 0o600 });
+
+console.log(`
+Revenue Heartbeat is running locally.
+
+  Dashboard     ${stack.url}/#key=${stack.apiKey}
+  Sync cycle    every ${Math.round(stack.intervalMs / 1000)} s (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
+  Manual sync   npm run invoke -- sync model-01      (or: npm run invoke -- fanout)
+                curl -X POST ${stack.url}/api/sync -H 'x-cron-secret: ${stack.cronSecret}'
+  Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live
+
+The key in the link is this demo agency's local dashboard key; the page stores it and drops it from the address bar.
+Ctrl-C stops everything.
+`);
+
+await stack.cycle('startup');
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping…');
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
