@@ -56,7 +56,8 @@ export class Reconciliation extends Construct {
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Daily reconciliation of revenue totals',
       schedule: events.Schedule.cron({ minute: '0', hour: String(props.hourUtc ?? 3) }),
-      targets: [new targets.LambdaFunction(this.reconcileFunction, { event: events.RuleTargetInput.fromObject({ reason: 'schedule' }), deadLetterQueue: this.dlq.queue, retryAttempts: 2 })],
+      // The handler accepts the scheduled event itself (full run, repair on); no custom input.
+      targets: [new targets.LambdaFunction(this.reconcileFunction, { deadLetterQueue: this.dlq.queue, retryAttempts: 2 })],
     });
   }
 }
