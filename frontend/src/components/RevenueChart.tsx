@@ -4,7 +4,8 @@ import type { Measure } from './KpiCard';
 
 const W = 640;
 const H = 200;
-const PAD = { top: 12, right: 8, bottom: 22, left: 52 };
+// Bars only: labels are HTML, so stretching the SVG to the card never distorts text.
+const PAD = { top: 4, right: 0, bottom: 0, left: 0 };
 
 /** Daily revenue as hand-drawn SVG bars (negative days, e.g. refunds, drop below the baseline). */
 export function RevenueChart(props: { daily: DashboardResponse['daily']; measure: Measure }) {
@@ -26,22 +27,28 @@ export function RevenueChart(props: { daily: DashboardResponse['daily']; measure
         <h2 id="chart-title" className="card__title">Last {values.length} days</h2>
         <span className="chart__total">{formatCents(total)}</span>
       </div>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} className="chart__svg" preserveAspectRatio="none">
-        <line x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} className="chart__axis" />
-        <text x={PAD.left - 6} y={y(max) + 4} textAnchor="end" className="chart__tick">{formatCentsCompact(max)}</text>
-        <text x={PAD.left - 6} y={y(0) + 4} textAnchor="end" className="chart__tick">$0</text>
-        {props.daily.map((d, i) => {
-          const v = d[props.measure];
-          const top = Math.min(y(v), y(0));
-          return (
-            <rect key={d.day} x={PAD.left + i * slot + (slot - barW) / 2} y={top} width={barW} height={Math.max(v === 0 ? 0 : 1, Math.abs(y(v) - y(0)))} rx={2} className={v < 0 ? 'chart__bar chart__bar--neg' : 'chart__bar'}>
-              <title>{`${d.day}: ${formatCents(v)} (${d.count} transactions)`}</title>
-            </rect>
-          );
-        })}
-        <text x={PAD.left} y={H - 6} className="chart__tick">{first}</text>
-        <text x={W - PAD.right} y={H - 6} textAnchor="end" className="chart__tick">{last}</text>
-      </svg>
+      <div className="chart__plot">
+        <div className="chart__y" aria-hidden="true">
+          <span>{formatCentsCompact(max)}</span>
+          <span>{min < 0 ? formatCentsCompact(min) : '$0'}</span>
+        </div>
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} className="chart__svg" preserveAspectRatio="none">
+          <line x1={0} x2={W} y1={y(0)} y2={y(0)} className="chart__axis" vectorEffect="non-scaling-stroke" />
+          {props.daily.map((d, i) => {
+            const v = d[props.measure];
+            const top = Math.min(y(v), y(0));
+            return (
+              <rect key={d.day} x={PAD.left + i * slot + (slot - barW) / 2} y={top} width={barW} height={Math.max(v === 0 ? 0 : 1, Math.abs(y(v) - y(0)))} className={v < 0 ? 'chart__bar chart__bar--neg' : 'chart__bar'}>
+                <title>{`${d.day}: ${formatCents(v)} (${d.count} transactions)`}</title>
+              </rect>
+            );
+          })}
+        </svg>
+        <div className="chart__x" aria-hidden="true">
+          <span>{first}</span>
+          <span>{last}</span>
+        </div>
+      </div>
     </section>
   );
 }
