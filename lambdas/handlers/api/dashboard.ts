@@ -76,6 +76,6 @@ export function buildDashboard(input: {
     }),
     models: data.models
       .map((m) => toModel(m, data, now, cfg))
-      .sort((x, y) => x.displayName.localeCompare(y.displayName) || x.modelId.localeCompare(y.modelId)),
+      .sort((x, y) => x.displayName.localeCompare(y.displayName, 'en', { numeric: true }) || x.modelId.localeCompare(y.modelId)),
   };
 }
