@@ -25,6 +25,12 @@ export function buildApp(app: App = new App()): { app: App; stack: RevenueHeartb
   return { app, stack };
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}` || process.argv[1]?.endsWith('infra/app.ts')) {
-  buildApp().app.synth();
+if (process.argv[1]?.endsWith('infra/app.ts')) {
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    // A short message for configuration problems (missing frontend build, bad context); the CLI reports the exit code.
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
 }
