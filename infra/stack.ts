@@ -92,6 +92,7 @@ export class RevenueHeartbeatStack extends Stack {
         ReconcileDlq: this.reconciliation.dlq,
       },
       alarmEmail: config.alarmEmail,
+      dashboardName: this.stackName,
     });
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

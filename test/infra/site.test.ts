@@ -133,6 +133,7 @@ describe('observability', () => {
 
   it('has one dashboard and the outputs an operator needs', () => {
     s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'RevenueHeartbeat' });
     const outputs = Object.keys(s.template.toJSON().Outputs as Record<string, unknown>);
     expect(outputs).toEqual(expect.arrayContaining(['DashboardUrl', 'ApiUrl', 'SyncFunctionName', 'FanoutFunctionName', 'FanvueClientSecretArn', 'CronSecretArn', 'TransactionsTableName', 'ControlTableName', 'TotalsTableName']));
   });
