@@ -17,8 +17,8 @@ export const StackConfigSchema = z.object({
   fanoutConcurrency: intFromContext(1, 100).default(10),
   /** Work budget of one sync invocation, in seconds; the Lambda timeout is set above it. @default 240 */
   syncBudgetSeconds: intFromContext(10, 840).default(240),
-  /** Look-back overlap of every incremental window, in minutes. @default 15 */
-  syncLookbackMinutes: intFromContext(0, 1440).default(15),
+  /** Look-back overlap of every incremental window, in minutes (matches the sync handler default). @default 60 */
+  syncLookbackMinutes: intFromContext(0, 1440).default(60),
   /** Hour (UTC) of the daily reconciliation run. @default 3 */
   reconcileHourUtc: intFromContext(0, 23).default(3),
   /** Fanvue API base URL. @default https://api.fanvue.com */

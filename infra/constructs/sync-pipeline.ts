@@ -23,7 +23,7 @@ export interface SyncPipelineProps {
   readonly fanoutConcurrency?: number;
   /** Work budget of one sync invocation in seconds; the timeout is this plus 60 s. @default 240 */
   readonly syncBudgetSeconds?: number;
-  /** Look-back overlap of each incremental window. @default 15 */
+  /** Look-back overlap of each incremental window, in minutes. @default 60 */
   readonly syncLookbackMinutes?: number;
   /** @default 'https://api.fanvue.com' */
   readonly fanvueApiBaseUrl?: string;
@@ -75,7 +75,7 @@ export class SyncPipeline extends Construct {
         FANVUE_CLIENT_SECRET_ID: props.secrets.fanvueClient.secretArn,
         FANVUE_CONNECTION_SECRET_PREFIX: props.secrets.connectionSecretPrefix,
         SYNC_BUDGET_MS: String(budgetSeconds * 1000),
-        SYNC_LOOKBACK_MINUTES: String(props.syncLookbackMinutes ?? 15),
+        SYNC_LOOKBACK_MINUTES: String(props.syncLookbackMinutes ?? 60),
       },
     });
     // A run that is still failing after two retries is stale once the next schedules have passed.

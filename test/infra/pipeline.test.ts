@@ -77,7 +77,7 @@ describe('sync function', () => {
       FANVUE_AUTH_BASE_URL: 'https://auth.fanvue.com',
       FANVUE_CLIENT_SECRET_ID: { Ref: logicalIdOf(base.stack.secrets.fanvueClient) },
       FANVUE_CONNECTION_SECRET_PREFIX: 'RevenueHeartbeat/fanvue/connection/',
-      SYNC_LOOKBACK_MINUTES: '15',
+      SYNC_LOOKBACK_MINUTES: '60',
       CONTROL_TABLE: { Ref: logicalIdOf(base.stack.tables.control) },
       TRANSACTIONS_TABLE: { Ref: logicalIdOf(base.stack.tables.transactions) },
     });
