@@ -16,8 +16,6 @@ export const ResumePointSchema = z.object({
   pageToken: z.string().min(1),
   /** Newest row date stored so far in this window. */
   highWater: z.string().datetime().optional(),
-  /** Ordinals of id-less rows seen so far in the window (fingerprint -> count). */
-  ordinals: z.record(z.string(), z.number().int().nonnegative()).default({}),
   pages: z.number().int().nonnegative(),
 });
 export type ResumePoint = z.infer<typeof ResumePointSchema>;

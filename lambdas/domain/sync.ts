@@ -23,8 +23,6 @@ export interface SyncConfig {
   reserveMs: number;
   /** Lease length; longer than the budget so a live run never loses it. */
   leaseMs: number;
-  /** Largest ordinal map saved in a resume point; beyond it the window restarts instead. @default 5000 */
-  maxSavedOrdinals: number;
 }
 
 export interface SyncDeps {
@@ -94,14 +92,14 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
 
   const deadline = startedAt + config.budgetMs;
   const freshStart = (from = model.cursor) => new Date(from ? Date.parse(from) - config.lookbackMs : Date.parse(config.backfillFrom)).toISOString();
-  let window: ResumePoint | { windowStart: string; windowEnd: string; pageToken?: undefined; highWater?: string; ordinals: OrdinalCounter; pages: number } =
+  let window: ResumePoint | { windowStart: string; windowEnd: string; pageToken?: undefined; highWater?: string; pages: number } =
     model.resume ?? {
       windowStart: freshStart(),
       windowEnd: new Date(startedAt).toISOString(),
-      ordinals: {},
       pages: 0,
     };
-  const ordinals: OrdinalCounter = { ...window.ordinals };
+  // Ordinals of id-less rows are counted over one window read in one run (see canResume below).
+  const ordinals: OrdinalCounter = {};
   let cursor = model.cursor;
   let restarted = false;
   let pages = 0;
@@ -134,7 +132,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
         if (!(err instanceof FanvueRequestError) || !window.pageToken || restarted) throw err;
         logger.warn('saved page token rejected, restarting the window', { modelId });
         restarted = true;
-        window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), ordinals: {}, pages: 0 };
+        window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), pages: 0 };
         for (const k of Object.keys(ordinals)) delete ordinals[k];
         continue;
       }
@@ -150,7 +148,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
         await models.checkpoint(modelId, owner, { ...(cursor && { cursor }), resume: null, rows: rows.length });
         if (Date.parse(window.windowEnd) < startedAt) {
           // That window was left by an earlier run: go on reading up to now.
-          window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), ordinals: {}, pages: 0 };
+          window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), pages: 0 };
           for (const k of Object.keys(ordinals)) delete ordinals[k];
           continue;
         }
@@ -158,13 +156,15 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
         logger.info('sync complete', { modelId, pages, rowsWritten, cursor });
         return { status: 'ok', modelId, pages, rowsWritten, cursor };
       }
-      const canResume = Object.keys(ordinals).length <= config.maxSavedOrdinals;
+      // Id-less rows are keyed by ordinals that are only stable over one uninterrupted read of the
+      // window: a page token resumed later may skip or repeat rows if late rows shifted the pages.
+      // So a window holding id-less rows restarts from the cursor instead of resuming.
+      const canResume = Object.keys(ordinals).length === 0;
       window = {
         windowStart: window.windowStart,
         windowEnd: window.windowEnd,
         pageToken: page.nextCursor,
         ...(highWater && { highWater }),
-        ordinals: canResume ? { ...ordinals } : {},
         pages: window.pages + 1,
       };
       await models.checkpoint(modelId, owner, { resume: canResume ? (window as ResumePoint) : null, rows: rows.length });

@@ -23,6 +23,5 @@ export function syncConfigFromEnv(env: SyncEnv): SyncConfig {
     budgetMs: env.SYNC_BUDGET_MS,
     reserveMs: Math.min(5_000, Math.floor(env.SYNC_BUDGET_MS / 10)),
     leaseMs: env.SYNC_BUDGET_MS + 60_000,
-    maxSavedOrdinals: 5_000,
   };
 }

@@ -18,7 +18,6 @@ const config: SyncConfig = {
   budgetMs: 60_000,
   reserveMs: 1_000,
   leaseMs: 120_000,
-  maxSavedOrdinals: 5_000,
 };
 const model: ModelRecord = {
   modelId: 'm1', agencyId: 'a1', displayName: 'Model One', creatorUuid: 'c1', connectionId: 'conn1',
