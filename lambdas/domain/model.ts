@@ -33,6 +33,8 @@ export const ModelRecordSchema = z.object({
   /** Committed cursor: newest stored row date once a whole window has been read. */
   cursor: z.string().datetime().optional(),
   resume: ResumePointSchema.optional(),
+  /** Digests of the rows stored in the look-back overlap (txKey -> digest), so an idle re-read writes nothing. */
+  overlap: z.record(z.string(), z.string()).optional(),
   status: z.enum(SYNC_STATUSES).default('idle'),
   leaseOwner: z.string().optional(),
   /** Epoch ms. */

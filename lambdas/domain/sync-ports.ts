@@ -15,6 +15,8 @@ export interface Checkpoint {
   resume: ResumePoint | null;
   /** Rows written by this page. */
   rows: number;
+  /** With a completed window: digests (txKey -> digest) of the rows the next look-back re-reads; absent clears them. */
+  overlap?: Record<string, string> | undefined;
 }
 
 /** How a run ended, as recorded on the model. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ZodError } from 'zod';
 import { FanvueContractError, FanvueError, FanvueRequestError } from '../adapters/fanvue/errors';
 import { HeartbeatError } from '../shared/errors';
@@ -68,6 +69,23 @@ function toStored(rows: EarningRow[], model: { modelId: string; agencyId: string
   }
 }
 
+/** Most rows remembered from one window's look-back overlap (beyond it, overlap rows are simply rewritten). */
+const MAX_OVERLAP_DIGESTS = 2_000;
+
+/** Digest of everything stored for a row: equal digests mean an identical item. */
+function digest(row: StoredTransaction): string {
+  return createHash('sha256').update(JSON.stringify(row)).digest('base64url').slice(0, 16);
+}
+
+/** Digests of the rows the next run's look-back will read again, or undefined if there are too many to keep. */
+function overlapAfter(seen: Map<string, { date: string; digest: string }>, cursor: string | undefined, lookbackMs: number): Record<string, string> | undefined {
+  if (cursor === undefined || seen.size > MAX_OVERLAP_DIGESTS) return undefined;
+  const from = Date.parse(cursor) - lookbackMs;
+  const out: Record<string, string> = {};
+  for (const [key, v] of seen) if (Date.parse(v.date) >= from) out[key] = v.digest;
+  return out;
+}
+
 const maxIso = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b;
 
@@ -100,6 +118,8 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
     };
   // Ordinals of id-less rows are counted over one window read in one run (see canResume below).
   const ordinals: OrdinalCounter = {};
+  const known = model.overlap ?? {};
+  const seen = new Map<string, { date: string; digest: string }>();
   let cursor = model.cursor;
   let restarted = false;
   let pages = 0;
@@ -138,14 +158,17 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
       }
       const pageOrdinals = { ...ordinals };
       const rows = toStored(page.data, model, pageOrdinals);
-      await transactions.put(rows);
+      // Rows of the look-back overlap that the last run stored unchanged are not written again.
+      const changed = rows.filter((r) => known[r.txKey] !== digest(r));
+      await transactions.put(changed);
+      for (const r of rows) if (seen.size <= MAX_OVERLAP_DIGESTS) seen.set(r.txKey, { date: r.date, digest: digest(r) });
       Object.assign(ordinals, pageOrdinals);
       const highWater = rows.reduce<string | undefined>((hw, r) => maxIso(hw, r.date), window.highWater);
       pages += 1;
-      rowsWritten += rows.length;
+      rowsWritten += changed.length;
       if (page.nextCursor === null) {
         cursor = maxIso(cursor, highWater);
-        await models.checkpoint(modelId, owner, { ...(cursor && { cursor }), resume: null, rows: rows.length });
+        await models.checkpoint(modelId, owner, { ...(cursor && { cursor }), resume: null, rows: changed.length, overlap: overlapAfter(seen, cursor, config.lookbackMs) });
         if (Date.parse(window.windowEnd) < startedAt) {
           // That window was left by an earlier run: go on reading up to now.
           window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), pages: 0 };
@@ -167,7 +190,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
         ...(highWater && { highWater }),
         pages: window.pages + 1,
       };
-      await models.checkpoint(modelId, owner, { resume: canResume ? (window as ResumePoint) : null, rows: rows.length });
+      await models.checkpoint(modelId, owner, { resume: canResume ? (window as ResumePoint) : null, rows: changed.length });
     }
   } catch (err) {
     if (err instanceof LeaseLostError) {

@@ -24,12 +24,23 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     const records = await countStreamRecords(h.tables);
     h.sim.resetStats();
     const second = await h.sync({ modelId: 'm0' });
-    expect(second).toMatchObject({ status: 'ok', pages: 1 });
+    expect(second).toMatchObject({ status: 'ok', pages: 1, rowsWritten: 0 });
     expect(h.sim.stats().byRoute.creatorEarnings).toBe(1);
     expect(await countStreamRecords(h.tables)).toBe(records);
     const model = await h.models.get('m0');
     expect(model).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
     expect(model?.cursor).toBe(h.sim.rows(h.creatorOf.m0!).map((r) => new Date(r.date).toISOString()).sort().at(-1));
+  });
+
+  it('a row that changes inside the look-back (pending -> available for payout) is written again', async () => {
+    h = await startSyncHarness({ creators: 1, history: 60, settleDelayMs: 365 * 86_400_000 }, { SYNC_LOOKBACK_MINUTES: String(60 * 24 * 60) });
+    await h.sync({ modelId: 'm0' });
+    expect(await h.sync({ modelId: 'm0' })).toMatchObject({ rowsWritten: 0 });
+    const settled = h.sim.settle({ olderThanMs: 0 });
+    expect(settled).toBeGreaterThan(0);
+    await tick();
+    expect(await h.sync({ modelId: 'm0' })).toMatchObject({ status: 'ok', rowsWritten: settled });
+    expect((await h.stored('m0')).every((t) => t.status === 'availableForPayout')).toBe(true);
   });
 
   it('a crash after any page loses nothing and doubles nothing on the next run', async () => {

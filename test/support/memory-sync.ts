@@ -25,6 +25,8 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
       const next: ModelRecord = { ...m, rowsWritten: m.rowsWritten + cp.rows, ...(cp.cursor !== undefined && { cursor: cp.cursor }) };
       if (cp.resume) next.resume = structuredClone(cp.resume);
       else delete next.resume;
+      if (cp.overlap) next.overlap = { ...cp.overlap };
+      else if (!cp.resume) delete next.overlap;
       records.set(modelId, next);
     },
     async finish(modelId, owner, r) {

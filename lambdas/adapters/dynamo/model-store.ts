@@ -85,7 +85,12 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
         sets.push('#resume = :r');
         values[':r'] = cp.resume;
       }
-      const update = `SET ${sets.join(', ')} ADD rowsWritten :n${cp.resume ? '' : ' REMOVE #resume'}`;
+      const removes = cp.resume ? [] : ['#resume'];
+      if (cp.overlap) {
+        sets.push('#overlap = :ov');
+        values[':ov'] = cp.overlap;
+      } else if (!cp.resume) removes.push('#overlap');
+      const update = `SET ${sets.join(', ')} ADD rowsWritten :n${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
       try {
         await doc.send(
           new UpdateCommand({
@@ -94,7 +99,12 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
             UpdateExpression: update,
             // Forward-only: a cursor never moves back, even if two writers raced.
             ConditionExpression: `leaseOwner = :o${cp.cursor !== undefined ? ' AND (attribute_not_exists(#cursor) OR #cursor <= :c)' : ''}`,
-            ExpressionAttributeNames: { '#resume': 'resume', ...(cp.cursor !== undefined && { '#cursor': 'cursor' }) },
+            ExpressionAttributeNames: {
+              ...(!cp.resume && { '#resume': 'resume' }),
+              ...((cp.overlap || !cp.resume) && { '#overlap': 'overlap' }),
+              ...(cp.resume && { '#resume': 'resume' }),
+              ...(cp.cursor !== undefined && { '#cursor': 'cursor' }),
+            },
             ExpressionAttributeValues: values,
           }),
         );
