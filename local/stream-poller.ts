@@ -225,7 +225,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         }
       } catch (error) {
         stats.lastError = error instanceof Error ? error.message : String(error);
-        log.warn('stream poll failed; backing off', { error: stats.lastError });
+        // DynamoDB Local answers a fresh shard's first read this way; the iterator is re-acquired next pass.
+        const expected = error instanceof Error && error.name === 'TrimmedDataAccessException';
+        (expected ? log.info : log.warn)('stream poll failed; backing off', { error: stats.lastError });
       }
       if (!stopped) await sleep(pollIntervalMs);
     }
