@@ -227,7 +227,8 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         stats.lastError = error instanceof Error ? error.message : String(error);
         // DynamoDB Local answers a fresh shard's first read this way; the iterator is re-acquired next pass.
         const expected = error instanceof Error && error.name === 'TrimmedDataAccessException';
-        (expected ? log.info : log.warn)('stream poll failed; backing off', { error: stats.lastError });
+        if (expected) log.info('stream poll failed; backing off', { error: stats.lastError });
+        else log.warn('stream poll failed; backing off', { error: stats.lastError });
       }
       if (!stopped) await sleep(pollIntervalMs);
     }
