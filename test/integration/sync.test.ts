@@ -163,6 +163,21 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     }
   });
 
+  it('the stored cursor only moves forward, even for a writer that holds the lease', async () => {
+    h = await startSyncHarness({ creators: 1, history: 10 });
+    await h.sync({ modelId: 'm0' });
+    const cursor = (await h.models.get('m0'))!.cursor!;
+    const lease = await h.models.acquireLease('m0', 'writer', Date.now(), 60_000);
+    expect(lease.kind).toBe('acquired');
+    const older = new Date(Date.parse(cursor) - 1_000).toISOString();
+    await expect(h.models.checkpoint('m0', 'writer', { cursor: older, resume: null, rows: 0 })).rejects.toThrow(/lease/);
+    await expect(h.models.checkpoint('m0', 'someone-else', { resume: null, rows: 0 })).rejects.toThrow(/lease/);
+    expect((await h.models.get('m0'))?.cursor).toBe(cursor);
+    const newer = new Date(Date.parse(cursor) + 1_000).toISOString();
+    await h.models.checkpoint('m0', 'writer', { cursor: newer, resume: null, rows: 0 });
+    expect((await h.models.get('m0'))?.cursor).toBe(newer);
+  });
+
   it('rejects a malformed sync event with a clear error and touches nothing', async () => {
     h = await startSyncHarness({ creators: 1, history: 5 });
     await expect(h.sync({ model: 'm0' })).rejects.toThrow(/invalid sync event: modelId/);
