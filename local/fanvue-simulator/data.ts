@@ -52,14 +52,19 @@ export function netOf(gross: number): number {
   return Math.round((gross * 4) / 5);
 }
 
+const STAGE_NAMES = [
+  'Luna Vale', 'Mia Rivers', 'Skye Harlow', 'Nova Reign', 'Ivy Monroe', 'Jade Sinclair',
+  'Aria Blake', 'Ruby Knox', 'Stella Grey', 'Zara Quinn', 'Cleo Hart', 'Willow Shaw',
+];
+
 /** Creators of a simulator: deterministic from the seed, independent of history. */
 export function generateCreators(seed: number, count: number): Creator[] {
   const rng = new Rng(deriveSeed(seed, 'creators'));
-  return Array.from({ length: count }, (_, i) => ({
-    uuid: rng.uuid(),
-    handle: `creator_${i + 1}`,
-    displayName: `Creator ${i + 1}`,
-  }));
+  return Array.from({ length: count }, (_, i) => {
+    // Made-up stage names so a demo reads like a real roster; numbered past the list.
+    const name = STAGE_NAMES[i] ?? `Creator ${i + 1}`;
+    return { uuid: rng.uuid(), handle: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), displayName: name };
+  });
 }
 
 /** The pool of fans rows are attributed to. */
