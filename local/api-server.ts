@@ -41,7 +41,7 @@ function send(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
   res.writeHead(result.statusCode ?? 200, headers);
-  res.end(result.body ?? '');
+  res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
 }
 
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { HttpError } from '../shared/errors';
-import { errorResult } from './api/http';
+import { compressed, errorResult } from './api/http';
 import { cronSecretChecker, getDashboard, postManualSync, postModelSync, type ApiDeps } from './api/routes';
 
 export type { ApiDeps } from './api/routes';
@@ -23,7 +23,7 @@ export function makeHandler(deps: ApiDeps): ApiHandler {
     try {
       if (path === '/api/dashboard') {
         if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
-        return await getDashboard(deps, event);
+        return compressed(event, await getDashboard(deps, event));
       }
       if (path === '/api/sync') {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
