@@ -54,9 +54,13 @@ export class Observability extends Construct {
     const errors = (fn: lambda.IFunction) => fn.metricErrors({ period: PERIOD, statistic: 'Sum' });
     const invocations = (fn: lambda.IFunction) => fn.metricInvocations({ period: PERIOD, statistic: 'Sum' });
 
+    // Model-level failures (revoked token, 429 storm, bad page) return normally and are counted by the
+    // sync's own metrics; crashes and timeouts show as Lambda errors. Both count as failed runs.
+    const syncMetric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'RevenueHeartbeat', metricName, dimensionsMap: { service: 'revenue-heartbeat' }, period: PERIOD, statistic: 'Sum' });
     const syncErrorRate = new cloudwatch.MathExpression({
-      expression: '100 * errors / MAX([invocations, 1])',
-      usingMetrics: { errors: errors(props.syncFunction), invocations: invocations(props.syncFunction) },
+      expression: '100 * (FILL(failed, 0) + FILL(crashed, 0)) / MAX([FILL(invocations, 0), 1])',
+      usingMetrics: { failed: syncMetric('SyncFailed'), crashed: errors(props.syncFunction), invocations: invocations(props.syncFunction) },
       period: PERIOD,
       label: 'sync error rate (%)',
     });

@@ -1,7 +1,16 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-/** The count metrics the totals pipeline emits. */
-export type CountMetricName = 'RecordsApplied' | 'DuplicatesSkipped' | 'PoisonRecords' | 'TotalsDriftRepaired';
+/** The count metrics the handlers emit (namespace RevenueHeartbeat, dimension service). */
+export type CountMetricName =
+  | 'RecordsApplied'
+  | 'DuplicatesSkipped'
+  | 'PoisonRecords'
+  | 'TotalsDriftRepaired'
+  | 'SyncSucceeded'
+  | 'SyncPartial'
+  | 'SyncFailed'
+  | 'SyncSkipped'
+  | 'RowsWritten';
 
 /** Port for count metrics, so handlers stay testable without CloudWatch. */
 export interface CountMetrics {

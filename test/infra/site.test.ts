@@ -116,10 +116,13 @@ describe('observability', () => {
     expect(flat(age[0]?.Properties?.Dimensions)).toContain(logicalIdOf(s.stack.aggregator.aggregateFunction));
   });
 
-  it('alarms on the sync error rate as a metric expression', () => {
-    const rate = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => flat(a.Properties?.Metrics).includes('100 * errors'));
+  it('alarms on the sync error rate: model-level failures (SyncFailed, emitted by the sync) plus Lambda errors', () => {
+    const rate = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => flat(a.Properties?.Metrics).includes('100 * (FILL(failed'));
     expect(rate).toHaveLength(1);
-    expect(flat(rate[0]?.Properties?.Metrics)).toContain(logicalIdOf(s.stack.pipeline.syncFunction));
+    const metrics = flat(rate[0]?.Properties?.Metrics);
+    expect(metrics).toContain(logicalIdOf(s.stack.pipeline.syncFunction));
+    expect(metrics).toContain('SyncFailed');
+    expect(metrics).toContain('RevenueHeartbeat');
   });
 
   it('notifies an SNS topic only when alarmEmail is set', () => {

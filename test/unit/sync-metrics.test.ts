@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import type { CountMetricName, CountMetrics } from '../../lambdas/adapters/metrics';
+import { recordSyncOutcome } from '../../lambdas/handlers/sync-metrics';
+
+function recorder(): CountMetrics & { seen: Partial<Record<CountMetricName, number>> } {
+  const seen: Partial<Record<CountMetricName, number>> = {};
+  return { seen, count: (name, v) => void (seen[name] = (seen[name] ?? 0) + v), flush: () => undefined };
+}
+
+describe('sync metrics', () => {
+  it('counts a model-level failure as SyncFailed even though the handler returned normally', () => {
+    const m = recorder();
+    recordSyncOutcome(m, { status: 'error', modelId: 'm', pages: 1, rowsWritten: 3, cursor: undefined, error: { code: 'auth', message: 'revoked' } });
+    recordSyncOutcome(m, { status: 'ok', modelId: 'm', pages: 2, rowsWritten: 7, cursor: undefined });
+    recordSyncOutcome(m, { status: 'partial', modelId: 'm', pages: 9, rowsWritten: 400, cursor: undefined });
+    recordSyncOutcome(m, { status: 'already_running', modelId: 'm' });
+    expect(m.seen).toEqual({ SyncFailed: 1, SyncSucceeded: 1, SyncPartial: 1, SyncSkipped: 1, RowsWritten: 410 });
+  });
+});
