@@ -7,6 +7,7 @@ import type { Rng } from './prng';
 import type { TokenBucketLimiter } from './rate-limiter';
 import type { StatsRecorder } from './stats';
 import type { EarningsStore } from './store';
+import type { WebhookSender } from './webhooks';
 
 /** The simulator's shared state; routes read it, the public methods change it. */
 export interface SimCore {
@@ -21,6 +22,8 @@ export interface SimCore {
   stats: StatsRecorder;
   /** Draws of injected rows (addRow, live mode, refunds): seeded, separate from history. */
   rng: Rng;
+  /** Signed webhooks for injected sales, when a target is set. */
+  webhooks: WebhookSender;
 }
 
 /** A row as the API serves it: a copy, without ids when `withIds` is off. */

@@ -4,3 +4,4 @@ export type { FanvueSimulatorOptions, EarningsOrder } from './options';
 export type { ConnectionSpec } from './auth';
 export type { MalformKind, StormSpec } from './faults';
 export type { SimulatorStats, RouteKind } from './stats';
+export { signWebhook, type WebhookTarget } from './webhooks';

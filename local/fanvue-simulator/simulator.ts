@@ -10,6 +10,7 @@ import { TokenBucketLimiter } from './rate-limiter';
 import { listen } from './server';
 import { StatsRecorder, type SimulatorStats } from './stats';
 import { EarningsStore } from './store';
+import { WebhookSender, type WebhookTarget } from './webhooks';
 
 /** Live arrivals: every `intervalMs`, `rowsPerTick` new rows for random creators at `now()`. */
 export interface LiveSpec {
@@ -64,6 +65,11 @@ export interface FanvueSimulator {
   setOrder(order: EarningsOrder): void;
   /** Whether served rows (and `rows()`) carry `transactionOrderId` / `reversedTransactionOrderId`. */
   setWithIds(withIds: boolean): void;
+  /** Sends a signed webhook for every injected sale to `target` (undefined stops them). */
+  setWebhook(target: WebhookTarget | undefined): void;
+  /** Deliveries made and failed so far, and a promise for the ones in flight. */
+  webhookStats(): { sent: number; failed: number };
+  webhooksIdle(): Promise<void>;
   /** Starts live arrivals (replacing any running ones). */
   startLive(spec: LiveSpec): void;
   /** Stops live arrivals. */
@@ -95,6 +101,7 @@ function buildCore(options: FanvueSimulatorOptions): SimCore {
     faults: new Faults(opts.seed, opts.latencyMs, opts.errorRate, opts.now),
     stats: new StatsRecorder(),
     rng: new Rng(deriveSeed(opts.seed, 'injected')),
+    webhooks: new WebhookSender(opts.now),
   };
 }
 
@@ -108,7 +115,9 @@ function addRow(sim: SimCore, creatorUuid: string, partial: Partial<EarningRow> 
   const dateMs = partial.date ? Date.parse(partial.date) : nowMs;
   if (Number.isNaN(dateMs)) throw new RangeError('partial.date must be an ISO date');
   const row = makeSale(sim.rng, sim.fans, dateMs, statusAt(dateMs, nowMs, sim.opts.settleDelayMs), { ...partial, date: new Date(dateMs).toISOString() });
-  return presentRow(sim.store.insert(creatorUuid, row).row, sim.opts.withIds);
+  const stored = sim.store.insert(creatorUuid, row).row;
+  sim.webhooks.notify(creatorUuid, stored);
+  return presentRow(stored, sim.opts.withIds);
 }
 
 function refund(sim: SimCore, creatorUuid: string, transactionOrderId: string, kind: 'refund' | 'chargeback'): EarningRow {
@@ -150,6 +159,7 @@ export async function createFanvueSimulator(options: FanvueSimulatorOptions = {}
     creators: sim.creators.map((c) => ({ ...c })),
     stop: async () => {
       stopLive();
+      await sim.webhooks.idle();
       await server.close();
     },
     createConnection: (spec) => sim.tokens.createConnection(spec, sim.creators.map((c) => c.uuid)),
@@ -191,6 +201,11 @@ export async function createFanvueSimulator(options: FanvueSimulatorOptions = {}
       live.unref();
     },
     stopLive,
+    setWebhook: (target) => {
+      sim.webhooks.target = target;
+    },
+    webhookStats: () => ({ ...sim.webhooks.counts }),
+    webhooksIdle: () => sim.webhooks.idle(),
     stats: () => sim.stats.snapshot(),
     resetStats: () => sim.stats.reset(),
   };
