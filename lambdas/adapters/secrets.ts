@@ -7,9 +7,9 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
 import { systemClock, type Clock, type SecretStore } from '../domain/ports';
 import { HeartbeatError } from '../shared/errors';
+import * as z from '../shared/zod';
 
 /** The named secret does not exist (or has no string value). The message names the id, never a value. */
 export class SecretNotFoundError extends HeartbeatError {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { FanvueContractError, FanvueError, FanvueRequestError } from '../adapters/fanvue/errors';
 import { HeartbeatError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
@@ -61,7 +61,7 @@ function toStored(rows: EarningRow[], model: { modelId: string; agencyId: string
   try {
     return rows.map((row) => toStoredTransaction(row, model, ordinals));
   } catch (err) {
-    if (err instanceof ZodError) {
+    if (err instanceof $ZodError) {
       const issue = err.issues[0];
       throw new FanvueContractError(`earnings row rejected: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { cause: err });
     }

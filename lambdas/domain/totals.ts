@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 import { SOURCE_CATEGORIES, type SourceCategory } from './transaction';
 
 /**
@@ -27,13 +27,11 @@ export function emptyTotals(): Totals {
   return { gross: 0, net: 0, count: 0, bySource };
 }
 
-const int = z.number().int().default(0);
+const int = z._default(z.number().check(z.int()), 0);
 
 /** Parses a totals item (as read from DynamoDB) into `Totals`; absent counters are zero. */
 export function parseTotalsItem(item: Record<string, unknown>): Totals & { updatedAt?: string } {
-  const base = z
-    .object({ gross: int, net: int, count: int, updatedAt: z.string().optional() })
-    .parse(item);
+  const base = z.object({ gross: int, net: int, count: int, updatedAt: z.optional(z.string()) }).parse(item);
   const totals = emptyTotals();
   totals.gross = base.gross;
   totals.net = base.net;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shared/zod';
 
 /**
  * Revenue categories the totals are broken down by. Fanvue's raw `source`
@@ -25,7 +25,7 @@ export function categorize(source: string): SourceCategory {
   return CATEGORY_BY_SOURCE[source] ?? 'other';
 }
 
-const cents = z.number().int({ message: 'money must be integer cents' }).refine(Number.isSafeInteger, 'money out of range');
+const cents = z.number().check(z.int({ message: 'money must be integer cents' }), z.refine(Number.isSafeInteger, 'money out of range'));
 
 /**
  * One stored earnings row: the item in the transactions table (without `pk`/`sk`).
@@ -33,21 +33,21 @@ const cents = z.number().int({ message: 'money must be integer cents' }).refine(
  * unchanged row changes nothing and emits no stream record.
  */
 export const StoredTransactionSchema = z.object({
-  modelId: z.string().min(1),
-  agencyId: z.string().min(1),
+  modelId: z.string().check(z.minLength(1)),
+  agencyId: z.string().check(z.minLength(1)),
   /** Stable key: `oid#<transactionOrderId>` or `fp#<fingerprint>#<ordinal>`. */
-  txKey: z.string().min(1),
+  txKey: z.string().check(z.minLength(1)),
   /** Payment time, UTC ISO 8601 (normalized to `toISOString()` form). */
-  date: z.string().datetime(),
+  date: z.iso.datetime(),
   /** UTC day of `date`, `yyyy-mm-dd`. */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   gross: cents,
   net: cents,
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   category: z.enum(SOURCE_CATEGORIES),
-  status: z.string().optional(),
-  currency: z.string().optional(),
-  transactionOrderId: z.string().optional(),
-  reversedTransactionOrderId: z.string().optional(),
+  status: z.optional(z.string()),
+  currency: z.optional(z.string()),
+  transactionOrderId: z.optional(z.string()),
+  reversedTransactionOrderId: z.optional(z.string()),
 });
 export type StoredTransaction = z.infer<typeof StoredTransactionSchema>;

@@ -1,13 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
 import type { RecordDeltas, TotalsStore } from '../adapters/dynamo/totals-store';
 import type { CountMetrics } from '../adapters/metrics';
 import { deltaForChange } from '../domain/aggregate';
 import { StoredTransactionSchema } from '../domain/transaction';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
+import * as z from '../shared/zod';
 
 export interface AggregateDeps {
   store: Pick<TotalsStore, 'applyRecords'>;
@@ -19,12 +19,12 @@ const ImageSchema = z.record(z.string(), z.unknown());
 
 /** The part of a stream record the aggregator relies on. */
 const StreamRecordSchema = z.object({
-  eventID: z.string().min(1),
+  eventID: z.string().check(z.minLength(1)),
   eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
   dynamodb: z.object({
-    SequenceNumber: z.string().min(1),
-    NewImage: ImageSchema.optional(),
-    OldImage: ImageSchema.optional(),
+    SequenceNumber: z.string().check(z.minLength(1)),
+    NewImage: z.optional(ImageSchema),
+    OldImage: z.optional(ImageSchema),
   }),
 });
 

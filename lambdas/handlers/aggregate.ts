@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { TotalsStore } from '../adapters/dynamo/totals-store';
 import { powertoolsMetrics } from '../adapters/metrics';
 import { systemClock } from '../domain/ports';
 import { parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import * as z from '../shared/zod';
 import { makeHandler } from './aggregate-handler';
 
-const env = parseEnv(z.object({ TOTALS_TABLE: z.string().min(1) }));
+const env = parseEnv(z.object({ TOTALS_TABLE: z.string().check(z.minLength(1)) }));
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 

@@ -1,13 +1,19 @@
-import { z } from 'zod';
 import { fanOut, type FanoutModel, type FanoutResult } from '../domain/fanout';
 import type { SyncInvoker } from '../domain/ports';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
+import * as z from '../shared/zod';
 
 /** Accepts the EventBridge scheduled event, a manual `{}` / `{ reason }`, or `{ modelIds }` to limit the run. */
 export const FanoutEventSchema = z.union([
-  z.object({ 'detail-type': z.literal('Scheduled Event'), source: z.string() }).transform(() => ({ reason: 'schedule' as string, modelIds: undefined })),
-  z.object({ reason: z.string().max(64).default('manual'), modelIds: z.array(z.string().min(1)).max(10_000).optional() }).strict(),
+  z.pipe(
+    z.object({ 'detail-type': z.literal('Scheduled Event'), source: z.string() }),
+    z.transform(() => ({ reason: 'schedule' as string, modelIds: undefined })),
+  ),
+  z.strictObject({
+    reason: z._default(z.string().check(z.maxLength(64)), 'manual'),
+    modelIds: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(10_000))),
+  }),
 ]);
 
 export interface FanoutDeps {

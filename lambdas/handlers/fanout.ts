@@ -1,19 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { lambdaSyncInvoker } from '../adapters/invoke';
 import { parseEnv } from '../shared/env';
+import * as z from '../shared/zod';
 import { logger } from '../shared/logger';
 import { makeFanoutHandler } from './fanout-handler';
 
 const env = parseEnv(
   z.object({
-    CONTROL_TABLE: z.string().min(1),
-    SYNC_FUNCTION_NAME: z.string().min(1),
+    CONTROL_TABLE: z.string().check(z.minLength(1)),
+    SYNC_FUNCTION_NAME: z.string().check(z.minLength(1)),
     /** Async invokes in flight at once. @default 10 */
-    FANOUT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+    FANOUT_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
   }),
 );
 

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { TotalsReader } from '../adapters/dynamo/totals-reader';
 import type { TotalsStore } from '../adapters/dynamo/totals-store';
 import type { CountMetrics } from '../adapters/metrics';
@@ -7,6 +6,7 @@ import type { StoredTransaction } from '../domain/transaction';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import { keys } from '../shared/tables';
+import * as z from '../shared/zod';
 
 export interface ReconcileDeps {
   /** Every connected model (the control table's `sk = MODEL` items). */
@@ -93,8 +93,11 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
 
 /** Accepts the EventBridge scheduled event (repair on) or `{ modelId?, repair? }`. */
 export const ReconcileEventSchema = z.union([
-  z.object({ 'detail-type': z.literal('Scheduled Event'), source: z.string() }).transform(() => ({ modelId: undefined, repair: true })),
-  z.object({ modelId: z.string().min(1).optional(), repair: z.boolean().default(true) }).strict(),
+  z.pipe(
+    z.object({ 'detail-type': z.literal('Scheduled Event'), source: z.string() }),
+    z.transform(() => ({ modelId: undefined, repair: true })),
+  ),
+  z.strictObject({ modelId: z.optional(z.string().check(z.minLength(1))), repair: z._default(z.boolean(), true) }),
 ]);
 
 /** Builds the reconciliation handler (scheduled, or invoked for one model). */

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { TotalsReader } from '../adapters/dynamo/totals-reader';
 import { TotalsStore } from '../adapters/dynamo/totals-store';
@@ -8,12 +7,13 @@ import { powertoolsMetrics } from '../adapters/metrics';
 import { systemClock } from '../domain/ports';
 import { parseEnv, TablesEnv } from '../shared/env';
 import { logger } from '../shared/logger';
+import * as z from '../shared/zod';
 import { makeHandler } from './reconcile-handler';
 
 const env = parseEnv(
-  TablesEnv.extend({
+  z.extend(TablesEnv, {
     /** Second look before repairing, so in-flight stream records are not repaired twice. @default 10000 */
-    RECONCILE_SETTLE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+    RECONCILE_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)), 10_000),
   }),
 );
 

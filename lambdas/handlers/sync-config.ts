@@ -1,16 +1,16 @@
-import { z } from 'zod';
 import type { SyncConfig } from '../domain/sync';
+import * as z from '../shared/zod';
 
 /** Sync tunables from the environment (all optional, with defaults). */
 export const SyncEnv = z.object({
   /** Time budget of one run, ms; keep it below the Lambda timeout. @default 240000 */
-  SYNC_BUDGET_MS: z.coerce.number().int().min(5_000).default(240_000),
+  SYNC_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.minimum(5_000)), 240_000),
   /** Look-back overlap behind the cursor, minutes. @default 60 */
-  SYNC_LOOKBACK_MINUTES: z.coerce.number().min(0).default(60),
+  SYNC_LOOKBACK_MINUTES: z._default(z.coerce.number().check(z.minimum(0)), 60),
   /** Fanvue page size. @default 50 */
-  SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(50).default(50),
+  SYNC_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 50),
   /** Where a model's first sync starts. @default 2020-01-01T00:00:00.000Z */
-  SYNC_BACKFILL_FROM: z.string().datetime().default('2020-01-01T00:00:00.000Z'),
+  SYNC_BACKFILL_FROM: z._default(z.iso.datetime(), '2020-01-01T00:00:00.000Z'),
 });
 export type SyncEnv = z.infer<typeof SyncEnv>;
 

@@ -7,10 +7,11 @@ import type { RefreshLock } from '../adapters/fanvue/oauth/refresh-lock';
 import { systemClock, type Clock, type SecretStore } from '../domain/ports';
 import type { SyncDeps } from '../domain/sync';
 import { parseEnv, TablesEnv } from '../shared/env';
+import * as z from '../shared/zod';
 import type { AppLogger } from '../shared/logger';
 import { SyncEnv, syncConfigFromEnv } from './sync-config';
 
-const SyncTablesEnv = TablesEnv.pick({ TRANSACTIONS_TABLE: true, CONTROL_TABLE: true });
+const SyncTablesEnv = z.pick(TablesEnv, { TRANSACTIONS_TABLE: true, CONTROL_TABLE: true });
 
 /** Everything the sync needs that is not in the environment. */
 export interface SyncRuntime {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { syncModel, type SyncDeps, type SyncOutcome } from '../domain/sync';
 import { ValidationError } from '../shared/errors';
+import * as z from '../shared/zod';
 
 /** The sync Lambda's payload: one model. */
 export const SyncEventSchema = z.object({
-  modelId: z.string().min(1).max(128),
-  reason: z.string().max(64).optional(),
+  modelId: z.string().check(z.minLength(1), z.maxLength(128)),
+  reason: z.optional(z.string().check(z.maxLength(64))),
 });
 
 /** The part of the Lambda context the sync uses. */

@@ -1,12 +1,13 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { ConfigError } from './errors';
 
 /**
  * Parses `process.env` (or a given record) with a zod schema once, at cold
  * start. A missing or malformed variable fails with a message naming it.
+ * Takes any zod 4 schema (`zod/mini` or classic).
  */
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
+export function parseEnv<S extends z.core.$ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = z.safeParse(schema, env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid environment: ${problems}`);
@@ -16,7 +17,7 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, str
 
 /** Table names, shared by every handler. */
 export const TablesEnv = z.object({
-  TRANSACTIONS_TABLE: z.string().min(1),
-  CONTROL_TABLE: z.string().min(1),
-  TOTALS_TABLE: z.string().min(1),
+  TRANSACTIONS_TABLE: z.string().check(z.minLength(1)),
+  CONTROL_TABLE: z.string().check(z.minLength(1)),
+  TOTALS_TABLE: z.string().check(z.minLength(1)),
 });

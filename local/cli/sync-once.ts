@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pick } from 'zod/mini';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { awsSecretStore, localSecretStore } from '../../lambdas/adapters/secrets';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
@@ -32,7 +33,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOption
 const secrets = process.env.LOCAL_SECRETS_FILE ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE }) : awsSecretStore(new SecretsManagerClient({}));
 const deps = buildSyncDeps(process.env, { doc, secrets, logger });
 const outcome = await makeSyncHandler(deps)({ modelId, reason: 'manual' });
-const model = await dynamoModelStore(doc, parseEnv(TablesEnv.pick({ CONTROL_TABLE: true }), process.env).CONTROL_TABLE).get(modelId);
+const model = await dynamoModelStore(doc, parseEnv(pick(TablesEnv, { CONTROL_TABLE: true }), process.env).CONTROL_TABLE).get(modelId);
 const status = model && {
   status: model.status, cursor: model.cursor, behind: model.behind, lastSuccessAt: model.lastSuccessAt,
   lastError: model.lastError, consecutiveFailures: model.consecutiveFailures, rowsWritten: model.rowsWritten,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { keys } from '../../shared/tables';
+import * as z from '../../shared/zod';
 
 /**
  * Agencies and their dashboard access keys, in the control table. A key is
@@ -9,10 +9,10 @@ import { keys } from '../../shared/tables';
  */
 
 /** An agency as stored. */
-export const AgencySchema = z.object({ agencyId: z.string().min(1), name: z.string().min(1) });
+export const AgencySchema = z.object({ agencyId: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) });
 export type Agency = z.infer<typeof AgencySchema>;
 
-const ApiKeyItemSchema = z.object({ agencyId: z.string().min(1) });
+const ApiKeyItemSchema = z.object({ agencyId: z.string().check(z.minLength(1)) });
 
 /** SHA-256 hex of an access key: the only form in which a key is stored or looked up. */
 export function hashApiKey(key: string): string {

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { parseEnv } from '../../shared/env';
+import * as z from '../../shared/zod';
 import { createFanvueClient, type FanvueClient, type FanvueClientDeps } from './client';
 import { FANVUE_API_VERSION } from './schema';
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
 /**
  * Environment of every Lambda that talks to Fanvue, parsed once per cold start.
@@ -11,21 +11,21 @@ const positiveInt = z.coerce.number().int().positive();
  */
 export const FanvueEnv = z.object({
   /** API base URL. @default 'https://api.fanvue.com' */
-  FANVUE_API_BASE_URL: z.url().default('https://api.fanvue.com'),
+  FANVUE_API_BASE_URL: z._default(z.url(), 'https://api.fanvue.com'),
   /** OAuth base URL (`/oauth2/token` lives under it). @default 'https://auth.fanvue.com' */
-  FANVUE_AUTH_BASE_URL: z.url().default('https://auth.fanvue.com'),
+  FANVUE_AUTH_BASE_URL: z._default(z.url(), 'https://auth.fanvue.com'),
   /** Dated API version sent as `X-Fanvue-API-Version`. @default FANVUE_API_VERSION */
-  FANVUE_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd').default(FANVUE_API_VERSION),
+  FANVUE_API_VERSION: z._default(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd')), FANVUE_API_VERSION),
   /** Secret id of the OAuth client credentials (`{ clientId, clientSecret }`). */
-  FANVUE_CLIENT_SECRET_ID: z.string().min(1),
+  FANVUE_CLIENT_SECRET_ID: z.string().check(z.minLength(1)),
   /** Connection token secret id = this prefix + connectionId. */
-  FANVUE_CONNECTION_SECRET_PREFIX: z.string().min(1),
+  FANVUE_CONNECTION_SECRET_PREFIX: z.string().check(z.minLength(1)),
   /** Attempts per request, the first included. @default 5 */
-  FANVUE_MAX_RETRIES: positiveInt.default(5),
+  FANVUE_MAX_RETRIES: z._default(positiveInt, 5),
   /** Cap of any single retry wait, Retry-After included, in ms. @default 20000 */
-  FANVUE_MAX_WAIT_MS: positiveInt.default(20_000),
+  FANVUE_MAX_WAIT_MS: z._default(positiveInt, 20_000),
   /** Per-attempt timeout in ms (never beyond the request's deadline). @default 10000 */
-  FANVUE_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  FANVUE_REQUEST_TIMEOUT_MS: z._default(positiveInt, 10_000),
 });
 export type FanvueEnv = z.infer<typeof FanvueEnv>;
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from '../../shared/zod';
 import { FanvueContractError } from './errors';
 
 /** Formats a zod issue path the way a reader writes it: `data[3].gross`. */
@@ -17,14 +17,14 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
  * field paths (`earnings page: data[3].gross: expected integer cents`), never
  * the values (a body may carry personal data).
  */
-export function parseContract<S extends z.ZodType>(schema: S, body: string, what: string): z.infer<S> {
+export function parseContract<S extends z.core.$ZodType>(schema: S, body: string, what: string): z.infer<S> {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (err) {
     throw new FanvueContractError(`${what}: response body is not JSON`, { cause: err });
   }
-  const result = schema.safeParse(json);
+  const result = z.safeParse(schema, json);
   if (result.success) return result.data;
   const issues = result.error.issues;
   const shown = issues.slice(0, 3).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);

@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import { classifyStatus, serverHintMs } from '../../domain/retry';
 import type { AppLogger } from '../../shared/logger';
+import type * as z from '../../shared/zod';
 import { parseContract, safeErrorCode } from './contract';
 import { FanvueAuthError, FanvueRequestError } from './errors';
 import type { TokenManager } from './oauth/token-manager';
@@ -17,7 +17,7 @@ export interface FanvueHttpDeps extends RetryRunnerDeps {
 }
 
 /** One authenticated GET. */
-export interface FanvueGet<S extends z.ZodType> {
+export interface FanvueGet<S extends z.core.$ZodType> {
   /** Path relative to the API base, without a leading slash (`creators/<uuid>/insights/earnings`). */
   path: string;
   query: Record<string, string | number | undefined>;
@@ -31,7 +31,7 @@ export interface FanvueGet<S extends z.ZodType> {
 
 /** The authenticated, retrying, contract-checking GET every Fanvue read goes through. */
 export interface FanvueHttp {
-  get<S extends z.ZodType>(req: FanvueGet<S>): Promise<z.infer<S>>;
+  get<S extends z.core.$ZodType>(req: FanvueGet<S>): Promise<z.infer<S>>;
 }
 
 const warnedDeprecations = new Set<string>();

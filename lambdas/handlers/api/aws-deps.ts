@@ -2,27 +2,27 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { lambdaSyncInvoker } from '../../adapters/invoke';
 import { awsSecretStore } from '../../adapters/secrets';
 import { DEFAULT_SYNC_INTERVAL_MS, defaultLiveWithinMs } from '../../domain/dashboard';
 import { systemClock, type SyncTrigger } from '../../domain/ports';
 import { parseEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
+import * as z from '../../shared/zod';
 import type { ApiDeps } from './routes';
 
 /** Environment of the API Lambda, validated once per cold start. */
 export const ApiEnvSchema = z.object({
-  CONTROL_TABLE: z.string().min(1),
-  TOTALS_TABLE: z.string().min(1),
+  CONTROL_TABLE: z.string().check(z.minLength(1)),
+  TOTALS_TABLE: z.string().check(z.minLength(1)),
   /** Secrets Manager id of the manual-trigger secret (`x-cron-secret`). */
-  CRON_SECRET_ID: z.string().min(1),
-  SYNC_FUNCTION_NAME: z.string().min(1),
-  FANOUT_FUNCTION_NAME: z.string().min(1),
+  CRON_SECRET_ID: z.string().check(z.minLength(1)),
+  SYNC_FUNCTION_NAME: z.string().check(z.minLength(1)),
+  FANOUT_FUNCTION_NAME: z.string().check(z.minLength(1)),
   /** @default 600000 (the schedule's 10 minutes) */
-  SYNC_INTERVAL_MS: z.coerce.number().int().positive().default(DEFAULT_SYNC_INTERVAL_MS),
+  SYNC_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_SYNC_INTERVAL_MS),
   /** @default 2 x SYNC_INTERVAL_MS + 2 minutes */
-  LIVE_WITHIN_MS: z.coerce.number().int().positive().optional(),
+  LIVE_WITHIN_MS: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
 /**

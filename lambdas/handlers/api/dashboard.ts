@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { DashboardData } from '../../adapters/dynamo/dashboard-reader';
 import {
   describeSyncError,
@@ -9,17 +8,21 @@ import {
   type FreshnessConfig,
 } from '../../domain/dashboard';
 import type { ModelRecord } from '../../domain/model';
+import * as z from '../../shared/zod';
 
 /** Shapes the dashboard response from what the reader returned. Pure: time comes in as `now`. */
 
+const DAYS_MESSAGE = 'days must be a whole number from 1 to 90';
+
 /** `?days=` of `GET /api/dashboard`: whole days 1..90. @default 30 */
 export const DashboardQuerySchema = z.object({
-  days: z
-    .string()
-    .regex(/^\d{1,3}$/, 'days must be a whole number from 1 to 90')
-    .transform(Number)
-    .pipe(z.number().int().min(1, 'days must be a whole number from 1 to 90').max(90, 'days must be a whole number from 1 to 90'))
-    .default(30),
+  days: z._default(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,3}$/, DAYS_MESSAGE)), z.transform(Number)),
+      z.number().check(z.int(), z.minimum(1, DAYS_MESSAGE), z.maximum(90, DAYS_MESSAGE)),
+    ),
+    30,
+  ),
 });
 
 const DAY_MS = 86_400_000;

@@ -1,13 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { getAgency, resolveApiKey } from '../../adapters/dynamo/agencies';
 import { readDashboardData, readModelAgency } from '../../adapters/dynamo/dashboard-reader';
 import type { FreshnessConfig } from '../../domain/dashboard';
 import type { Clock, SecretStore, SyncTrigger } from '../../domain/ports';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
+import * as z from '../../shared/zod';
 import { buildDashboard, dayRange, DashboardQuerySchema } from './dashboard';
 import { bodyText, etagOf, header, json, matchesIfNoneMatch, type ApiResult } from './http';
 
@@ -23,10 +23,10 @@ export interface ApiDeps {
 }
 
 /** A model id as it may appear in a path segment. */
-const ModelIdSchema = z.string().regex(/^[^\s/#]{1,128}$/, 'invalid model id');
-const ManualSyncBodySchema = z.strictObject({ modelId: ModelIdSchema.optional() });
+const ModelIdSchema = z.string().check(z.regex(/^[^\s/#]{1,128}$/, 'invalid model id'));
+const ManualSyncBodySchema = z.strictObject({ modelId: z.optional(ModelIdSchema) });
 
-function message(error: z.ZodError): string {
+function message(error: z.core.$ZodError): string {
   return error.issues[0]?.message ?? 'invalid request';
 }
 
