@@ -105,6 +105,7 @@ export class RevenueHeartbeatStack extends Stack {
     out('ApiFunctionName', this.api.apiFunction.functionName, 'Dashboard API');
     out('FanvueClientSecretArn', this.secrets.fanvueClient.secretArn, 'Put {"clientId","clientSecret"} here');
     out('CronSecretArn', this.secrets.cron.secretArn, 'x-cron-secret value for POST /api/sync');
+    out('WebhookSecretArn', this.secrets.webhook.secretArn, 'Fanvue webhook signing secret; the endpoint is <DashboardUrl>/api/webhooks/fanvue');
     out('ConnectionSecretPrefix', this.secrets.connectionSecretPrefix, 'Name prefix of per-connection token secrets ({"refreshToken"})');
     out('TransactionsTableName', this.tables.transactions.tableName, 'Transactions table');
     out('ControlTableName', this.tables.control.tableName, 'Models, cursors, status');

@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   simulator?: FanvueSimulatorOptions;
   /** New sales keep arriving every this many ms (0 = off). @default 8000 */
   liveEveryMs?: number;
+  /** The simulator sends signed webhooks for new sales, which start that model's sync at once. @default true */
+  webhooks?: boolean;
   /** Folder of the dashboard build. @default frontend/dist */
   staticRoot?: string;
   /** Extra environment for the handlers (sync tunables). */
@@ -94,10 +96,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const sim = await createFanvueSimulator({ seed: 7, creators: 12, history: 250, historyDays: 45, ...options.simulator });
 
   const cronSecret = randomBytes(24).toString('base64url');
+  const webhookSecret = randomBytes(24).toString('base64url');
   const secrets = localSecretStore({
     initial: {
       'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }),
       'heartbeat/cron': cronSecret,
+      'fanvue/webhook': webhookSecret,
     },
   });
   const models = dynamoModelStore(doc, tables.control);
@@ -140,7 +144,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const api = makeApiHandler({
     doc, tables: { control: tables.control, totals: tables.totals }, clock: systemClock, logger: log,
-    config: { syncIntervalMs: intervalMs, liveWithinMs: defaultLiveWithinMs(intervalMs), cronSecretId: 'heartbeat/cron' },
+    config: { syncIntervalMs: intervalMs, liveWithinMs: defaultLiveWithinMs(intervalMs), cronSecretId: 'heartbeat/cron', webhookSecretId: 'fanvue/webhook' },
     secrets,
     trigger: {
       syncModel: (modelId, reason) => invoker.invokeSync({ modelId, reason }),
@@ -187,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return done;
   }
 
+  if (options.webhooks !== false) sim.setWebhook({ url: `${server.url}/api/webhooks/fanvue`, secret: webhookSecret });
   if (options.liveEveryMs !== 0) sim.startLive({ intervalMs: options.liveEveryMs ?? 8_000, rowsPerTick: 1 });
   const scheduler = startScheduler(intervalMs, () => runCycle('schedule').then(() => undefined), (err) => log.error('scheduled cycle failed', { error: String(err) }));
 
@@ -196,6 +201,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       scheduler.stop();
       sim.stopLive();
+      sim.setWebhook(undefined);
+      await sim.webhooksIdle();
       await invoker.idle();
       await poller.stop();
       await server.stop();

@@ -12,6 +12,7 @@ const HELP = `npm start -- [options]
   --interval D      run the fan-out every D (e.g. 30s, 2m) instead of the schedule
   --schedule EXPR   schedule expression (default "rate(10 minutes)", as in production)
   --live D          a new simulated sale every D (default 8s; 0 = off)
+  --no-webhooks     do not have the simulator send webhooks (new sales then wait for the schedule)
   --persist         keep data in .local-data/ across restarts
   --verbose         log every sync, not just each cycle`;
 
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     schedule: { type: 'string', default: 'rate(10 minutes)' },
     live: { type: 'string', default: '8s' },
     persist: { type: 'boolean', default: false },
+    'no-webhooks': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -52,6 +54,7 @@ const stack = await startLocalStack({
   schedule: values.schedule,
   ...(args.data.interval && { intervalMs: args.data.interval }),
   liveEveryMs: args.data.live,
+  webhooks: !values['no-webhooks'],
   ...(values.persist && { dataDir: resolve(root, '.local-data') }),
   logger,
   onCycle: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
@@ -67,7 +70,8 @@ Revenue Heartbeat is running locally.
   Sync cycle    every ${Math.round(stack.intervalMs / 1000)} s (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
   Manual sync   npm run invoke -- sync model-01      (or: npm run invoke -- fanout)
                 curl -X POST ${stack.url}/api/sync -H 'x-cron-secret: ${stack.cronSecret}'
-  Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live
+  Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live${values['no-webhooks'] ? '' : `
+  Webhooks      each sale is a signed webhook to ${stack.url}/api/webhooks/fanvue, which syncs that model at once`}
 
 The key in the link is this demo agency's local dashboard key; the page stores it and drops it from the address bar.
 Ctrl-C stops everything.

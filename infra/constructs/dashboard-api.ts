@@ -55,6 +55,7 @@ export class DashboardApi extends Construct {
         CONTROL_TABLE: props.controlTable.tableName,
         TOTALS_TABLE: props.totalsTable.tableName,
         CRON_SECRET_ID: props.secrets.cron.secretArn,
+        WEBHOOK_SECRET_ID: props.secrets.webhook.secretArn,
         SYNC_FUNCTION_NAME: props.syncFunction.functionName,
         FANOUT_FUNCTION_NAME: props.fanoutFunction.functionName,
         SYNC_INTERVAL_MS: String(intervalMs),

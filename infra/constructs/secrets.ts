@@ -25,6 +25,8 @@ export class HeartbeatSecrets extends Construct {
   readonly fanvueClient: secretsmanager.Secret;
   /** Shared secret expected in the `x-cron-secret` header of manual syncs. */
   readonly cron: secretsmanager.Secret;
+  /** The Fanvue app's webhook signing secret (placeholder until the operator puts the real one). */
+  readonly webhook: secretsmanager.Secret;
   /** Name prefix of the per-connection token secrets; the full name is prefix + connectionId. */
   readonly connectionSecretPrefix: string;
   /** ARN pattern that matches every connection secret (Secrets Manager appends a random suffix). */
@@ -49,6 +51,15 @@ export class HeartbeatSecrets extends Construct {
       secretName: `${prefix}/cron`,
       description: 'Value of the x-cron-secret header that authorizes POST /api/sync',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    this.webhook = new secretsmanager.Secret(this, 'FanvueWebhook', {
+      secretName: `${prefix}/fanvue/webhook`,
+      description: 'Signing secret of the Fanvue app webhooks (X-Fanvue-Signature); replace the placeholder after deploy',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    Validations.of(this.webhook).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Fanvue issues the webhook signing secret; it is rotated in the Fanvue developer console, after which the operator puts the new value (docs/deploy.md).',
     });
     this.connectionSecretPrefix = `${prefix}/fanvue/connection/`;
     // Pseudo parameters (not the synth-time env) so the pattern and its cdk-nag finding id are stable.
@@ -81,10 +92,10 @@ export class HeartbeatSecrets extends Construct {
     });
   }
 
-  /** Lets `role` read the cron secret, and nothing else. */
+  /** Lets `role` read the cron and webhook secrets (the API function), and nothing else. */
   grantCronRead(role: iam.IRole): void {
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.cron.secretArn] }),
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.cron.secretArn, this.webhook.secretArn] }),
     );
   }
 }

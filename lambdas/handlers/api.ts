@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { HttpError } from '../shared/errors';
 import { compressed, errorResult } from './api/http';
 import { cronSecretChecker, getDashboard, postManualSync, postModelSync, type ApiDeps } from './api/routes';
+import { webhookRoute } from './api/webhook';
 
 export type { ApiDeps } from './api/routes';
 
@@ -12,11 +13,12 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
 
 /**
  * Builds the dashboard API handler from its dependencies.
- * Routes: `GET /api/dashboard`, `POST /api/models/{modelId}/sync`, `POST /api/sync`.
+ * Routes: `GET /api/dashboard`, `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`.
  * 4xx bodies are `{ error }` with a safe message; anything else is a 500 with no details.
  */
 export function makeHandler(deps: ApiDeps): ApiHandler {
   const checkCron = cronSecretChecker(deps);
+  const postWebhook = webhookRoute(deps);
   return async (event) => {
     const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
     const path = event.rawPath?.replace(/\/+$/, '') || '/';
@@ -28,6 +30,10 @@ export function makeHandler(deps: ApiDeps): ApiHandler {
       if (path === '/api/sync') {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
         return await postManualSync(deps, event, checkCron);
+      }
+      if (path === '/api/webhooks/fanvue') {
+        if (method !== 'POST') throw new HttpError(405, 'method not allowed');
+        return await postWebhook(event);
       }
       const modelSync = MODEL_SYNC_PATH.exec(path);
       if (modelSync?.[1]) {

@@ -7,6 +7,7 @@
  * - transactions: `pk = MODEL#<modelId>`, `sk = TX#<txKey>`; stream NEW_AND_OLD_IMAGES.
  * - control:      `pk = MODEL#<modelId>`, `sk = MODEL` (model config + cursor + status + lease);
  *                 `pk = CONN#<connectionId>`, `sk = LOCK` (token-refresh lock);
+ *                 `pk = CREATOR#<creatorUuid>`, `sk = MODEL#<modelId>` (creator index for webhooks);
  *                 `pk = AGENCY#<agencyId>`, `sk = AGENCY` (agency name);
  *                 `pk = APIKEY#<sha256 hex>`, `sk = APIKEY` (dashboard access key -> agencyId);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
@@ -85,4 +86,6 @@ export const keys = {
   /** Control table: dashboard access key `{ agencyId }`, keyed by the key's SHA-256 hex (the key itself is never stored). */
   apiKeyPk: (sha256Hex: string) => `APIKEY#${sha256Hex}`,
   apiKeySk: 'APIKEY',
+  /** Control table: creator index `{ modelId, agencyId }` under `creatorPk(uuid)`, `sk = modelPk(id)` (webhooks name creators). */
+  creatorPk: (creatorUuid: string) => `CREATOR#${creatorUuid}`,
 } as const;

@@ -19,6 +19,7 @@ const ids = () => ({
   totals: logicalIdOf(s.stack.tables.totals),
   clientSecret: logicalIdOf(s.stack.secrets.fanvueClient),
   cronSecret: logicalIdOf(s.stack.secrets.cron),
+  webhookSecret: logicalIdOf(s.stack.secrets.webhook),
 });
 const statementsOf = (construct: Parameters<typeof logicalIdOf>[0]) => roleStatements(s.template, logicalIdOf(construct));
 const touching = (statements: Statement[], prefix: string) => statements.filter((st) => st.actions.some((a) => a.startsWith(prefix)));
@@ -60,7 +61,7 @@ describe('IAM least privilege', () => {
     expect(writes).toEqual([]);
   });
 
-  it('limits secrets to the client credentials and the connection prefix (sync) and the cron secret (api)', () => {
+  it('limits secrets to the client credentials and the connection prefix (sync) and the cron and webhook secrets (api)', () => {
     const t = ids();
     const sync = touching(statementsOf(s.stack.pipeline.syncFunction), 'secretsmanager:');
     expect(new Set(sync.flatMap((st) => st.actions))).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']));
@@ -74,7 +75,7 @@ describe('IAM least privilege', () => {
     const api = touching(statementsOf(s.stack.api.apiFunction), 'secretsmanager:');
     expect(api).toHaveLength(1);
     expect(api[0]?.actions).toEqual(['secretsmanager:GetSecretValue']);
-    expect(referencedIds(api[0]?.resources)).toEqual([t.cronSecret]);
+    expect(referencedIds(api[0]?.resources).sort()).toEqual([t.cronSecret, t.webhookSecret].sort());
     for (const fnc of [s.stack.pipeline.fanoutFunction, s.stack.aggregator.aggregateFunction, s.stack.reconciliation.reconcileFunction]) {
       expect(touching(statementsOf(fnc), 'secretsmanager:')).toEqual([]);
     }

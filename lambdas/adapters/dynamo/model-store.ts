@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ModelRecordSchema, type ModelRecord } from '../../domain/model';
 import { LeaseLostError } from '../../domain/sync';
 import type { Checkpoint, LeaseResult, ModelStore, RunResult } from '../../domain/sync-ports';
@@ -38,6 +38,13 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
             ':a': record.agencyId, ':d': record.displayName, ':c': record.creatorUuid, ':k': record.connectionId, ':e': record.enabled,
             ':m': record.modelId, ':gpk': keys.agencyPk(record.agencyId), ':gsk': keys.modelPk(record.modelId), ':idle': 'idle', ':zero': 0, ':f': false,
           },
+        }),
+      );
+      // Webhooks name the creator, not our model: keep the index that maps one to the other.
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: keys.creatorPk(record.creatorUuid), sk: keys.modelPk(record.modelId), modelId: record.modelId, agencyId: record.agencyId },
         }),
       );
     },
@@ -148,6 +155,14 @@ export interface ModelAdmin {
   get(modelId: string): Promise<ModelRecord | undefined>;
   register(model: NewModel): Promise<void>;
   listAll(): AsyncGenerator<ModelRecord>;
+}
+
+/** Models registered for a Fanvue creator (usually one), from the creator index. */
+export async function modelsOfCreator(doc: DynamoDBDocumentClient, tableName: string, creatorUuid: string): Promise<string[]> {
+  const out = await doc.send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.creatorPk(creatorUuid) }, Limit: 25 }),
+  );
+  return (out.Items ?? []).map((i) => String(i.modelId)).filter((id) => id.length > 0);
 }
 
 /** Writes a whole model record as given (tests and fixtures). */

@@ -17,6 +17,8 @@ export const ApiEnvSchema = z.object({
   TOTALS_TABLE: z.string().check(z.minLength(1)),
   /** Secrets Manager id of the manual-trigger secret (`x-cron-secret`). */
   CRON_SECRET_ID: z.string().check(z.minLength(1)),
+  /** Secrets Manager id of the Fanvue app's webhook signing secret; unset turns the webhook route off. */
+  WEBHOOK_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   SYNC_FUNCTION_NAME: z.string().check(z.minLength(1)),
   FANOUT_FUNCTION_NAME: z.string().check(z.minLength(1)),
   /** @default 600000 (the schedule's 10 minutes) */
@@ -49,7 +51,7 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
     tables: { control: e.CONTROL_TABLE, totals: e.TOTALS_TABLE },
     clock: systemClock,
     logger,
-    config: { syncIntervalMs: e.SYNC_INTERVAL_MS, liveWithinMs: e.LIVE_WITHIN_MS ?? defaultLiveWithinMs(e.SYNC_INTERVAL_MS), cronSecretId: e.CRON_SECRET_ID },
+    config: { syncIntervalMs: e.SYNC_INTERVAL_MS, liveWithinMs: e.LIVE_WITHIN_MS ?? defaultLiveWithinMs(e.SYNC_INTERVAL_MS), cronSecretId: e.CRON_SECRET_ID, ...(e.WEBHOOK_SECRET_ID && { webhookSecretId: e.WEBHOOK_SECRET_ID }) },
     secrets: awsSecretStore(new SecretsManagerClient({})),
     trigger: lambdaSyncTrigger(new LambdaClient({}), { sync: e.SYNC_FUNCTION_NAME, fanout: e.FANOUT_FUNCTION_NAME }),
   };

@@ -17,7 +17,8 @@ export interface ApiDeps {
   tables: { control: string; totals: string };
   clock: Clock;
   logger: AppLogger;
-  config: FreshnessConfig & { cronSecretId: string };
+  /** `webhookSecretId` names the Fanvue app's signing secret; without it the webhook route is off. */
+  config: FreshnessConfig & { cronSecretId: string; webhookSecretId?: string };
   secrets: SecretStore;
   trigger: SyncTrigger;
 }
