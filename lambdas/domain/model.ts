@@ -49,6 +49,8 @@ export const ModelRecordSchema = z.object({
   /** Rows written by the last run / over the model's lifetime. */
   lastRunRows: z._default(z.number().check(z.int(), z.nonnegative()), 0),
   rowsWritten: z._default(z.number().check(z.int(), z.nonnegative()), 0),
+  /** Set when a trigger found the model syncing: the running sync reads one more window before it stops. */
+  rerunRequested: z.optional(z.boolean()),
   /** True while a window is unfinished (backfill or budget stop). */
   behind: z._default(z.boolean(), false),
 });

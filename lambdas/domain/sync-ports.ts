@@ -17,6 +17,8 @@ export interface Checkpoint {
   rows: number;
   /** With a completed window: digests (txKey -> digest) of the rows the next look-back re-reads; absent clears them. */
   overlap?: Record<string, string> | undefined;
+  /** With a completed window: clear the rerun request and report whether one was pending. */
+  consumeRerun?: boolean;
 }
 
 /** How a run ended, as recorded on the model. */
@@ -30,10 +32,13 @@ export interface RunResult {
 
 /** Model records: cursor, status and lease (the control table in DynamoDB). */
 export interface ModelStore {
-  /** Takes the lease if free or expired; marks the model `syncing`. */
+  /**
+   * Takes the lease if free or expired; marks the model `syncing`. When the lease is held,
+   * records a rerun request so the running sync reads one more window (no trigger is lost).
+   */
   acquireLease(modelId: string, owner: string, now: number, leaseMs: number): Promise<LeaseResult>;
   /** Saves progress; fails with `LeaseLostError` if another owner holds the lease now. */
-  checkpoint(modelId: string, owner: string, checkpoint: Checkpoint): Promise<void>;
+  checkpoint(modelId: string, owner: string, checkpoint: Checkpoint): Promise<{ rerunRequested: boolean }>;
   /** Records the outcome and releases the lease (only if still ours). */
   finish(modelId: string, owner: string, result: RunResult): Promise<void>;
 }

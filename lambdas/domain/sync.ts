@@ -118,7 +118,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
     };
   // Ordinals of id-less rows are counted over one window read in one run (see canResume below).
   const ordinals: OrdinalCounter = {};
-  const known = model.overlap ?? {};
+  let known = model.overlap ?? {};
   const seen = new Map<string, { date: string; digest: string }>();
   let cursor = model.cursor;
   let restarted = false;
@@ -168,11 +168,19 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
       rowsWritten += changed.length;
       if (page.nextCursor === null) {
         cursor = maxIso(cursor, highWater);
-        await models.checkpoint(modelId, owner, { ...(cursor && { cursor }), resume: null, rows: changed.length, overlap: overlapAfter(seen, cursor, config.lookbackMs) });
-        if (Date.parse(window.windowEnd) < startedAt) {
-          // That window was left by an earlier run: go on reading up to now.
-          window = { windowStart: freshStart(cursor), windowEnd: new Date(startedAt).toISOString(), pages: 0 };
+        const overlap = overlapAfter(seen, cursor, config.lookbackMs);
+        const { rerunRequested } = await models.checkpoint(modelId, owner, {
+          ...(cursor && { cursor }), resume: null, rows: changed.length, overlap, consumeRerun: true,
+        });
+        // Read on up to now when that window was left by an earlier run, or when a trigger
+        // (webhook, manual) arrived while this run held the lease.
+        const leftBehind = Date.parse(window.windowEnd) < startedAt;
+        if ((leftBehind || rerunRequested) && deadline - clock.now() >= config.reserveMs) {
+          if (rerunRequested) logger.info('trigger arrived mid-sync, reading one more window', { modelId });
+          window = { windowStart: freshStart(cursor), windowEnd: new Date(leftBehind ? startedAt : clock.now()).toISOString(), pages: 0 };
           for (const k of Object.keys(ordinals)) delete ordinals[k];
+          known = overlap ?? {};
+          seen.clear();
           continue;
         }
         await finish('ok', false);

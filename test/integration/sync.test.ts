@@ -122,6 +122,30 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     expect(storedIdentities(await h.stored('m0'))).toEqual(rowIdentities(h.sim.rows(h.creatorOf.m0!)));
   });
 
+  it('a webhook that arrives mid-sync is not lost: already_running, and the running sync reads one more window', async () => {
+    h = await startSyncHarness({ creators: 1, history: 20 });
+    const real = h.deps.reader;
+    let late: string | undefined;
+    let second: unknown;
+    const reader: EarningsReader = {
+      readPage: async (req) => {
+        const page = await real.readPage(req);
+        if (!late) {
+          await tick();
+          late = h!.sim.addRow(h!.creatorOf.m0!).transactionOrderId;
+          await tick();
+          second = await h!.sync({ modelId: 'm0', reason: 'webhook' });
+        }
+        return page;
+      },
+    };
+    const out = await syncModel({ ...h.deps, reader }, 'm0', 'scheduled');
+    expect(second).toEqual({ status: 'already_running', modelId: 'm0' });
+    expect(out).toMatchObject({ status: 'ok', pages: 2 });
+    expect(storedIdentities(await h.stored('m0'))).toContain(late);
+    expect((await h.models.get('m0'))?.rerunRequested).toBeUndefined();
+  });
+
   it('a 429 storm: the run backs off within its budget, and the next run resumes and completes', async () => {
     h = await startSyncHarness({ creators: 1, history: 200 }, { SYNC_BUDGET_MS: '6000', SYNC_PAGE_SIZE: '20' });
     let calls = 0;

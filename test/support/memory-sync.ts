@@ -13,7 +13,10 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
     async acquireLease(modelId, owner, now, leaseMs) {
       const m = records.get(modelId);
       if (!m) return { kind: 'missing' };
-      if (m.leaseExpiresAt !== undefined && m.leaseExpiresAt >= now) return { kind: 'held', model: m };
+      if (m.leaseExpiresAt !== undefined && m.leaseExpiresAt >= now) {
+        records.set(modelId, { ...m, rerunRequested: true });
+        return { kind: 'held', model: m };
+      }
       const next = { ...m, leaseOwner: owner, leaseExpiresAt: now + leaseMs, status: 'syncing' as const, lastSyncStartedAt: new Date(now).toISOString() };
       records.set(modelId, next);
       return { kind: 'acquired', model: structuredClone(next) };
@@ -27,7 +30,10 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
       else delete next.resume;
       if (cp.overlap) next.overlap = { ...cp.overlap };
       else if (!cp.resume) delete next.overlap;
+      const rerunRequested = cp.consumeRerun === true && m.rerunRequested === true;
+      if (cp.consumeRerun) delete next.rerunRequested;
       records.set(modelId, next);
+      return { rerunRequested };
     },
     async finish(modelId, owner, r) {
       const m = records.get(modelId);

@@ -106,6 +106,34 @@ describe('syncModel (pure, in-memory stores)', () => {
     expect(await syncModel(d, 'm1', 'run-3')).toMatchObject({ status: 'ok' });
   });
 
+  it('a trigger that finds the model syncing is not lost: the running sync reads one more window', async () => {
+    const rows = [row(1, 100, 'a')];
+    const now = { t: T0 + 30 * MIN };
+    const base = arrayReader(() => rows);
+    let d: SyncDeps | undefined;
+    let second: unknown;
+    const reader: EarningsReader = {
+      readPage: async (req) => {
+        const page = await base.readPage(req);
+        if (second === undefined) {
+          // A webhook for a sale at this very moment arrives while the first run holds the lease.
+          now.t += 1_000;
+          rows.push(row(30 + 1 / 60, 777, 'late-webhook-sale'));
+          now.t += 1_000;
+          second = await syncModel(d!, 'm1', 'webhook-run');
+        }
+        return page;
+      },
+    };
+    const built = deps(reader, now);
+    d = built.d;
+    const out = await syncModel(d, 'm1', 'scheduled-run');
+    expect(second).toEqual({ status: 'already_running', modelId: 'm1' });
+    expect(out).toMatchObject({ status: 'ok', pages: 2, rowsWritten: 2 });
+    expect([...built.sink.items.keys()]).toContain('m1/oid#late-webhook-sale');
+    expect(built.store.records.get('m1')?.rerunRequested).toBeUndefined();
+  });
+
   it('stops before its budget with a resumable point when Fanvue keeps rate limiting', async () => {
     const now = { t: T0 + 30 * MIN };
     const reader: EarningsReader = {

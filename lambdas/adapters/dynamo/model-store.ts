@@ -76,6 +76,23 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
         return { kind: 'acquired', model: ModelRecordSchema.parse(out.Attributes) };
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
+      }
+      try {
+        // Held: ask the running sync for one more window, so this trigger's news is not lost.
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(modelId),
+            UpdateExpression: 'SET rerunRequested = :t',
+            ConditionExpression: 'attribute_exists(pk) AND leaseExpiresAt >= :now',
+            ExpressionAttributeValues: { ':t': true, ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { kind: 'held', model: ModelRecordSchema.parse(out.Attributes) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        // The lease was released in between, or the model does not exist.
         const model = await get(modelId);
         return model ? { kind: 'held', model } : { kind: 'missing' };
       }
@@ -93,17 +110,19 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
         values[':r'] = cp.resume;
       }
       const removes = cp.resume ? [] : ['#resume'];
+      if (cp.consumeRerun) removes.push('rerunRequested');
       if (cp.overlap) {
         sets.push('#overlap = :ov');
         values[':ov'] = cp.overlap;
       } else if (!cp.resume) removes.push('#overlap');
       const update = `SET ${sets.join(', ')} ADD rowsWritten :n${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
       try {
-        await doc.send(
+        const out = await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: modelKey(modelId),
             UpdateExpression: update,
+            ...(cp.consumeRerun && { ReturnValues: 'UPDATED_OLD' as const }),
             // Forward-only: a cursor never moves back, even if two writers raced.
             ConditionExpression: `leaseOwner = :o${cp.cursor !== undefined ? ' AND (attribute_not_exists(#cursor) OR #cursor <= :c)' : ''}`,
             ExpressionAttributeNames: {
@@ -115,6 +134,7 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
             ExpressionAttributeValues: values,
           }),
         );
+        return { rerunRequested: out.Attributes?.rerunRequested === true };
       } catch (err) {
         if (isConditionFailure(err)) throw new LeaseLostError(modelId);
         throw err;
