@@ -15,10 +15,10 @@ export interface Checkpoint {
   resume: ResumePoint | null;
   /** Rows written by this page. */
   rows: number;
-  /** With a completed window: digests (txKey -> digest) of the rows the next look-back re-reads; absent clears them. */
+  /** With a completed window: digests (txKey -> digest) of the rows the next look-back re-reads. */
   overlap?: Record<string, string> | undefined;
-  /** With a completed window: clear the rerun request and report whether one was pending. */
-  consumeRerun?: boolean;
+  /** The window is complete: replace the overlap digests (absent clears them), clear the rerun request and report whether one was pending. */
+  windowComplete?: boolean;
 }
 
 /** How a run ended, as recorded on the model. */

@@ -170,7 +170,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
         cursor = maxIso(cursor, highWater);
         const overlap = overlapAfter(seen, cursor, config.lookbackMs);
         const { rerunRequested } = await models.checkpoint(modelId, owner, {
-          ...(cursor && { cursor }), resume: null, rows: changed.length, overlap, consumeRerun: true,
+          ...(cursor && { cursor }), resume: null, rows: changed.length, overlap, windowComplete: true,
         });
         // Read on up to now when that window was left by an earlier run, or when a trigger
         // (webhook, manual) arrived while this run held the lease.

@@ -29,9 +29,9 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
       if (cp.resume) next.resume = structuredClone(cp.resume);
       else delete next.resume;
       if (cp.overlap) next.overlap = { ...cp.overlap };
-      else if (!cp.resume) delete next.overlap;
-      const rerunRequested = cp.consumeRerun === true && m.rerunRequested === true;
-      if (cp.consumeRerun) delete next.rerunRequested;
+      else if (cp.windowComplete) delete next.overlap;
+      const rerunRequested = cp.windowComplete === true && m.rerunRequested === true;
+      if (cp.windowComplete) delete next.rerunRequested;
       records.set(modelId, next);
       return { rerunRequested };
     },

@@ -110,11 +110,11 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
         values[':r'] = cp.resume;
       }
       const removes = cp.resume ? [] : ['#resume'];
-      if (cp.consumeRerun) removes.push('rerunRequested');
+      if (cp.windowComplete) removes.push('rerunRequested');
       if (cp.overlap) {
         sets.push('#overlap = :ov');
         values[':ov'] = cp.overlap;
-      } else if (!cp.resume) removes.push('#overlap');
+      } else if (cp.windowComplete) removes.push('#overlap');
       const update = `SET ${sets.join(', ')} ADD rowsWritten :n${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
       try {
         const out = await doc.send(
@@ -122,12 +122,12 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
             TableName: tableName,
             Key: modelKey(modelId),
             UpdateExpression: update,
-            ...(cp.consumeRerun && { ReturnValues: 'UPDATED_OLD' as const }),
+            ...(cp.windowComplete && { ReturnValues: 'UPDATED_OLD' as const }),
             // Forward-only: a cursor never moves back, even if two writers raced.
             ConditionExpression: `leaseOwner = :o${cp.cursor !== undefined ? ' AND (attribute_not_exists(#cursor) OR #cursor <= :c)' : ''}`,
             ExpressionAttributeNames: {
               ...(!cp.resume && { '#resume': 'resume' }),
-              ...((cp.overlap || !cp.resume) && { '#overlap': 'overlap' }),
+              ...((cp.overlap || cp.windowComplete) && { '#overlap': 'overlap' }),
               ...(cp.resume && { '#resume': 'resume' }),
               ...(cp.cursor !== undefined && { '#cursor': 'cursor' }),
             },
