@@ -124,9 +124,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...options.env,
   };
   const sync = makeSyncHandler(buildSyncDeps(env, { doc, secrets, logger: log }));
-  const outcomes: SyncOutcome[] = [];
+  const outcomes: { reason: string; outcome: SyncOutcome }[] = [];
   const invoker = localSyncInvoker(
-    async (payload) => outcomes.push(await sync(payload)),
+    async (payload) => outcomes.push({ reason: payload.reason, outcome: await sync(payload) }),
     (modelId, err) => log.error('sync invoke failed', { modelId, error: err instanceof Error ? err.message : String(err) }),
   );
   const fanout = makeFanoutHandler({ listModels: () => models.listAll(), invoker, logger: log, concurrency: 4 });
@@ -181,7 +181,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const result = await fanout({ reason });
     await invoker.idle();
     await poller.drain();
-    const done = outcomes.slice(first);
+    // Only this cycle's syncs: webhook and button syncs may finish in the meantime.
+    const done = outcomes.slice(first).filter((o) => o.reason === reason).map((o) => o.outcome);
     const count = (s: string) => done.filter((o) => o.status === s).length;
     const rows = done.reduce((n, o) => n + ('rowsWritten' in o ? o.rowsWritten : 0), 0);
     options.onCycle?.(
