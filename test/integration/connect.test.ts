@@ -3,12 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { getAgency, resolveApiKey } from '../../lambdas/adapters/dynamo/agencies';
 import { modelsOfCreator } from '../../lambdas/adapters/dynamo/model-store';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { cliRunner, printedJson, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
-const run = promisify(execFile);
 let h: SyncHarness | undefined;
 afterAll(async () => h?.stop());
 
@@ -23,13 +22,9 @@ describe('npm run connect (register every creator of an agency connection)', () 
       JSON.stringify({ 'fanvue/client': await h.secrets.get('fanvue/client'), 'fanvue/connection/acme-main': JSON.stringify({ refreshToken: agencyConn.refreshToken }) }),
       { mode: 0o600 },
     );
-    const env = {
-      ...process.env, ...h.env, LOCAL_SECRETS_FILE: secretsFile, AWS_ENDPOINT_URL_DYNAMODB: inject('ddbEndpoint'),
-      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    };
-    const cli = resolve(import.meta.dirname, '../../local/cli/connect.ts');
-    const first = await run('npx', ['tsx', cli, '--agency', 'acme', '--connection', 'acme-main', '--name', 'Acme Talent', '--new-key'], { env });
-    const printed = JSON.parse(first.stdout.slice(first.stdout.indexOf('{\n'))) as { models: { modelId: string }[]; dashboardKey: string };
+    const run = cliRunner(h, secretsFile);
+    const first = await run('connect.ts', ['--agency', 'acme', '--connection', 'acme-main', '--name', 'Acme Talent', '--new-key']);
+    const printed = printedJson<{ models: { modelId: string }[]; dashboardKey: string }>(first.stdout);
     expect(printed.models.map((m) => m.modelId).sort()).toEqual(h.sim.creators.map((c) => c.uuid).sort());
     expect(await getAgency(h.tables.doc, h.tables.names.control, 'acme')).toEqual({ agencyId: 'acme', name: 'Acme Talent' });
     expect(await resolveApiKey(h.tables.doc, h.tables.names.control, printed.dashboardKey)).toBe('acme');
@@ -43,13 +38,13 @@ describe('npm run connect (register every creator of an agency connection)', () 
     const cursor = (await h.models.get(uuid))?.cursor;
     writeFileSync(secretsFile, JSON.stringify({ ...fileSecrets(), 'fanvue/connection/acme-main': await h.secrets.get('fanvue/connection/acme-main') }));
     // Idempotent: a second run registers the same models and keeps their sync state.
-    await run('npx', ['tsx', cli, '--agency', 'acme', '--connection', 'acme-main'], { env });
+    await run('connect.ts', ['--agency', 'acme', '--connection', 'acme-main']);
     expect(await h.models.get(uuid)).toMatchObject({ agencyId: 'acme', connectionId: 'acme-main', cursor, status: 'ok' });
   });
 
   it('refuses bad arguments with a clear message', async () => {
     const cli = resolve(import.meta.dirname, '../../local/cli/connect.ts');
-    const failed = await run('npx', ['tsx', cli, '--agency', 'bad agency!'], { env: { ...process.env, CONTROL_TABLE: 'x' } }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await promisify(execFile)('npx', ['tsx', cli, '--agency', 'bad agency!'], { env: { ...process.env, CONTROL_TABLE: 'x' } }).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toMatch(/--agency/);
   });

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { inject, afterAll, describe, expect, it } from 'vitest';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner, printedJson, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
-const run = promisify(execFile);
 let h: SyncHarness | undefined;
 afterAll(async () => h?.stop());
 
@@ -23,18 +20,8 @@ describe('npm run sync:once (the local form of aws lambda invoke)', () => {
       }),
       { mode: 0o600 },
     );
-    const { stdout } = await run('npx', ['tsx', resolve(import.meta.dirname, '../../local/cli/sync-once.ts'), 'm0'], {
-      env: {
-        ...process.env,
-        ...h.env,
-        LOCAL_SECRETS_FILE: secretsFile,
-        AWS_ENDPOINT_URL_DYNAMODB: inject('ddbEndpoint'),
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-      },
-    });
-    const printed = JSON.parse(stdout.slice(stdout.indexOf('{\n'))) as { outcome: { status: string; rowsWritten: number; pages: number }; model: { status: string; cursor: string } };
+    const { stdout } = await cliRunner(h, secretsFile)('sync-once.ts', ['m0']);
+    const printed = printedJson< { outcome: { status: string; rowsWritten: number; pages: number }; model: { status: string; cursor: string } }>(stdout);
     expect(printed.outcome).toMatchObject({ status: 'ok', rowsWritten: 75, pages: 2 });
     expect(printed.model.status).toBe('ok');
     expect(printed.model.cursor).toBe((await h.models.get('m0'))?.cursor);

@@ -1,4 +1,7 @@
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
@@ -15,6 +18,8 @@ import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
 import { freshTables, type TestTables } from './ddb';
+
+const runFile = promisify(execFile);
 
 export interface SyncHarness {
   sim: FanvueSimulator;
@@ -109,4 +114,21 @@ export async function countStreamRecords(tables: TestTables): Promise<number> {
     }
   }
   return count;
+}
+
+/**
+ * Runs a CLI of `local/cli/` as a child process against the harness: the harness's env,
+ * DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB, and a local secret file.
+ */
+export function cliRunner(h: SyncHarness, secretsFile: string) {
+  const env = {
+    ...process.env, ...h.env, LOCAL_SECRETS_FILE: secretsFile, AWS_ENDPOINT_URL_DYNAMODB: inject('ddbEndpoint'),
+    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+  };
+  return (script: string, args: string[]) => runFile('npx', ['tsx', resolve(import.meta.dirname, '../../local/cli', script), ...args], { env });
+}
+
+/** The JSON a CLI printed after its log lines. */
+export function printedJson<T>(stdout: string): T {
+  return JSON.parse(stdout.slice(stdout.indexOf('{\n'))) as T;
 }
