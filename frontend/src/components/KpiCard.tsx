@@ -4,6 +4,13 @@ import { LiveIndicator } from './LiveIndicator';
 
 export type Measure = 'gross' | 'net';
 
+const PERIODS = [['Today (UTC)', 1], ['Last 7 days', 7], ['Last 30 days', 30]] as const;
+
+/** Sum of the last `days` entries of the daily series (its last entry is today, UTC). */
+export function sumLastDays(daily: DashboardResponse['daily'], days: number, measure: Measure): number {
+  return daily.slice(-days).reduce((sum, d) => sum + d[measure], 0);
+}
+
 /** The agency's revenue card, with the combined freshness of all its models. */
 export function KpiCard(props: { data: DashboardResponse; now: number; measure: Measure }) {
   const { data, now, measure } = props;
@@ -25,6 +32,14 @@ export function KpiCard(props: { data: DashboardResponse; now: number; measure: 
         {measure === 'gross' ? `${formatCents(data.totals.net)} net` : `${formatCents(data.totals.gross)} gross`} ·{' '}
         {data.totals.count.toLocaleString('en-US')} transactions · {data.models.length} {data.models.length === 1 ? 'model' : 'models'}
       </p>
+      <dl className="kpi__stats">
+        {PERIODS.map(([label, days]) => (
+          <div key={label} className="kpi__stat">
+            <dt>{label}</dt>
+            <dd>{formatCents(sumLastDays(data.daily, days, measure))}</dd>
+          </div>
+        ))}
+      </dl>
     </section>
   );
 }
