@@ -19,11 +19,7 @@ import { startStreamPoller } from '../local/stream-poller';
  * replaced system's recompute-from-scratch after every sync, on the same data.
  *
  * Run: `npx tsx bench/aggregate.ts` (reduced size), `--full` (200 x 5,000 x 10),
- * or `--models N --history N --new N --throughput N`. Measured at the reduced
- * size (20 x 1,000 x 10, 2,000 throughput records) on a shared 2-core machine:
- * 91 records/s applied, 3.84 write items (0.04 transactions) per record; one
- * cycle read 20,200 items in 4.7 s (seed) vs 200 stream records and no table
- * items in 0.55 s (ours): x101 items read, x8.6 wall time. Full size not run.
+ * or `--models N --history N --new N --throughput N`. Figures are in the README.
  */
 export interface AggregateBenchOptions {
   models: number;
