@@ -8,6 +8,7 @@ import type { TokenBucketLimiter } from './rate-limiter';
 import type { StatsRecorder } from './stats';
 import type { EarningsStore } from './store';
 import type { WebhookSender } from './webhooks';
+import type { PendingCode } from './authorize';
 
 /** The simulator's shared state; routes read it, the public methods change it. */
 export interface SimCore {
@@ -24,6 +25,8 @@ export interface SimCore {
   rng: Rng;
   /** Signed webhooks for injected sales, when a target is set. */
   webhooks: WebhookSender;
+  /** Authorization codes issued by `GET /oauth2/auth`. */
+  codes: Map<string, PendingCode>;
 }
 
 /** A row as the API serves it: a copy, without ids when `withIds` is off. */

@@ -1,12 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SimCore } from './core';
+import { redeemCode } from './authorize';
 import { basicCredentials, type Reply } from './http-util';
 
-/** Form body of `POST /oauth2/token` (only the refresh grant is simulated). */
+/** Form body of `POST /oauth2/token`: the refresh grant and the authorization-code grant (PKCE). */
 export const TokenRequestSchema = z.object({
   grant_type: z.string().min(1),
   refresh_token: z.string().min(1).optional(),
+  code: z.string().min(1).optional(),
+  redirect_uri: z.string().optional(),
+  code_verifier: z.string().optional(),
 });
 
 function sameSecret(a: string, b: string): boolean {
@@ -17,7 +21,8 @@ function sameSecret(a: string, b: string): boolean {
 
 /**
  * `POST /oauth2/token`: client credentials as HTTP Basic, form-encoded body,
- * `grant_type=refresh_token`. Rotates the refresh token; reuse revokes the family.
+ * `grant_type=refresh_token` (rotates the refresh token; reuse revokes the family)
+ * or `grant_type=authorization_code` with the PKCE verifier.
  */
 export function handleToken(sim: SimCore, method: string, authorization: string | undefined, contentType: string | undefined, rawBody: string): Reply {
   const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -31,6 +36,15 @@ export function handleToken(sim: SimCore, method: string, authorization: string 
   }
   const parsed = TokenRequestSchema.safeParse(Object.fromEntries(new URLSearchParams(rawBody)));
   if (!parsed.success) return { status: 400, body: { error: 'invalid_request' }, headers: noStore };
+  if (parsed.data.grant_type === 'authorization_code') {
+    if (!redeemCode(sim, parsed.data.code, parsed.data.redirect_uri, parsed.data.code_verifier)) {
+      return { status: 400, body: { error: 'invalid_grant', error_description: 'code is invalid, used, expired, or the PKCE verifier does not match' }, headers: noStore };
+    }
+    // Consent was given by the agency account: a new token family that reads every creator.
+    const conn = sim.tokens.createConnection({ agency: true }, sim.creators.map((c) => c.uuid));
+    const issued = sim.tokens.refresh(conn.refreshToken);
+    return issued.ok ? { status: 200, body: issued.body, headers: noStore } : { status: 500, body: { error: 'server_error' }, headers: noStore };
+  }
   if (parsed.data.grant_type !== 'refresh_token') return { status: 400, body: { error: 'unsupported_grant_type' }, headers: noStore };
   if (!parsed.data.refresh_token) return { status: 400, body: { error: 'invalid_request', error_description: 'refresh_token is required' }, headers: noStore };
   const result = sim.tokens.refresh(parsed.data.refresh_token);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { handleApi } from './api';
 import type { SimCore } from './core';
 import { bearerToken, header, readBody, sendReply, type Reply } from './http-util';
+import { handleAuthorize } from './authorize';
 import { handleToken } from './oauth';
 import type { RouteKind } from './stats';
 
@@ -28,6 +29,7 @@ async function answer(sim: SimCore, req: IncomingMessage): Promise<{ reply: Repl
     return { reply: handleToken(sim, method, header(req, 'authorization'), header(req, 'content-type'), body), kind: 'token' };
   }
   req.resume();
+  if (url.pathname === '/oauth2/auth') return { reply: method === 'GET' ? handleAuthorize(sim, url) : { status: 405, body: { error: 'use GET' } }, kind: 'token' };
   const api = handleApi(sim, { method, url, apiVersion: header(req, 'x-fanvue-api-version'), bearer: bearerToken(header(req, 'authorization')) });
   return { reply: api, kind: api.kind, creatorUuid: api.creatorUuid };
 }

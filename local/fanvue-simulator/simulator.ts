@@ -102,6 +102,7 @@ function buildCore(options: FanvueSimulatorOptions): SimCore {
     stats: new StatsRecorder(),
     rng: new Rng(deriveSeed(opts.seed, 'injected')),
     webhooks: new WebhookSender(opts.now),
+    codes: new Map(),
   };
 }
 

@@ -21,6 +21,17 @@ export async function postTokenRequest(args: {
   refreshToken: string;
   timeoutMs: number;
 }): Promise<TokenEndpointResponse> {
+  return postTokenForm({ ...args, form: { grant_type: 'refresh_token', refresh_token: args.refreshToken } });
+}
+
+/** `POST {authBaseUrl}/oauth2/token` with any grant's form fields (client credentials as HTTP Basic). */
+export async function postTokenForm(args: {
+  authBaseUrl: string;
+  fetch: typeof fetch;
+  creds: ClientCredentials;
+  form: Record<string, string>;
+  timeoutMs: number;
+}): Promise<TokenEndpointResponse> {
   const url = new URL('oauth2/token', withSlash(args.authBaseUrl));
   const basic = Buffer.from(`${args.creds.clientId}:${args.creds.clientSecret}`).toString('base64');
   try {
@@ -31,7 +42,7 @@ export async function postTokenRequest(args: {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
       },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: args.refreshToken }).toString(),
+      body: new URLSearchParams(args.form).toString(),
       signal: AbortSignal.timeout(args.timeoutMs),
     });
     const body = await res.text();
