@@ -1,8 +1,7 @@
 import type { TotalsReader } from '../adapters/dynamo/totals-reader';
 import type { TotalsStore } from '../adapters/dynamo/totals-store';
 import type { CountMetrics } from '../adapters/metrics';
-import { diffTotals, keyId, totalsFromTransactions, type TotalsDifference, type TotalsKey } from '../domain/aggregate';
-import type { StoredTransaction } from '../domain/transaction';
+import { diffTotals, keyId, mergeDeltas, totalsFromTransactions, type TotalsDifference, type TotalsItemDelta, type TotalsKey } from '../domain/aggregate';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import { keys } from '../shared/tables';
@@ -48,10 +47,18 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
   const checkedModels = target ? [target] : scope;
 
   const compare = async () => {
-    const txs: StoredTransaction[] = [];
-    for (const m of scope) txs.push(...(await deps.reader.transactionsOf(m.modelId)));
-    const pks = new Set([...checkedModels.map((m) => keys.modelPk(m.modelId)), ...scope.map((m) => keys.agencyPk(m.agencyId)), ...txs.map((t) => keys.agencyPk(t.agencyId))]);
-    const expected = new Map([...totalsFromTransactions(txs)].filter(([, d]) => pks.has(d.key.pk)));
+    const pks = new Set([...checkedModels.map((m) => keys.modelPk(m.modelId)), ...scope.map((m) => keys.agencyPk(m.agencyId))]);
+    const agencyPrefix = keys.agencyPk('');
+    // One model's transactions in memory at a time: memory grows with models x days, not with history.
+    let partial: TotalsItemDelta[] = [];
+    for (const m of scope) {
+      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId)).values()) {
+        if (d.key.pk.startsWith(agencyPrefix)) pks.add(d.key.pk);
+        if (pks.has(d.key.pk)) partial.push(d);
+      }
+      partial = mergeDeltas(partial);
+    }
+    const expected = new Map(partial.map((d) => [keyId(d.key), d]));
     const actual = new Map<string, { key: TotalsKey; counters: Record<string, number> }>();
     for (const pk of pks) for (const [id, item] of await deps.reader.totalsOf(pk)) actual.set(id, item);
     const keyById = new Map<string, TotalsKey>([...expected.values(), ...actual.values()].map((d) => [keyId(d.key), d.key]));
