@@ -31,7 +31,7 @@ export interface ObservabilityProps {
 const PERIOD = Duration.minutes(5);
 
 /**
- * Alarms and one CloudWatch dashboard. Alarms: sync error rate; Errors and Throttles per
+ * Alarms and one CloudWatch dashboard. Alarms: sync error rate; stale models; Errors and Throttles per
  * function; depth > 0 of each dead-letter queue; aggregator IteratorAge. With `alarmEmail`
  * every alarm notifies one SNS topic (on ALARM and on OK).
  */
@@ -75,6 +75,10 @@ export class Observability extends Construct {
       const depth = dlq.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
       this.add(`${name}Depth`, depth, 0, `messages in the ${name} dead-letter queue: ${dlq.purpose}`, 1);
     }
+    // Counted by the fan-out on every scheduled run: models whose last success is older than the
+    // dashboard's Live threshold. Sustained for three periods means data is not fresh for someone.
+    const staleModels = new cloudwatch.Metric({ namespace: 'RevenueHeartbeat', metricName: 'StaleModels', dimensionsMap: { service: 'revenue-heartbeat' }, period: PERIOD, statistic: 'Maximum' });
+    this.add('StaleModels', staleModels, 0, 'Some models have not synced successfully within the Live threshold: check their statuses on the dashboard', 3);
     const iteratorAge = props.aggregateFunction.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' });
     this.add('AggregatorIteratorAge', iteratorAge, (props.maxIteratorAge ?? Duration.minutes(5)).toMilliseconds(), 'Aggregator is falling behind the transactions stream', 2);
 

@@ -99,6 +99,8 @@ export class SyncPipeline extends Construct {
         CONTROL_TABLE: props.controlTable.tableName,
         SYNC_FUNCTION_NAME: this.syncFunction.functionName,
         FANOUT_CONCURRENCY: String(props.fanoutConcurrency ?? 10),
+        // Same threshold as the dashboard's Live: two intervals plus slack.
+        STALE_AFTER_MS: String(2 * scheduleMinutes * 60_000 + 120_000),
       },
     });
     // A fan-out older than one interval is superseded by the next scheduled one.

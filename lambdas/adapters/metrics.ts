@@ -10,7 +10,8 @@ export type CountMetricName =
   | 'SyncPartial'
   | 'SyncFailed'
   | 'SyncSkipped'
-  | 'RowsWritten';
+  | 'RowsWritten'
+  | 'StaleModels';
 
 /** Port for count metrics, so handlers stay testable without CloudWatch. */
 export interface CountMetrics {

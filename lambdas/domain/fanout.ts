@@ -5,11 +5,15 @@ import type { SyncInvoker } from './ports';
 export interface FanoutModel {
   modelId: string;
   enabled: boolean;
+  /** ISO time of the model's last successful sync. */
+  lastSuccessAt?: string | undefined;
 }
 
 export interface FanoutResult {
   invoked: number;
   skipped: number;
+  /** Enabled models whose last success is older than `staleAfterMs` (or that never synced). */
+  stale: number;
   failed: { modelId: string; error: string }[];
 }
 
@@ -20,15 +24,17 @@ export interface FanoutResult {
 export async function fanOut(
   models: AsyncIterable<FanoutModel>,
   invoker: SyncInvoker,
-  options: { concurrency: number; reason: string; logger: AppLogger },
+  options: { concurrency: number; reason: string; logger: AppLogger; now?: number; staleAfterMs?: number },
 ): Promise<FanoutResult> {
-  const result: FanoutResult = { invoked: 0, skipped: 0, failed: [] };
+  const result: FanoutResult = { invoked: 0, skipped: 0, stale: 0, failed: [] };
+  const staleBefore = options.now !== undefined && options.staleAfterMs !== undefined ? options.now - options.staleAfterMs : undefined;
   const inFlight = new Set<Promise<void>>();
   for await (const model of models) {
     if (!model.enabled) {
       result.skipped += 1;
       continue;
     }
+    if (staleBefore !== undefined && (!model.lastSuccessAt || Date.parse(model.lastSuccessAt) < staleBefore)) result.stale += 1;
     const p = invoker
       .invokeSync({ modelId: model.modelId, reason: options.reason })
       .then(() => {

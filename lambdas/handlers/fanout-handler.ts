@@ -1,5 +1,6 @@
 import { fanOut, type FanoutModel, type FanoutResult } from '../domain/fanout';
-import type { SyncInvoker } from '../domain/ports';
+import type { CountMetrics } from '../adapters/metrics';
+import { systemClock, type Clock, type SyncInvoker } from '../domain/ports';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -22,6 +23,11 @@ export interface FanoutDeps {
   logger: AppLogger;
   /** Async invokes in flight at once. @default 10 */
   concurrency: number;
+  clock?: Clock;
+  /** A model whose last success is older than this counts as stale (the dashboard's Live threshold). */
+  staleAfterMs?: number;
+  /** Receives `StaleModels` per run (the alarm on data freshness). */
+  metrics?: CountMetrics;
 }
 
 /** Builds the fan-out handler: one async sync invoke per connected model. */
@@ -34,8 +40,15 @@ export function makeFanoutHandler(deps: FanoutDeps) {
     async function* models() {
       for await (const m of deps.listModels()) if (!only || only.has(m.modelId)) yield m;
     }
-    const result = await fanOut(models(), deps.invoker, { concurrency: deps.concurrency, reason, logger: deps.logger });
-    deps.logger.info('fan-out done', { reason, invoked: result.invoked, skipped: result.skipped, failed: result.failed.length });
+    const result = await fanOut(models(), deps.invoker, {
+      concurrency: deps.concurrency, reason, logger: deps.logger, now: (deps.clock ?? systemClock).now(),
+      ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }),
+    });
+    deps.logger.info('fan-out done', { reason, invoked: result.invoked, skipped: result.skipped, stale: result.stale, failed: result.failed.length });
+    if (deps.metrics && !only) {
+      deps.metrics.count('StaleModels', result.stale);
+      deps.metrics.flush();
+    }
     if (result.failed.length > 0 && result.invoked === 0) throw new Error(`every sync invoke failed (${result.failed.length})`);
     return result;
   };

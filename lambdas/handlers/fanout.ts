@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { lambdaSyncInvoker } from '../adapters/invoke';
+import { powertoolsMetrics } from '../adapters/metrics';
 import { parseEnv } from '../shared/env';
 import * as z from '../shared/zod';
 import { logger } from '../shared/logger';
@@ -14,6 +15,8 @@ const env = parseEnv(
     SYNC_FUNCTION_NAME: z.string().check(z.minLength(1)),
     /** Async invokes in flight at once. @default 10 */
     FANOUT_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
+    /** A model not synced successfully for this long counts as stale (StaleModels metric). @default 1320000 (2 x 10 min + 2 min) */
+    STALE_AFTER_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 1_320_000),
   }),
 );
 
@@ -25,4 +28,6 @@ export const handler = makeFanoutHandler({
   invoker: lambdaSyncInvoker(new LambdaClient({}), env.SYNC_FUNCTION_NAME),
   logger,
   concurrency: env.FANOUT_CONCURRENCY,
+  staleAfterMs: env.STALE_AFTER_MS,
+  metrics: powertoolsMetrics(),
 });

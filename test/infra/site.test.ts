@@ -125,6 +125,15 @@ describe('observability', () => {
     expect(metrics).toContain('RevenueHeartbeat');
   });
 
+  it('alarms when models stay stale (the fan-out counts them) and passes the Live threshold to the fan-out', () => {
+    const stale = alarmsOn('StaleModels');
+    expect(stale).toHaveLength(1);
+    expect(stale[0]?.Properties).toMatchObject({ Namespace: 'RevenueHeartbeat', Threshold: 0, EvaluationPeriods: 3 });
+    const fanout = resourcesOf(s.template, 'AWS::Lambda::Function')[logicalIdOf(s.stack.pipeline.fanoutFunction)];
+    const env = (fanout?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+    expect(env?.STALE_AFTER_MS).toBe(String(2 * 10 * 60_000 + 120_000));
+  });
+
   it('notifies an SNS topic only when alarmEmail is set', () => {
     s.template.resourceCountIs('AWS::SNS::Topic', 0);
     withEmail.template.resourceCountIs('AWS::SNS::Topic', 1);
