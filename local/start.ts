@@ -46,6 +46,8 @@ if (!args.success) {
   process.exit(2);
 }
 
+// The SDK's notice about Node 20 support ending is for the machine, not for this demo's terminal (Lambda runs Node 24).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = resolve(import.meta.dirname, '..');
 const logger = consoleLogger(values.verbose);
 const stack = await startLocalStack({
@@ -67,7 +69,7 @@ console.log(`
 Revenue Heartbeat is running locally.
 
   Dashboard     ${stack.url}/#key=${stack.apiKey}
-  Sync cycle    every ${Math.round(stack.intervalMs / 1000)} s (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
+  Sync cycle    every ${stack.intervalMs % 60_000 === 0 ? `${stack.intervalMs / 60_000} min` : `${Math.round(stack.intervalMs / 1000)} s`} (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
   Manual sync   npm run invoke -- sync model-01      (or: npm run invoke -- fanout)
                 curl -X POST ${stack.url}/api/sync -H 'x-cron-secret: ${stack.cronSecret}'
   Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live${values['no-webhooks'] ? '' : `
