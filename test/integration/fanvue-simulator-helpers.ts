@@ -1,5 +1,6 @@
 import { EarningsPageSchema, FANVUE_API_VERSION, TokenResponseSchema, type EarningRow, type TokenResponse } from '../../lambdas/adapters/fanvue/schema';
-import type { ConnectionSpec, FanvueSimulator } from '../../local/fanvue-simulator';
+import { afterEach } from 'vitest';
+import { createFanvueSimulator, type ConnectionSpec, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
 
 /** A controllable clock for the simulator's `now` option. */
 export function testClock(start = Date.UTC(2025, 5, 1, 12)): { now: () => number; advance(ms: number): void } {
@@ -73,4 +74,17 @@ export function rowKey(row: EarningRow): string {
   const sorted = (value: unknown): unknown =>
     value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)])) : value;
   return JSON.stringify(sorted(row));
+}
+
+/** A `start(options)` for a test file: simulators on the test clock, all stopped after each test. */
+export function useSimulators(): (options?: FanvueSimulatorOptions) => Promise<FanvueSimulator> {
+  const running: FanvueSimulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+  return async (options = {}) => {
+    const sim = await createFanvueSimulator({ now: testClock().now, ...options });
+    running.push(sim);
+    return sim;
+  };
 }

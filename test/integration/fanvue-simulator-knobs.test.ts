@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EarningsPageSchema } from '../../lambdas/adapters/fanvue/schema';
-import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
-import { api, connect, earningsPath, readAll, testClock, tokenRequest } from './fanvue-simulator-helpers';
+import type { FanvueSimulator } from '../../local/fanvue-simulator';
+import { api, connect, earningsPath, readAll, testClock, tokenRequest, useSimulators } from './fanvue-simulator-helpers';
 
-const running: FanvueSimulator[] = [];
-async function start(options: FanvueSimulatorOptions = {}): Promise<FanvueSimulator> {
-  const sim = await createFanvueSimulator({ now: testClock().now, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
+const start = useSimulators();
 
 function uuids(sim: FanvueSimulator): [string, string] {
   const [a, b] = sim.creators;

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CreatorsPageSchema, EarningRowSchema, EarningsPageSchema } from '../../lambdas/adapters/fanvue/schema';
-import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
-import { api, connect, earningsPath, readAll, rowKey, testClock, tokenRequest } from './fanvue-simulator-helpers';
+import type { FanvueSimulator } from '../../local/fanvue-simulator';
+import { api, connect, earningsPath, readAll, rowKey, testClock, tokenRequest, useSimulators } from './fanvue-simulator-helpers';
 
-const running: FanvueSimulator[] = [];
-async function start(options: FanvueSimulatorOptions = {}): Promise<FanvueSimulator> {
-  const sim = await createFanvueSimulator({ now: testClock().now, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
-});
+const start = useSimulators();
 
 function first(sim: FanvueSimulator): string {
   const c = sim.creators[0];
