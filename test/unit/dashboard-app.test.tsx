@@ -90,7 +90,7 @@ describe('model card actions and amounts', () => {
   it('asks for a sync of that model, showing the pending state until the API answers', async () => {
     const fetchMock = setup();
     let accept: (r: Response) => void = () => undefined;
-    fetchMock.mockImplementation(async (url, init) => {
+    fetchMock.mockImplementation(async (_url, init) => {
       if (init?.method === 'POST') return new Promise<Response>((r) => (accept = r));
       return reply(200, dashboard([model()]));
     });
