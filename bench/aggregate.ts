@@ -39,7 +39,13 @@ export const REDUCED_SIZE: AggregateBenchOptions = { models: 20, historyRows: 1_
 export interface AggregateBenchResult {
   size: Required<AggregateBenchOptions>;
   load: { rows: number; seconds: number; itemsPerSecond: number };
-  throughput: { records: number; seconds: number; recordsPerSecond: number; writeItemsPerRecord: number; transactionsPerRecord: number };
+  throughput: {
+    records: number;
+    seconds: number;
+    recordsPerSecond: number;
+    writeItemsPerRecord: number;
+    transactionsPerRecord: number;
+  };
   cycle: {
     seed: { itemsRead: number; wallMs: number };
     ours: { streamRecordsRead: number; tableItemsRead: number; writeItems: number; wallMs: number };
@@ -54,17 +60,34 @@ function row(model: number, n: number, tag: string): StoredTransaction {
   const day = `2026-0${1 + (n % 9)}-${String(1 + (n % 28)).padStart(2, '0')}`;
   const source = n % 37 === 0 ? 'refund' : SOURCES[n % SOURCES.length]!;
   const gross = source === 'refund' ? -((n % 900) + 100) : (n % 5_000) + 100;
-  return { modelId: `m${model}`, agencyId: `a${model % AGENCIES}`, txKey: `${tag}${n}`, date: `${day}T12:00:00.000Z`, day, gross, net: source === 'refund' ? gross : Math.floor(gross * 0.8), source, category: categorize(source) };
+  return {
+    modelId: `m${model}`,
+    agencyId: `a${model % AGENCIES}`,
+    txKey: `${tag}${n}`,
+    date: `${day}T12:00:00.000Z`,
+    day,
+    gross,
+    net: source === 'refund' ? gross : Math.floor(gross * 0.8),
+    source,
+    category: categorize(source),
+  };
 }
 
 /** BatchWriteItem in 25s with a few requests in flight; retries unprocessed items. */
-async function load(doc: DynamoDBDocumentClient, table: string, rows: StoredTransaction[], inFlight = 8): Promise<void> {
+async function load(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  rows: StoredTransaction[],
+  inFlight = 8,
+): Promise<void> {
   const batches: StoredTransaction[][] = [];
   for (let i = 0; i < rows.length; i += 25) batches.push(rows.slice(i, i + 25));
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {
-      let requests = batches[next++]!.map((t) => ({ PutRequest: { Item: { pk: keys.modelPk(t.modelId), sk: keys.txSk(t.txKey), ...t } } }));
+      let requests = batches[next++]!.map((t) => ({
+        PutRequest: { Item: { pk: keys.modelPk(t.modelId), sk: keys.txSk(t.txKey), ...t } },
+      }));
       for (let attempt = 0; requests.length > 0 && attempt < 10; attempt += 1) {
         const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
         requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
@@ -78,7 +101,11 @@ async function load(doc: DynamoDBDocumentClient, table: string, rows: StoredTran
 export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SIZE): Promise<AggregateBenchResult> {
   const size = { throughputRecords: 2_000, ...opts };
   const ddb = await startDynamoDbLocal();
-  const config = { endpoint: ddb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const config = {
+    endpoint: ddb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
   const client = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
   const doc = DynamoDBDocumentClient.from(client);
@@ -88,7 +115,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
   storeDoc.middlewareStack.add(
     (next) => async (args) => {
       const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
-      if (items) ((writes.items += items.length), (writes.transactions += 1));
+      if (items) (writes.items += items.length), (writes.transactions += 1);
       return next(args);
     },
     { step: 'initialize', name: 'countWrites' },
@@ -99,34 +126,71 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     const tp = await createTables(client, 'throughput');
     const tpRows = Array.from({ length: size.throughputRecords }, (_, n) => row(n % size.models, n, 'tp'));
     await load(doc, tp.transactions, tpRows);
-    const tpHandler = makeHandler({ store: new TotalsStore(storeDoc, tp.totals, clock), logger: silentLogger, metrics: noopMetrics });
+    const tpHandler = makeHandler({
+      store: new TotalsStore(storeDoc, tp.totals, clock),
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
     let started = performance.now();
-    const tpPoller = startStreamPoller({ streamsClient: streams, streamArn: await transactionsStreamArn(client, tp.transactions), handler: tpHandler, batchSize: 100, pollIntervalMs: 10 });
+    const tpPoller = startStreamPoller({
+      streamsClient: streams,
+      streamArn: await transactionsStreamArn(client, tp.transactions),
+      handler: tpHandler,
+      batchSize: 100,
+      pollIntervalMs: 10,
+    });
     await tpPoller.drain(600_000);
     const tpSeconds = (performance.now() - started) / 1000;
     const tpRecords = tpPoller.stats().recordsSucceeded;
     await tpPoller.stop();
-    const throughput = { records: tpRecords, seconds: tpSeconds, recordsPerSecond: tpRecords / tpSeconds, writeItemsPerRecord: writes.items / tpRecords, transactionsPerRecord: writes.transactions / tpRecords };
+    const throughput = {
+      records: tpRecords,
+      seconds: tpSeconds,
+      recordsPerSecond: tpRecords / tpSeconds,
+      writeItemsPerRecord: writes.items / tpRecords,
+      transactionsPerRecord: writes.transactions / tpRecords,
+    };
 
     // 2. History for the cycle comparison.
     const names = await createTables(client, 'cycle');
-    const history = Array.from({ length: size.models * size.historyRows }, (_, n) => row(n % size.models, Math.floor(n / size.models), 'h'));
+    const history = Array.from({ length: size.models * size.historyRows }, (_, n) =>
+      row(n % size.models, Math.floor(n / size.models), 'h'),
+    );
     started = performance.now();
     await load(doc, names.transactions, history);
     const loadSeconds = (performance.now() - started) / 1000;
 
     // 3. The aggregator listens from LATEST (history is what earlier cycles already applied).
-    const handler = makeHandler({ store: new TotalsStore(storeDoc, names.totals, clock), logger: silentLogger, metrics: noopMetrics });
-    const poller = startStreamPoller({ streamsClient: streams, streamArn: await transactionsStreamArn(client, names.transactions), handler, startingPosition: 'LATEST', pollIntervalMs: 10 });
+    const handler = makeHandler({
+      store: new TotalsStore(storeDoc, names.totals, clock),
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
+    const poller = startStreamPoller({
+      streamsClient: streams,
+      streamArn: await transactionsStreamArn(client, names.transactions),
+      handler,
+      startingPosition: 'LATEST',
+      pollIntervalMs: 10,
+    });
     await poller.drain();
     const before = { ...writes, received: poller.stats().recordsReceived };
 
     // 4. One sync cycle: newRows per model land in the table (the sync's own writes are not timed).
-    await load(doc, names.transactions, Array.from({ length: size.models * size.newRows }, (_, n) => row(n % size.models, n, 'new')));
+    await load(
+      doc,
+      names.transactions,
+      Array.from({ length: size.models * size.newRows }, (_, n) => row(n % size.models, n, 'new')),
+    );
     started = performance.now();
     await poller.drain(600_000);
     const oursMs = performance.now() - started;
-    const ours = { streamRecordsRead: poller.stats().recordsReceived - before.received, tableItemsRead: 0, writeItems: writes.items - before.items, wallMs: oursMs };
+    const ours = {
+      streamRecordsRead: poller.stats().recordsReceived - before.received,
+      tableItemsRead: 0,
+      writeItems: writes.items - before.items,
+      wallMs: oursMs,
+    };
     await poller.stop();
 
     // 5. The replaced system: after the sync, read every transaction of every model and write its total.
@@ -135,7 +199,9 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     for (let m = 0; m < size.models; m += 1) {
       const txs = await reader.transactionsOf(`m${m}`);
       const total = totalsFromTransactions(txs).get(`${keys.modelPk(`m${m}`)}|${keys.totalSk}`);
-      await doc.send(new PutCommand({ TableName: names.totals, Item: { pk: `SEED#m${m}`, sk: keys.totalSk, ...total?.counters } }));
+      await doc.send(
+        new PutCommand({ TableName: names.totals, Item: { pk: `SEED#m${m}`, sk: keys.totalSk, ...total?.counters } }),
+      );
     }
     const seed = { itemsRead: reader.itemsRead, wallMs: performance.now() - started };
 
@@ -143,7 +209,11 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
       size,
       load: { rows: history.length, seconds: loadSeconds, itemsPerSecond: history.length / loadSeconds },
       throughput,
-      cycle: { seed, ours, ratio: { itemsRead: seed.itemsRead / Math.max(1, ours.streamRecordsRead), wallTime: seed.wallMs / ours.wallMs } },
+      cycle: {
+        seed,
+        ours,
+        ratio: { itemsRead: seed.itemsRead / Math.max(1, ours.streamRecordsRead), wallTime: seed.wallMs / ours.wallMs },
+      },
     };
   } finally {
     await ddb.stop();
@@ -168,10 +238,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const result = await runAggregateBench(parseArgs(process.argv.slice(2)));
   const r = (n: number, d = 1) => n.toFixed(d);
   const { size, load: l, throughput: t, cycle: c } = result;
-  console.log(`size: ${size.models} models x ${size.historyRows} history rows x ${size.newRows} new rows; throughput run ${size.throughputRecords} records`);
+  console.log(
+    `size: ${size.models} models x ${size.historyRows} history rows x ${size.newRows} new rows; throughput run ${size.throughputRecords} records`,
+  );
   console.log(`history load: ${l.rows} rows in ${r(l.seconds)} s (${r(l.itemsPerSecond, 0)} items/s)`);
-  console.log(`aggregator: ${t.records} stream records in ${r(t.seconds, 2)} s = ${r(t.recordsPerSecond, 0)} records/s; ${r(t.writeItemsPerRecord, 2)} write items and ${r(t.transactionsPerRecord, 3)} transactions per record`);
+  console.log(
+    `aggregator: ${t.records} stream records in ${r(t.seconds, 2)} s = ${r(t.recordsPerSecond, 0)} records/s; ${r(t.writeItemsPerRecord, 2)} write items and ${r(t.transactionsPerRecord, 3)} transactions per record`,
+  );
   console.log(`cycle, seed (recompute each model): ${c.seed.itemsRead} items read, ${r(c.seed.wallMs, 0)} ms`);
-  console.log(`cycle, ours (apply deltas): ${c.ours.streamRecordsRead} stream records read, ${c.ours.tableItemsRead} table items read, ${c.ours.writeItems} write items, ${r(c.ours.wallMs, 0)} ms`);
+  console.log(
+    `cycle, ours (apply deltas): ${c.ours.streamRecordsRead} stream records read, ${c.ours.tableItemsRead} table items read, ${c.ours.writeItems} write items, ${r(c.ours.wallMs, 0)} ms`,
+  );
   console.log(`ratio seed/ours: items read x${r(c.ratio.itemsRead)}, wall time x${r(c.ratio.wallTime)}`);
 }

@@ -11,7 +11,14 @@ import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { apiEvent, memorySecrets, modelItem, putAll, recordingTrigger, totalsItem } from '../test/integration/api-fixtures';
+import {
+  apiEvent,
+  memorySecrets,
+  modelItem,
+  putAll,
+  recordingTrigger,
+  totalsItem,
+} from '../test/integration/api-fixtures';
 
 /** Options of {@link runApiBench}. */
 export interface ApiBenchOptions {
@@ -67,7 +74,11 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   const idlePolls = options.idlePolls ?? 20;
   const ddb = await startDynamoDbLocal();
   try {
-    const client = new DynamoDBClient({ endpoint: ddb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: ddb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     const names = await createTables(client, 'bench');
     await putAgency(doc, names.control, { agencyId: 'ag-bench', name: 'Bench Agency' });
@@ -80,16 +91,31 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       ids.map((modelId, i) => {
         const started = NOW - 2 * MIN + Math.floor((i / models) * 2 * MIN);
         return modelItem({
-          modelId, agencyId: 'ag-bench', displayName: `Creator ${i}`, status: 'ok',
-          lastSyncStartedAt: new Date(started).toISOString(), lastSuccessAt: new Date(started + 5_000).toISOString(),
+          modelId,
+          agencyId: 'ag-bench',
+          displayName: `Creator ${i}`,
+          status: 'ok',
+          lastSyncStartedAt: new Date(started).toISOString(),
+          lastSuccessAt: new Date(started + 5_000).toISOString(),
         });
       }),
     );
     await putAll(doc, names.totals, [
-      ...ids.map((id, i) => totalsItem(keys.modelPk(id), keys.totalSk, { gross: 10_000 + i, net: 8_000 + i, count: 10 })),
-      totalsItem(keys.agencyPk('ag-bench'), keys.totalSk, { gross: 5_000_000, net: 4_000_000, count: 5_000, bySource: { subscription: { gross: 5_000_000, net: 4_000_000, count: 5_000 } } }),
+      ...ids.map((id, i) =>
+        totalsItem(keys.modelPk(id), keys.totalSk, { gross: 10_000 + i, net: 8_000 + i, count: 10 }),
+      ),
+      totalsItem(keys.agencyPk('ag-bench'), keys.totalSk, {
+        gross: 5_000_000,
+        net: 4_000_000,
+        count: 5_000,
+        bySource: { subscription: { gross: 5_000_000, net: 4_000_000, count: 5_000 } },
+      }),
       ...Array.from({ length: 90 }, (_, d) =>
-        totalsItem(keys.agencyPk('ag-bench'), keys.daySk(new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)), { gross: 50_000 + d, net: 40_000, count: 50 }),
+        totalsItem(keys.agencyPk('ag-bench'), keys.daySk(new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)), {
+          gross: 50_000 + d,
+          net: 40_000,
+          count: 50,
+        }),
       ),
     ]);
 
@@ -104,7 +130,12 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       trigger: recordingTrigger(),
     });
     const get = async (headers: Record<string, string> = {}) =>
-      (await handler(apiEvent('GET', '/api/dashboard', { headers: { authorization: `Bearer ${key}`, ...headers }, query: { days: '30' } }))) as APIGatewayProxyStructuredResultV2;
+      (await handler(
+        apiEvent('GET', '/api/dashboard', {
+          headers: { authorization: `Bearer ${key}`, ...headers },
+          query: { days: '30' },
+        }),
+      )) as APIGatewayProxyStructuredResultV2;
 
     for (let i = 0; i < 5; i++) await get();
     const latencies: number[] = [];
@@ -137,7 +168,9 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       idlePolls,
       notModified,
       notModifiedRatio: idlePolls === 0 ? 0 : notModified / idlePolls,
-      frontendJsGzipBytes: frontendJsGzipBytes(options.frontendDist ?? resolve(import.meta.dirname, '..', 'frontend', 'dist')),
+      frontendJsGzipBytes: frontendJsGzipBytes(
+        options.frontendDist ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
+      ),
     };
   } finally {
     await ddb.stop();
@@ -149,5 +182,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(`dashboard API, ${r.models} models, ${r.requests} requests: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
   console.log(`payload: ${r.payloadBytes} bytes (${r.payloadGzipBytes} gzipped)`);
   console.log(`idle polls: ${r.notModified}/${r.idlePolls} answered 304 (${Math.round(r.notModifiedRatio * 100)}%)`);
-  console.log(r.frontendJsGzipBytes === null ? 'frontend: not built (npm run build:frontend)' : `frontend JS: ${(r.frontendJsGzipBytes / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    r.frontendJsGzipBytes === null
+      ? 'frontend: not built (npm run build:frontend)'
+      : `frontend JS: ${(r.frontendJsGzipBytes / 1024).toFixed(1)} KiB gzipped`,
+  );
 }

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { z } from 'zod';
+import { POLL_INTERVAL_MS } from '../frontend/src/queries';
 import { DashboardResponseSchema } from '../lambdas/domain/dashboard';
 import { consoleLogger } from '../local/console-logger';
-import { startLocalStack, type LocalStack } from '../local/stack';
-import { POLL_INTERVAL_MS } from '../frontend/src/queries';
+import { type LocalStack, startLocalStack } from '../local/stack';
 import { ensureFrontendBuilt, FRONTEND_DIST, launchChromium, parseUsd } from '../test/support/browser';
 import { frontendJsGzipBytes } from './api';
 
@@ -76,7 +76,9 @@ function lcg(seed: number): () => number {
 }
 
 async function agencyGross(stack: LocalStack): Promise<number> {
-  const res = await fetch(`${stack.url}/api/dashboard?days=30`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+  const res = await fetch(`${stack.url}/api/dashboard?days=30`, {
+    headers: { authorization: `Bearer ${stack.apiKey}` },
+  });
   if (res.status !== 200) throw new Error(`dashboard answered ${res.status}`);
   return DashboardResponseSchema.parse(await res.json()).totals.gross;
 }
@@ -139,11 +141,16 @@ async function measureFreshness(browser: Browser, stack: LocalStack, o: Required
     while (Date.now() - opened < o.injectForMs) {
       await sleep(rand() * o.intervalMs);
       const at = Date.now();
-      stack.sim.addRow(creators[sales.length % creators.length]!, { gross: o.saleCents, net: Math.trunc((o.saleCents * 8) / 10), source: 'tip' });
+      stack.sim.addRow(creators[sales.length % creators.length]!, {
+        gross: o.saleCents,
+        net: Math.trunc((o.saleCents * 8) / 10),
+        source: 'tip',
+      });
       expected += o.saleCents;
       sales.push({ at, total: expected });
       while ((await agencyGross(stack)) < expected) {
-        if (Date.now() - at > 4 * o.intervalMs + 30_000) throw new Error('a sale did not reach the API within four intervals');
+        if (Date.now() - at > 4 * o.intervalMs + 30_000)
+          throw new Error('a sale did not reach the API within four intervals');
         await sleep(50);
       }
       dataPath.push(Date.now() - at);
@@ -170,7 +177,14 @@ async function measureFreshness(browser: Browser, stack: LocalStack, o: Required
  * of a page left open that polls as in production).
  */
 export async function runBrowserBench(options: BrowserBenchOptions = {}): Promise<BrowserBenchResult> {
-  const o: Required<BrowserBenchOptions> = { intervalMs: 5_000, loads: 5, injectForMs: 110_000, observeMs: 125_000, saleCents: 10_000, ...options };
+  const o: Required<BrowserBenchOptions> = {
+    intervalMs: 5_000,
+    loads: 5,
+    injectForMs: 110_000,
+    observeMs: 125_000,
+    saleCents: 10_000,
+    ...options,
+  };
   await ensureFrontendBuilt();
   const gzipBytes = frontendJsGzipBytes(FRONTEND_DIST);
   const files = readdirSync(join(FRONTEND_DIST, 'assets')).filter((f) => f.endsWith('.js')).length;
@@ -184,7 +198,10 @@ export async function runBrowserBench(options: BrowserBenchOptions = {}): Promis
     const fresh = await measureFreshness(browser, stack, o);
     const dataPath = durations(fresh.dataPath);
     return {
-      frontendJs: gzipBytes === null ? null : { files, gzipBytes, goalBytes: FRONTEND_JS_GOAL_BYTES, withinGoal: gzipBytes <= FRONTEND_JS_GOAL_BYTES },
+      frontendJs:
+        gzipBytes === null
+          ? null
+          : { files, gzipBytes, goalBytes: FRONTEND_JS_GOAL_BYTES, withinGoal: gzipBytes <= FRONTEND_JS_GOAL_BYTES },
       firstRender: { loads: o.loads, medianMs: durations(firstRender).medianMs, samplesMs: firstRender },
       freshness: {
         intervalMs: o.intervalMs,

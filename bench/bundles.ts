@@ -1,10 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { BUNDLE_TARGET, ESM_REQUIRE_BANNER, EXTERNAL_MODULES, handlerEntry, PROJECT_ROOT, type HandlerName } from '../infra/constructs/heartbeat-function';
+import {
+  BUNDLE_TARGET,
+  ESM_REQUIRE_BANNER,
+  EXTERNAL_MODULES,
+  type HandlerName,
+  handlerEntry,
+  PROJECT_ROOT,
+} from '../infra/constructs/heartbeat-function';
 
 /** Size and cold import time of one handler bundle. */
 export interface BundleResult {
@@ -39,7 +46,10 @@ const DUMMY_ENV: Record<string, string> = {
 };
 
 /** Bundles one handler exactly as HeartbeatFunction does (ESM, minified, tree-shaken, node target, SDK external). */
-async function bundle(handler: HandlerName, outdir: string): Promise<{ file: string; bytes: number; topPackages: [string, number][] }> {
+async function bundle(
+  handler: HandlerName,
+  outdir: string,
+): Promise<{ file: string; bytes: number; topPackages: [string, number][] }> {
   const file = join(outdir, `${handler}.mjs`);
   const result = await build({
     entryPoints: [handlerEntry(handler)],
@@ -76,8 +86,13 @@ function coldImportMs(file: string, probeDir: string): number {
     `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)});\n` +
       `if (typeof m.handler !== 'function') throw new Error('no handler export');\nprocess.stdout.write(String(performance.now() - t));\n`,
   );
-  const run = spawnSync(process.execPath, [probe], { cwd: PROJECT_ROOT, env: { ...process.env, ...DUMMY_ENV }, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  const run = spawnSync(process.execPath, [probe], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...DUMMY_ENV },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0)
+    throw new Error(`import of ${file} failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
   return Number(run.stdout);
 }
 

@@ -28,7 +28,11 @@ async function section(name: string, run: () => Promise<string>): Promise<void> 
 
 await section('sync', async () => {
   const { runSyncBench, formatSyncBench } = await import('./sync');
-  const r = await runSyncBench(quick ? { historyRows: 2_000, models: 20, newRows: 10, concurrency: 10 } : { historyRows: 20_000, models: 200, newRows: 10, concurrency: 10 });
+  const r = await runSyncBench(
+    quick
+      ? { historyRows: 2_000, models: 20, newRows: 10, concurrency: 10 }
+      : { historyRows: 20_000, models: 200, newRows: 10, concurrency: 10 },
+  );
   results.sync = r;
   return formatSyncBench(r);
 });
@@ -58,7 +62,8 @@ await section('bundles', async () => {
 });
 
 await section('browser', async () => {
-  if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) throw new Error('Chromium not installed (apt-get install -y chromium)');
+  if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'))
+    throw new Error('Chromium not installed (apt-get install -y chromium)');
   const mod = (await import('./browser')) as { runBrowserBench: () => Promise<unknown> };
   const r = await mod.runBrowserBench();
   results.browser = r;

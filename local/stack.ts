@@ -9,8 +9,8 @@ import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { localSecretStore } from '../lambdas/adapters/secrets';
 import { defaultLiveWithinMs } from '../lambdas/domain/dashboard';
+import { type SecretStore, systemClock } from '../lambdas/domain/ports';
 import type { SyncOutcome } from '../lambdas/domain/sync';
-import { systemClock, type SecretStore } from '../lambdas/domain/ports';
 import { makeHandler as makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { makeHandler as makeApiHandler } from '../lambdas/handlers/api';
 import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
@@ -19,7 +19,7 @@ import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
 import type { AppLogger } from '../lambdas/shared/logger';
 import { startApiServer } from './api-server';
 import { createTables, transactionsStreamArn } from './bootstrap';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from './fanvue-simulator';
 import { localSyncInvoker } from './invoke';
 import { startLambdaEndpoint } from './lambda-endpoint';
@@ -89,11 +89,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const schedule = options.schedule ?? 'rate(10 minutes)';
   const intervalMs = options.intervalMs ?? rateToMs(schedule);
   const ddb = await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
-  const awsLocal = { endpoint: ddb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const awsLocal = {
+    endpoint: ddb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
   const client = new DynamoDBClient(awsLocal);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tables = await createTables(client, 'heartbeat');
-  const sim = await createFanvueSimulator({ seed: 7, creators: 12, history: 250, historyDays: 45, ...options.simulator });
+  const sim = await createFanvueSimulator({
+    seed: 7,
+    creators: 12,
+    history: 250,
+    historyDays: 45,
+    ...options.simulator,
+  });
 
   const cronSecret = randomBytes(24).toString('base64url');
   const webhookSecret = randomBytes(24).toString('base64url');
@@ -112,14 +122,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const modelId = `model-${String(i + 1).padStart(2, '0')}`;
     const conn = sim.createConnection({ creatorUuids: [creator.uuid] });
     await secrets.put(`fanvue/connection/${modelId}`, JSON.stringify({ refreshToken: conn.refreshToken }));
-    await models.register({ modelId, agencyId: AGENCY_ID, displayName: creator.displayName, creatorUuid: creator.uuid, connectionId: modelId });
+    await models.register({
+      modelId,
+      agencyId: AGENCY_ID,
+      displayName: creator.displayName,
+      creatorUuid: creator.uuid,
+      connectionId: modelId,
+    });
     creatorOf[modelId] = creator.uuid;
   }
 
   const env = {
-    TRANSACTIONS_TABLE: tables.transactions, CONTROL_TABLE: tables.control, TOTALS_TABLE: tables.totals,
-    FANVUE_API_BASE_URL: sim.baseUrl, FANVUE_AUTH_BASE_URL: sim.authBaseUrl,
-    FANVUE_CLIENT_SECRET_ID: 'fanvue/client', FANVUE_CONNECTION_SECRET_PREFIX: 'fanvue/connection/',
+    TRANSACTIONS_TABLE: tables.transactions,
+    CONTROL_TABLE: tables.control,
+    TOTALS_TABLE: tables.totals,
+    FANVUE_API_BASE_URL: sim.baseUrl,
+    FANVUE_AUTH_BASE_URL: sim.authBaseUrl,
+    FANVUE_CLIENT_SECRET_ID: 'fanvue/client',
+    FANVUE_CONNECTION_SECRET_PREFIX: 'fanvue/connection/',
     SYNC_BUDGET_MS: '60000',
     ...options.env,
   };
@@ -127,7 +147,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const outcomes: { reason: string; outcome: SyncOutcome }[] = [];
   const invoker = localSyncInvoker(
     async (payload) => outcomes.push({ reason: payload.reason, outcome: await sync(payload) }),
-    (modelId, err) => log.error('sync invoke failed', { modelId, error: err instanceof Error ? err.message : String(err) }),
+    (modelId, err) =>
+      log.error('sync invoke failed', { modelId, error: err instanceof Error ? err.message : String(err) }),
   );
   const fanout = makeFanoutHandler({ listModels: () => models.listAll(), invoker, logger: log, concurrency: 4 });
 
@@ -135,20 +156,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const poller = startStreamPoller({
     streamsClient,
     streamArn: await transactionsStreamArn(client, tables.transactions),
-    handler: makeAggregateHandler({ store: new TotalsStore(doc, tables.totals, systemClock), logger: log, metrics: noopMetrics }),
+    handler: makeAggregateHandler({
+      store: new TotalsStore(doc, tables.totals, systemClock),
+      logger: log,
+      metrics: noopMetrics,
+    }),
     batchSize: 100,
     pollIntervalMs: 250,
-    onFailure: (record, reason) => log.error('stream record sent to the failure sink', { eventID: record.eventID, reason }),
+    onFailure: (record, reason) =>
+      log.error('stream record sent to the failure sink', { eventID: record.eventID, reason }),
     logger: log,
   });
 
   const api = makeApiHandler({
-    doc, tables: { control: tables.control, totals: tables.totals }, clock: systemClock, logger: log,
-    config: { syncIntervalMs: intervalMs, liveWithinMs: defaultLiveWithinMs(intervalMs), cronSecretId: 'heartbeat/cron', webhookSecretId: 'fanvue/webhook' },
+    doc,
+    tables: { control: tables.control, totals: tables.totals },
+    clock: systemClock,
+    logger: log,
+    config: {
+      syncIntervalMs: intervalMs,
+      liveWithinMs: defaultLiveWithinMs(intervalMs),
+      cronSecretId: 'heartbeat/cron',
+      webhookSecretId: 'fanvue/webhook',
+    },
     secrets,
     trigger: {
       syncModel: (modelId, reason) => invoker.invokeSync({ modelId, reason }),
-      syncAll: async (reason) => void runCycle(reason).catch((err: unknown) => log.error('manual cycle failed', { error: String(err) })),
+      syncAll: async (reason) =>
+        void runCycle(reason).catch((err: unknown) => log.error('manual cycle failed', { error: String(err) })),
     },
   });
   const server = await startApiServer({
@@ -182,7 +217,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await invoker.idle();
     await poller.drain();
     // Only this cycle's syncs: webhook and button syncs may finish in the meantime.
-    const done = outcomes.slice(first).filter((o) => o.reason === reason).map((o) => o.outcome);
+    const done = outcomes
+      .slice(first)
+      .filter((o) => o.reason === reason)
+      .map((o) => o.outcome);
     const count = (s: string) => done.filter((o) => o.status === s).length;
     const rows = done.reduce((n, o) => n + ('rowsWritten' in o ? o.rowsWritten : 0), 0);
     options.onCycle?.(
@@ -194,10 +232,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   if (options.webhooks !== false) sim.setWebhook({ url: `${server.url}/api/webhooks/fanvue`, secret: webhookSecret });
   if (options.liveEveryMs !== 0) sim.startLive({ intervalMs: options.liveEveryMs ?? 8_000, rowsPerTick: 1 });
-  const scheduler = startScheduler(intervalMs, () => runCycle('schedule').then(() => undefined), (err) => log.error('scheduled cycle failed', { error: String(err) }));
+  const scheduler = startScheduler(
+    intervalMs,
+    () => runCycle('schedule').then(() => undefined),
+    (err) => log.error('scheduled cycle failed', { error: String(err) }),
+  );
 
   return {
-    url: server.url, lambdaEndpoint: lambda.url, apiKey, cronSecret, agencyId: AGENCY_ID, sim, ddb, doc, tables, secrets, creatorOf, intervalMs,
+    url: server.url,
+    lambdaEndpoint: lambda.url,
+    apiKey,
+    cronSecret,
+    agencyId: AGENCY_ID,
+    sim,
+    ddb,
+    doc,
+    tables,
+    secrets,
+    creatorOf,
+    intervalMs,
     cycle: (reason = 'manual') => runCycle(reason),
     async stop() {
       scheduler.stop();

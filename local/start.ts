@@ -42,7 +42,9 @@ const args = z
   })
   .safeParse({ port: values.port, lambdaPort: values['lambda-port'], interval: values.interval, live: values.live });
 if (!args.success) {
-  console.error(`invalid option: ${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n\n${HELP}`);
+  console.error(
+    `invalid option: ${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n\n${HELP}`,
+  );
   process.exit(2);
 }
 
@@ -63,7 +65,11 @@ const stack = await startLocalStack({
 });
 mkdirSync(resolve(root, '.cache'), { recursive: true });
 // Lets `npm run invoke` find this stack; local-only values, git-ignored.
-writeFileSync(resolve(root, '.cache', 'local-stack.json'), JSON.stringify({ lambdaEndpoint: stack.lambdaEndpoint, url: stack.url }), { mode: 0o600 });
+writeFileSync(
+  resolve(root, '.cache', 'local-stack.json'),
+  JSON.stringify({ lambdaEndpoint: stack.lambdaEndpoint, url: stack.url }),
+  { mode: 0o600 },
+);
 
 console.log(`
 Revenue Heartbeat is running locally.
@@ -72,8 +78,12 @@ Revenue Heartbeat is running locally.
   Sync cycle    every ${stack.intervalMs % 60_000 === 0 ? `${stack.intervalMs / 60_000} min` : `${Math.round(stack.intervalMs / 1000)} s`} (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
   Manual sync   npm run invoke -- sync model-01      (or: npm run invoke -- fanout)
                 curl -X POST ${stack.url}/api/sync -H 'x-cron-secret: ${stack.cronSecret}'
-  Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live${values['no-webhooks'] ? '' : `
-  Webhooks      each sale is a signed webhook to ${stack.url}/api/webhooks/fanvue, which syncs that model at once`}
+  Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live${
+    values['no-webhooks']
+      ? ''
+      : `
+  Webhooks      each sale is a signed webhook to ${stack.url}/api/webhooks/fanvue, which syncs that model at once`
+  }
 
 The key in the link is this demo agency's local dashboard key; the page stores it and drops it from the address bar.
 Ctrl-C stops everything.

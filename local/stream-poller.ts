@@ -1,15 +1,15 @@
 import {
   DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record as StreamsRecord,
-  type AttributeValue as StreamsAttributeValue,
   type DynamoDBStreamsClient,
+  GetRecordsCommand,
   type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
   type Shard,
+  type AttributeValue as StreamsAttributeValue,
+  type _Record as StreamsRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, StreamRecord } from 'aws-lambda';
-import { silentLogger, type AppLogger } from '../lambdas/shared/logger';
+import { type AppLogger, silentLogger } from '../lambdas/shared/logger';
 
 /**
  * The local stand-in for Lambda's DynamoDB event source mapping: walks the
@@ -90,7 +90,14 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const retryDelayMs = options.retryDelayMs ?? 20;
   const log = options.logger ?? silentLogger;
   const shards = new Map<string, ShardState>();
-  const stats: StreamPollerStats = { shards: 0, batches: 0, recordsReceived: 0, recordsSucceeded: 0, retries: 0, sentToFailure: 0 };
+  const stats: StreamPollerStats = {
+    shards: 0,
+    batches: 0,
+    recordsReceived: 0,
+    recordsSucceeded: 0,
+    retries: 0,
+    sentToFailure: 0,
+  };
   const waiters: { after: number; resolve: () => void; reject: (e: Error) => void }[] = [];
   let stopped = false;
   let cycle = 0;
@@ -128,13 +135,20 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const position = shard.lastFetched
         ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: shard.lastFetched }
         : { ShardIteratorType: options.startingPosition ?? 'TRIM_HORIZON' };
-      const out = await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ...position }));
+      const out = await client.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ...position }),
+      );
       shard.iterator = out.ShardIterator;
       if (!shard.iterator) return;
     }
     const windowEnds = Date.now() + batchWindowMs;
     while (shard.iterator && shard.pending.length < batchSize && !stopped) {
-      const out: GetRecordsCommandOutput = await client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: Math.min(1000, batchSize - shard.pending.length) }));
+      const out: GetRecordsCommandOutput = await client.send(
+        new GetRecordsCommand({
+          ShardIterator: shard.iterator,
+          Limit: Math.min(1000, batchSize - shard.pending.length),
+        }),
+      );
       shard.iterator = out.NextShardIterator;
       const records = (out.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
       shard.pending.push(...records);
@@ -175,10 +189,18 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     if (failedAt === undefined) return;
     const head = shard.pending[0];
     const seq = head?.dynamodb?.SequenceNumber ?? '';
-    shard.failing = shard.failing?.sequenceNumber === seq ? { sequenceNumber: seq, failures: shard.failing.failures + 1 } : { sequenceNumber: seq, failures: 1 };
+    shard.failing =
+      shard.failing?.sequenceNumber === seq
+        ? { sequenceNumber: seq, failures: shard.failing.failures + 1 }
+        : { sequenceNumber: seq, failures: 1 };
     if (head && shard.failing.failures > maxRetries) {
       const why = `${reason}; gave up after ${shard.failing.failures} attempts (maxRetries ${maxRetries})`;
-      log.error('stream record sent to the on-failure destination', { eventID: head.eventID, sequenceNumber: seq, shardId: shard.id, reason: why });
+      log.error('stream record sent to the on-failure destination', {
+        eventID: head.eventID,
+        sequenceNumber: seq,
+        shardId: shard.id,
+        reason: why,
+      });
       shard.pending.shift();
       shard.failing = undefined;
       stats.sentToFailure += 1;
@@ -186,7 +208,12 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       return;
     }
     stats.retries += 1;
-    log.warn('stream batch failed; retrying from the first failed record', { sequenceNumber: seq, shardId: shard.id, attempt: shard.failing.failures, reason });
+    log.warn('stream batch failed; retrying from the first failed record', {
+      sequenceNumber: seq,
+      shardId: shard.id,
+      attempt: shard.failing.failures,
+      reason,
+    });
     await sleep(retryDelayMs);
   }
 
@@ -245,7 +272,11 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       if (stopped) return Promise.reject(new Error('stream poller is stopped'));
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`stream not drained within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ after: cycle, resolve: () => (clearTimeout(timer), resolve()), reject: (e) => (clearTimeout(timer), reject(e)) });
+        waiters.push({
+          after: cycle,
+          resolve: () => (clearTimeout(timer), resolve()),
+          reject: (e) => (clearTimeout(timer), reject(e)),
+        });
         wake?.();
       });
     },
@@ -257,7 +288,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 function toLambdaRecord(r: StreamsRecord, streamArn: string): DynamoDBRecord {
   const d = r.dynamodb ?? {};
   const dynamodb = {
-    ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) : undefined,
+    ApproximateCreationDateTime: d.ApproximateCreationDateTime
+      ? Math.floor(d.ApproximateCreationDateTime.getTime() / 1000)
+      : undefined,
     Keys: toLambdaImage(d.Keys),
     NewImage: toLambdaImage(d.NewImage),
     OldImage: toLambdaImage(d.OldImage),

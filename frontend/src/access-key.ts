@@ -6,7 +6,10 @@
 export const ACCESS_KEY_STORAGE = 'revenue-heartbeat.access-key';
 
 /** Takes `key` out of the fragment (and the address bar); returns it if there was one. */
-export function takeKeyFromFragment(loc: Location = window.location, hist: History = window.history): string | undefined {
+export function takeKeyFromFragment(
+  loc: Location = window.location,
+  hist: History = window.history,
+): string | undefined {
   if (!loc.hash || loc.hash.length < 2) return undefined;
   const params = new URLSearchParams(loc.hash.slice(1));
   const key = params.get('key')?.trim();

@@ -1,4 +1,4 @@
-import { DashboardResponseSchema, type DashboardResponse } from '../../lambdas/domain/dashboard';
+import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 
 /** The access key was missing or not accepted (HTTP 401): ask for a new one. */
 export class UnauthorizedError extends Error {
@@ -23,7 +23,8 @@ async function failure(res: Response): Promise<Error> {
   let message = `request failed (${res.status})`;
   try {
     const body: unknown = await res.json();
-    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string' && res.status < 500) message = body.error;
+    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string' && res.status < 500)
+      message = body.error;
   } catch {
     // not JSON: keep the generic message
   }
@@ -34,7 +35,11 @@ async function failure(res: Response): Promise<Error> {
  * GET /api/dashboard, parsed with the shared contract. `cache: 'no-cache'`
  * makes the browser revalidate with If-None-Match, so unchanged polls are 304s.
  */
-export async function fetchDashboard(accessKey: string, days: number, signal?: AbortSignal): Promise<DashboardResponse> {
+export async function fetchDashboard(
+  accessKey: string,
+  days: number,
+  signal?: AbortSignal,
+): Promise<DashboardResponse> {
   const res = await fetch(`/api/dashboard?days=${days}`, {
     headers: { authorization: `Bearer ${accessKey}`, accept: 'application/json' },
     cache: 'no-cache',

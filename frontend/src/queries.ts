@@ -1,4 +1,4 @@
-import { queryOptions, type QueryClientConfig } from '@tanstack/react-query';
+import { type QueryClientConfig, queryOptions } from '@tanstack/react-query';
 import { fetchDashboard, UnauthorizedError } from './api';
 
 /** Poll period of the dashboard; the server syncs every 10 minutes. */

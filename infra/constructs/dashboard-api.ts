@@ -85,7 +85,8 @@ export class DashboardApi extends Construct {
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'Authorization happens in the API Lambda: dashboard routes require an agency access key (Authorization: Bearer, hashed lookup scoped to one agency) and POST /api/sync requires x-cron-secret; an API Gateway authorizer would duplicate that lookup.',
+        reason:
+          'Authorization happens in the API Lambda: dashboard routes require an agency access key (Authorization: Bearer, hashed lookup scoped to one agency) and POST /api/sync requires x-cron-secret; an API Gateway authorizer would duplicate that lookup.',
       });
     }
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {

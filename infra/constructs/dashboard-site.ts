@@ -39,7 +39,9 @@ export class DashboardSite extends Construct {
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
     super(scope, id);
     if (!existsSync(props.distPath)) {
-      throw new Error(`frontend build not found at ${props.distPath}: run \`npm run build:frontend\` before synth or deploy`);
+      throw new Error(
+        `frontend build not found at ${props.distPath}: run \`npm run build:frontend\` before synth or deploy`,
+      );
     }
     this.logBucket = new s3.Bucket(this, 'Logs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -63,10 +65,18 @@ export class DashboardSite extends Construct {
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Revenue Heartbeat security headers',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, preload: true, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
         contentSecurityPolicy: {
           contentSecurityPolicy:
             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
@@ -125,19 +135,43 @@ export class DashboardSite extends Construct {
   /** cdk-nag findings this construct accepts, each with its reason. */
   private acknowledgeFindings(): void {
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'No geo restriction: agencies and their staff use the dashboard from any country; access is controlled by agency access keys.' },
-      { id: 'AwsSolutions-CFR2', reason: 'No WAF: the site is static and the API is throttled at the HTTP API stage and authenticates every request; a web ACL (about $6+/month) can be attached later without changes here.' },
-      { id: 'AwsSolutions-CFR4', reason: 'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the minimum viewer protocol; setting TLSv1.2_2021 requires a custom domain and ACM certificate.' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'No geo restriction: agencies and their staff use the dashboard from any country; access is controlled by agency access keys.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No WAF: the site is static and the API is throttled at the HTTP API stage and authenticates every request; a web ACL (about $6+/month) can be attached later without changes here.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the minimum viewer protocol; setting TLSv1.2_2021 requires a custom domain and ACM certificate.',
+      },
     );
     // BucketDeployment's handler is a CDK-managed singleton that runs only during deploys.
     Validations.of(this.deployment.handlerRole).acknowledge(
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK BucketDeployment custom resource role (deploy-time only); its managed policy only allows writing its own logs.' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'CDK BucketDeployment custom resource role (deploy-time only); its managed policy only allows writing its own logs.',
+      },
       ...['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((action) => ({
         id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: 'CDK BucketDeployment copies the frontend asset into the site bucket and prunes old files; the wildcard actions are CDK-generated and limited to the asset bucket and the site bucket.',
+        reason:
+          'CDK BucketDeployment copies the frontend asset into the site bucket and prunes old files; the wildcard actions are CDK-generated and limited to the asset bucket and the site bucket.',
       })),
-      { id: `AwsSolutions-IAM5[Resource::${nagArnRef(this.bucket)}/*]`, reason: 'BucketDeployment writes and prunes objects of the site bucket only.' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'BucketDeployment invalidates the distribution after upload: cloudfront:CreateInvalidation / GetInvalidation are granted on "*" by CDK.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArnRef(this.bucket)}/*]`,
+        reason: 'BucketDeployment writes and prunes objects of the site bucket only.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'BucketDeployment invalidates the distribution after upload: cloudfront:CreateInvalidation / GetInvalidation are granted on "*" by CDK.',
+      },
       {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${Stack.of(this).account}-${Stack.of(this).region}/*]`,
         reason: 'BucketDeployment reads the frontend asset from the CDK bootstrap assets bucket.',
@@ -147,7 +181,8 @@ export class DashboardSite extends Construct {
     if (singleton) {
       Validations.of(singleton).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'The BucketDeployment handler runtime is chosen by aws-cdk-lib (Python, with the AWS CLI layer); it is not our code and runs only during deploys.',
+        reason:
+          'The BucketDeployment handler runtime is chosen by aws-cdk-lib (Python, with the AWS CLI layer); it is not our code and runs only during deploys.',
       });
     }
   }

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableDefinitions, type KeyAttribute, type TableDefinition } from '../../lambdas/shared/tables';
+import { type KeyAttribute, type TableDefinition, tableDefinitions } from '../../lambdas/shared/tables';
 
 /** Options of {@link DataTables}. */
 export interface DataTablesProps {

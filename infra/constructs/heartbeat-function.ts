@@ -26,7 +26,8 @@ export const HEARTBEAT_RUNTIME = lambda.Runtime.NODEJS_24_X;
  * ESM output needs `require` for CommonJS dependencies that call it (e.g. for Node builtins).
  * Shared with the bundle benchmark so both build the same artefact.
  */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __heartbeatCreateRequire } from 'node:module'; const require = __heartbeatCreateRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __heartbeatCreateRequire } from 'node:module'; const require = __heartbeatCreateRequire(import.meta.url);";
 
 /** Packages provided by the Lambda Node.js runtime, kept out of the bundle. */
 export const EXTERNAL_MODULES = ['@aws-sdk/*'];
@@ -69,7 +70,8 @@ export class HeartbeatFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: HeartbeatFunctionProps) {
     const entry = handlerEntry(props.handler);
-    if (!existsSync(entry)) throw new Error(`missing Lambda entry lambdas/handlers/${props.handler}.ts (it must export \`handler\`)`);
+    if (!existsSync(entry))
+      throw new Error(`missing Lambda entry lambdas/handlers/${props.handler}.ts (it must export \`handler\`)`);
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,

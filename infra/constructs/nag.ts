@@ -18,7 +18,8 @@ export function nagArnRef(resource: IConstruct): string {
 export function acknowledgeXray(role: iam.IRole): void {
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use Resource "*": X-Ray does not support resource-level permissions for them.',
+    reason:
+      'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use Resource "*": X-Ray does not support resource-level permissions for them.',
   });
 }
 
@@ -26,7 +27,8 @@ export function acknowledgeXray(role: iam.IRole): void {
 export function acknowledgeIndexAccess(role: iam.IRole, table: IConstruct): void {
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagArnRef(table)}/index/*]`,
-    reason: 'Access to the GSIs of one table this function uses (index names are part of the table definition); no other table is reachable.',
+    reason:
+      'Access to the GSIs of one table this function uses (index names are part of the table definition); no other table is reachable.',
   });
 }
 
@@ -34,6 +36,7 @@ export function acknowledgeIndexAccess(role: iam.IRole, table: IConstruct): void
 export function acknowledgeInvokeQualifiers(role: iam.IRole, fn: IConstruct): void {
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagArnRef(fn)}:*]`,
-    reason: 'lambda:InvokeFunction on one function and its qualified versions/aliases (grantInvoke); no other function is reachable.',
+    reason:
+      'lambda:InvokeFunction on one function and its qualified versions/aliases (grantInvoke); no other function is reachable.',
   });
 }

@@ -1,10 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { DeadLetterQueue } from './dead-letter-queue';
 
@@ -47,7 +46,8 @@ export class Observability extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
       Validations.of(this.topic).acknowledge({
         id: 'AwsSolutions-SNS2',
-        reason: 'Alarm notifications carry no customer data; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a CMK only for alarm names is not worth its cost.',
+        reason:
+          'Alarm notifications carry no customer data; CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, and a CMK only for alarm names is not worth its cost.',
       });
     }
 
@@ -57,19 +57,41 @@ export class Observability extends Construct {
     // Model-level failures (revoked token, 429 storm, bad page) return normally and are counted by the
     // sync's own metrics; crashes and timeouts show as Lambda errors. Both count as failed runs.
     const syncMetric = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'RevenueHeartbeat', metricName, dimensionsMap: { service: 'revenue-heartbeat' }, period: PERIOD, statistic: 'Sum' });
+      new cloudwatch.Metric({
+        namespace: 'RevenueHeartbeat',
+        metricName,
+        dimensionsMap: { service: 'revenue-heartbeat' },
+        period: PERIOD,
+        statistic: 'Sum',
+      });
     const syncErrorRate = new cloudwatch.MathExpression({
       expression: '100 * (FILL(failed, 0) + FILL(crashed, 0)) / MAX([FILL(invocations, 0), 1])',
-      usingMetrics: { failed: syncMetric('SyncFailed'), crashed: errors(props.syncFunction), invocations: invocations(props.syncFunction) },
+      usingMetrics: {
+        failed: syncMetric('SyncFailed'),
+        crashed: errors(props.syncFunction),
+        invocations: invocations(props.syncFunction),
+      },
       period: PERIOD,
       label: 'sync error rate (%)',
     });
-    this.add('SyncErrorRate', syncErrorRate, props.syncErrorRatePercent ?? 10, 'Sync error rate above threshold: check model statuses and the sync logs', 2);
+    this.add(
+      'SyncErrorRate',
+      syncErrorRate,
+      props.syncErrorRatePercent ?? 10,
+      'Sync error rate above threshold: check model statuses and the sync logs',
+      2,
+    );
 
     for (const [name, fn] of Object.entries(props.functions)) {
       this.add(`${name}Errors`, errors(fn), 0, `${name} function reported errors`, 1);
       // Sync throttling is expected while a large fan-out drains; alarm only when sustained.
-      this.add(`${name}Throttles`, fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }), 0, `${name} function throttled`, 3);
+      this.add(
+        `${name}Throttles`,
+        fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        0,
+        `${name} function throttled`,
+        3,
+      );
     }
     for (const [name, dlq] of Object.entries(props.queues)) {
       const depth = dlq.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
@@ -77,34 +99,78 @@ export class Observability extends Construct {
     }
     // Counted by the fan-out on every scheduled run: models whose last success is older than the
     // dashboard's Live threshold. Sustained for three periods means data is not fresh for someone.
-    const staleModels = new cloudwatch.Metric({ namespace: 'RevenueHeartbeat', metricName: 'StaleModels', dimensionsMap: { service: 'revenue-heartbeat' }, period: PERIOD, statistic: 'Maximum' });
-    this.add('StaleModels', staleModels, 0, 'Some models have not synced successfully within the Live threshold: check their statuses on the dashboard', 3);
+    const staleModels = new cloudwatch.Metric({
+      namespace: 'RevenueHeartbeat',
+      metricName: 'StaleModels',
+      dimensionsMap: { service: 'revenue-heartbeat' },
+      period: PERIOD,
+      statistic: 'Maximum',
+    });
+    this.add(
+      'StaleModels',
+      staleModels,
+      0,
+      'Some models have not synced successfully within the Live threshold: check their statuses on the dashboard',
+      3,
+    );
     const iteratorAge = props.aggregateFunction.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' });
-    this.add('AggregatorIteratorAge', iteratorAge, (props.maxIteratorAge ?? Duration.minutes(5)).toMilliseconds(), 'Aggregator is falling behind the transactions stream', 2);
+    this.add(
+      'AggregatorIteratorAge',
+      iteratorAge,
+      (props.maxIteratorAge ?? Duration.minutes(5)).toMilliseconds(),
+      'Aggregator is falling behind the transactions stream',
+      2,
+    );
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(6) });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(6),
+    });
     const fns = Object.entries(props.functions);
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
-      new cloudwatch.GraphWidget({ title: 'Invocations', left: fns.map(([n, fn]) => invocations(fn).with({ label: n })), width: 12 }),
-      new cloudwatch.GraphWidget({ title: 'Errors', left: fns.map(([n, fn]) => errors(fn).with({ label: n })), width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Invocations',
+        left: fns.map(([n, fn]) => invocations(fn).with({ label: n })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Errors',
+        left: fns.map(([n, fn]) => errors(fn).with({ label: n })),
+        width: 12,
+      }),
       new cloudwatch.GraphWidget({ title: 'Sync error rate (%)', left: [syncErrorRate], width: 8 }),
       new cloudwatch.GraphWidget({
         title: 'Sync duration (p50 / max)',
-        left: [props.syncFunction.metricDuration({ statistic: 'p50', period: PERIOD }), props.syncFunction.metricDuration({ statistic: 'Maximum', period: PERIOD })],
+        left: [
+          props.syncFunction.metricDuration({ statistic: 'p50', period: PERIOD }),
+          props.syncFunction.metricDuration({ statistic: 'Maximum', period: PERIOD }),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({ title: 'Aggregator iterator age (ms)', left: [iteratorAge], width: 8 }),
       new cloudwatch.GraphWidget({
         title: 'Dead-letter queue depth',
-        left: Object.entries(props.queues).map(([n, q]) => q.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: n })),
+        left: Object.entries(props.queues).map(([n, q]) =>
+          q.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label: n }),
+        ),
         width: 12,
       }),
-      new cloudwatch.GraphWidget({ title: 'Throttles', left: fns.map(([n, fn]) => fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }).with({ label: n })), width: 12 }),
+      new cloudwatch.GraphWidget({
+        title: 'Throttles',
+        left: fns.map(([n, fn]) => fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }).with({ label: n })),
+        width: 12,
+      }),
     );
   }
 
-  private add(id: string, metric: cloudwatch.IMetric, threshold: number, description: string, evaluationPeriods: number): void {
+  private add(
+    id: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    description: string,
+    evaluationPeriods: number,
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold,

@@ -57,7 +57,9 @@ export class Reconciliation extends Construct {
       description: 'Daily reconciliation of revenue totals',
       schedule: events.Schedule.cron({ minute: '0', hour: String(props.hourUtc ?? 3) }),
       // The handler accepts the scheduled event itself (full run, repair on); no custom input.
-      targets: [new targets.LambdaFunction(this.reconcileFunction, { deadLetterQueue: this.dlq.queue, retryAttempts: 2 })],
+      targets: [
+        new targets.LambdaFunction(this.reconcileFunction, { deadLetterQueue: this.dlq.queue, retryAttempts: 2 }),
+      ],
     });
   }
 }

@@ -33,7 +33,9 @@ export class RevenueAggregator extends Construct {
 
   constructor(scope: Construct, id: string, props: RevenueAggregatorProps) {
     super(scope, id);
-    this.streamFailures = new DeadLetterQueue(this, 'StreamFailures', { purpose: 'transaction stream batches the aggregator gave up on' });
+    this.streamFailures = new DeadLetterQueue(this, 'StreamFailures', {
+      purpose: 'transaction stream batches the aggregator gave up on',
+    });
     this.aggregateFunction = new HeartbeatFunction(this, 'Aggregate', {
       handler: 'aggregate',
       description: 'Applies transaction stream records to the revenue totals, exactly once',

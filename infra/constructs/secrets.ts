@@ -54,12 +54,14 @@ export class HeartbeatSecrets extends Construct {
     });
     this.webhook = new secretsmanager.Secret(this, 'FanvueWebhook', {
       secretName: `${prefix}/fanvue/webhook`,
-      description: 'Signing secret of the Fanvue app webhooks (X-Fanvue-Signature); replace the placeholder after deploy',
+      description:
+        'Signing secret of the Fanvue app webhooks (X-Fanvue-Signature); replace the placeholder after deploy',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });
     Validations.of(this.webhook).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Fanvue issues the webhook signing secret; it is rotated in the Fanvue developer console, after which the operator puts the new value (docs/deploy.md).',
+      reason:
+        'Fanvue issues the webhook signing secret; it is rotated in the Fanvue developer console, after which the operator puts the new value (docs/deploy.md).',
     });
     this.connectionSecretPrefix = `${prefix}/fanvue/connection/`;
     // Pseudo parameters (not the synth-time env) so the pattern and its cdk-nag finding id are stable.
@@ -67,11 +69,13 @@ export class HeartbeatSecrets extends Construct {
     this.nagConnectionPattern = `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.connectionSecretPrefix}*`;
     Validations.of(this.fanvueClient).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Fanvue issues the OAuth client secret; it can only be rotated in the Fanvue developer console, after which the operator puts the new value (docs/deploy.md).',
+      reason:
+        'Fanvue issues the OAuth client secret; it can only be rotated in the Fanvue developer console, after which the operator puts the new value (docs/deploy.md).',
     });
     Validations.of(this.cron).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Shared with the operator and any external scheduler that calls POST /api/sync; rotated manually with put-secret-value so callers can be updated together (docs/deploy.md).',
+      reason:
+        'Shared with the operator and any external scheduler that calls POST /api/sync; rotated manually with put-secret-value so callers can be updated together (docs/deploy.md).',
     });
   }
 
@@ -88,14 +92,18 @@ export class HeartbeatSecrets extends Construct {
     );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${this.nagConnectionPattern}]`,
-      reason: 'Connection token secrets are created per agency connection after deploy (name = prefix + connectionId); the pattern is limited to that prefix and to Get/PutSecretValue (refresh tokens rotate on every use).',
+      reason:
+        'Connection token secrets are created per agency connection after deploy (name = prefix + connectionId); the pattern is limited to that prefix and to Get/PutSecretValue (refresh tokens rotate on every use).',
     });
   }
 
   /** Lets `role` read the cron and webhook secrets (the API function), and nothing else. */
   grantCronRead(role: iam.IRole): void {
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.cron.secretArn, this.webhook.secretArn] }),
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.cron.secretArn, this.webhook.secretArn],
+      }),
     );
   }
 }

@@ -57,8 +57,12 @@ export class SyncPipeline extends Construct {
     const budgetSeconds = props.syncBudgetSeconds ?? 240;
     const common = { logLevel: props.logLevel, logRetention: props.logRetention };
 
-    this.syncFailures = new DeadLetterQueue(this, 'SyncFailures', { purpose: 'sync invocations that failed after retries' });
-    this.fanoutDlq = new DeadLetterQueue(this, 'FanoutDlq', { purpose: 'fan-out invocations that failed after retries' });
+    this.syncFailures = new DeadLetterQueue(this, 'SyncFailures', {
+      purpose: 'sync invocations that failed after retries',
+    });
+    this.fanoutDlq = new DeadLetterQueue(this, 'FanoutDlq', {
+      purpose: 'fan-out invocations that failed after retries',
+    });
 
     this.syncFunction = new HeartbeatFunction(this, 'Sync', {
       ...common,
@@ -104,7 +108,10 @@ export class SyncPipeline extends Construct {
       },
     });
     // A fan-out older than one interval is superseded by the next scheduled one.
-    this.fanoutFunction.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)) });
+    this.fanoutFunction.configureAsyncInvoke({
+      retryAttempts: 1,
+      maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)),
+    });
     props.controlTable.grantReadData(this.fanoutFunction);
     this.syncFunction.grantInvoke(this.fanoutFunction);
     acknowledgeIndexAccess(this.fanoutFunction.executionRole, props.controlTable);

@@ -6,7 +6,11 @@ export function lambdaSyncInvoker(client: LambdaClient, functionName: string): S
   return {
     async invokeSync(payload) {
       const out = await client.send(
-        new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'Event',
+          Payload: new TextEncoder().encode(JSON.stringify(payload)),
+        }),
       );
       if (out.StatusCode !== 202) throw new Error(`async invoke of ${functionName} returned ${out.StatusCode}`);
     },

@@ -7,7 +7,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { systemClock, type Clock, type SecretStore } from '../domain/ports';
+import { type Clock, type SecretStore, systemClock } from '../domain/ports';
 import { HeartbeatError } from '../shared/errors';
 import * as z from '../shared/zod';
 
@@ -92,7 +92,8 @@ export function localSecretStore(options: LocalSecretStoreOptions = {}): SecretS
         const parsed = SecretFileSchema.parse(JSON.parse(await readFile(options.file, 'utf8')));
         for (const [k, v] of Object.entries(parsed)) values.set(k, v);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HeartbeatError('secret_store', 'local secret file is unreadable', { cause: err });
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new HeartbeatError('secret_store', 'local secret file is unreadable', { cause: err });
       }
     }
     for (const [k, v] of Object.entries(options.initial ?? {})) values.set(k, v);

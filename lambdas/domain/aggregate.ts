@@ -35,7 +35,11 @@ export const ALL_COUNTER_FIELDS: readonly string[] = [
   counterNames.gross,
   counterNames.net,
   counterNames.count,
-  ...SOURCE_CATEGORIES.flatMap((c) => [counterNames.sourceGross(c), counterNames.sourceNet(c), counterNames.sourceCount(c)]),
+  ...SOURCE_CATEGORIES.flatMap((c) => [
+    counterNames.sourceGross(c),
+    counterNames.sourceNet(c),
+    counterNames.sourceCount(c),
+  ]),
 ];
 
 /** Stable string id of a totals key (map key, log field). */
@@ -75,7 +79,10 @@ export function contribution(tx: StoredTransaction, sign: 1 | -1): TotalsItemDel
  * dropped, and so is an item left with none (it needs no write).
  */
 export function mergeDeltas(deltas: readonly TotalsItemDelta[]): TotalsItemDelta[] {
-  const merged = new Map<string, { key: TotalsKey; modelId?: string; agencyId?: string; counters: Record<string, number> }>();
+  const merged = new Map<
+    string,
+    { key: TotalsKey; modelId?: string; agencyId?: string; counters: Record<string, number> }
+  >();
   for (const d of deltas) {
     const id = keyId(d.key);
     let entry = merged.get(id);
@@ -119,7 +126,11 @@ export function totalsFromTransactions(txs: Iterable<StoredTransaction>): Map<st
 
 /** Flattens parsed `Totals` back into counter attributes (the inverse of `parseTotalsItem`). */
 export function countersOf(totals: Totals): Record<string, number> {
-  const out: Record<string, number> = { [counterNames.gross]: totals.gross, [counterNames.net]: totals.net, [counterNames.count]: totals.count };
+  const out: Record<string, number> = {
+    [counterNames.gross]: totals.gross,
+    [counterNames.net]: totals.net,
+    [counterNames.count]: totals.count,
+  };
   for (const c of SOURCE_CATEGORIES) {
     out[counterNames.sourceGross(c)] = totals.bySource[c].gross;
     out[counterNames.sourceNet(c)] = totals.bySource[c].net;

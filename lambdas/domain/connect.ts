@@ -2,7 +2,13 @@ import type { Creator } from '../adapters/fanvue/schema';
 
 /** What registering a model needs (the control table's `register`). */
 export interface ModelRegistry {
-  register(model: { modelId: string; agencyId: string; displayName: string; creatorUuid: string; connectionId: string }): Promise<void>;
+  register(model: {
+    modelId: string;
+    agencyId: string;
+    displayName: string;
+    creatorUuid: string;
+    connectionId: string;
+  }): Promise<void>;
 }
 
 export interface ConnectResult {
@@ -24,7 +30,13 @@ export async function connectAgency(
 ): Promise<ConnectResult> {
   const models: ConnectResult['models'] = [];
   for await (const creator of creators) {
-    const model = { modelId: creator.uuid, agencyId: target.agencyId, displayName: creator.displayName, creatorUuid: creator.uuid, connectionId: target.connectionId };
+    const model = {
+      modelId: creator.uuid,
+      agencyId: target.agencyId,
+      displayName: creator.displayName,
+      creatorUuid: creator.uuid,
+      connectionId: target.connectionId,
+    };
     await registry.register(model);
     models.push({ modelId: model.modelId, displayName: model.displayName });
   }

@@ -27,14 +27,16 @@ export async function fanOut(
   options: { concurrency: number; reason: string; logger: AppLogger; now?: number; staleAfterMs?: number },
 ): Promise<FanoutResult> {
   const result: FanoutResult = { invoked: 0, skipped: 0, stale: 0, failed: [] };
-  const staleBefore = options.now !== undefined && options.staleAfterMs !== undefined ? options.now - options.staleAfterMs : undefined;
+  const staleBefore =
+    options.now !== undefined && options.staleAfterMs !== undefined ? options.now - options.staleAfterMs : undefined;
   const inFlight = new Set<Promise<void>>();
   for await (const model of models) {
     if (!model.enabled) {
       result.skipped += 1;
       continue;
     }
-    if (staleBefore !== undefined && (!model.lastSuccessAt || Date.parse(model.lastSuccessAt) < staleBefore)) result.stale += 1;
+    if (staleBefore !== undefined && (!model.lastSuccessAt || Date.parse(model.lastSuccessAt) < staleBefore))
+      result.stale += 1;
     const p = invoker
       .invokeSync({ modelId: model.modelId, reason: options.reason })
       .then(() => {

@@ -33,7 +33,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 
 /** Fills the gaps of a partial policy with the defaults. */
 export function resolveRetryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<RetryPolicy>;
+  const defined = Object.fromEntries(
+    Object.entries(partial).filter(([, v]) => v !== undefined),
+  ) as Partial<RetryPolicy>;
   return { ...DEFAULT_RETRY_POLICY, ...defined };
 }
 
@@ -80,15 +82,18 @@ export function serverHintMs(headers: RateLimitHeaders, now: number): number | u
  * The wait before the next attempt: at least the server's hint (when there is
  * one) and at least the jittered backoff, never more than `maxWaitMs`.
  */
-export function nextRetryDelayMs(failures: number, hintMs: number | undefined, policy: RetryPolicy, random: () => number): number {
+export function nextRetryDelayMs(
+  failures: number,
+  hintMs: number | undefined,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
   const jittered = backoffDelayMs(failures, policy, random);
   return Math.min(policy.maxWaitMs, Math.max(hintMs ?? 0, jittered));
 }
 
 /** What the loop does after a retryable failure. */
-export type RetryDecision =
-  | { kind: 'retry'; delayMs: number }
-  | { kind: 'give-up'; reason: 'attempts' | 'deadline' };
+export type RetryDecision = { kind: 'retry'; delayMs: number } | { kind: 'give-up'; reason: 'attempts' | 'deadline' };
 
 /**
  * Decides whether to retry after the `failures`-th consecutive retryable
@@ -96,7 +101,13 @@ export type RetryDecision =
  * `delayMs` and then running a minimal attempt would cross the deadline
  * (the caller then throws without sleeping).
  */
-export function decideRetry(args: { failures: number; delayMs: number; now: number; deadline: number; policy: RetryPolicy }): RetryDecision {
+export function decideRetry(args: {
+  failures: number;
+  delayMs: number;
+  now: number;
+  deadline: number;
+  policy: RetryPolicy;
+}): RetryDecision {
   const { failures, delayMs, now, deadline, policy } = args;
   if (failures >= policy.maxAttempts) return { kind: 'give-up', reason: 'attempts' };
   if (now + delayMs + policy.minAttemptMs > deadline) return { kind: 'give-up', reason: 'deadline' };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EarningRow } from '../adapters/fanvue/schema';
-import { categorize, StoredTransactionSchema, type StoredTransaction } from './transaction';
+import { categorize, type StoredTransaction, StoredTransactionSchema } from './transaction';
 
 /**
  * Stable keys for earnings rows (invariant 2).

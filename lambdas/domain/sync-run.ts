@@ -3,7 +3,7 @@ import { $ZodError } from 'zod/v4/core';
 import { FanvueContractError, FanvueRequestError } from '../adapters/fanvue/errors';
 import type { EarningRow, EarningsPage } from '../adapters/fanvue/schema';
 import type { ModelRecord, ResumePoint } from './model';
-import { toStoredTransaction, type OrdinalCounter } from './row-key';
+import { type OrdinalCounter, toStoredTransaction } from './row-key';
 import type { SyncDeps } from './sync';
 import type { StoredTransaction } from './transaction';
 
@@ -22,13 +22,20 @@ const maxIso = (a: string | undefined, b: string | undefined): string | undefine
   a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b;
 
 /** Maps a page's rows; a row we cannot store is a contract break, so nothing of the page is written. */
-function toStored(rows: EarningRow[], model: { modelId: string; agencyId: string }, ordinals: OrdinalCounter): StoredTransaction[] {
+function toStored(
+  rows: EarningRow[],
+  model: { modelId: string; agencyId: string },
+  ordinals: OrdinalCounter,
+): StoredTransaction[] {
   try {
     return rows.map((row) => toStoredTransaction(row, model, ordinals));
   } catch (err) {
     if (err instanceof $ZodError) {
       const issue = err.issues[0];
-      throw new FanvueContractError(`earnings row rejected: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { cause: err });
+      throw new FanvueContractError(
+        `earnings row rejected: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -76,7 +83,8 @@ export class SyncRun {
       // Rows of the look-back overlap that the last run stored unchanged are not written again.
       const changed = rows.filter((r) => this.known[r.txKey] !== digest(r));
       await this.deps.transactions.put(changed);
-      for (const r of rows) if (this.seen.size <= MAX_OVERLAP_DIGESTS) this.seen.set(r.txKey, { date: r.date, digest: digest(r) });
+      for (const r of rows)
+        if (this.seen.size <= MAX_OVERLAP_DIGESTS) this.seen.set(r.txKey, { date: r.date, digest: digest(r) });
       const highWater = rows.reduce<string | undefined>((hw, r) => maxIso(hw, r.date), this.window.highWater);
       this.pages += 1;
       this.rowsWritten += changed.length;
@@ -129,11 +137,16 @@ export class SyncRun {
     this.cursor = maxIso(this.cursor, highWater);
     const overlap = this.overlapDigests();
     const { rerunRequested } = await models.checkpoint(this.model.modelId, this.owner, {
-      ...(this.cursor && { cursor: this.cursor }), resume: null, rows, overlap, windowComplete: true,
+      ...(this.cursor && { cursor: this.cursor }),
+      resume: null,
+      rows,
+      overlap,
+      windowComplete: true,
     });
     const leftBehind = Date.parse(this.window.windowEnd) < this.startedAt;
     if (!(leftBehind || rerunRequested) || this.deadline - clock.now() < config.reserveMs) return false;
-    if (rerunRequested) logger.info('trigger arrived mid-sync, reading one more window', { modelId: this.model.modelId });
+    if (rerunRequested)
+      logger.info('trigger arrived mid-sync, reading one more window', { modelId: this.model.modelId });
     this.window = this.freshWindow(leftBehind ? this.startedAt : clock.now());
     this.known = overlap ?? {};
     this.seen.clear();
@@ -148,7 +161,10 @@ export class SyncRun {
   private async saveResumePoint(pageToken: string, highWater: string | undefined, rows: number): Promise<void> {
     this.window = { ...this.window, pageToken, ...(highWater && { highWater }), pages: this.window.pages + 1 };
     const resumable = Object.keys(this.ordinals).length === 0;
-    await this.deps.models.checkpoint(this.model.modelId, this.owner, { resume: resumable ? (this.window as ResumePoint) : null, rows });
+    await this.deps.models.checkpoint(this.model.modelId, this.owner, {
+      resume: resumable ? (this.window as ResumePoint) : null,
+      rows,
+    });
   }
 
   /** Digests of the rows the next run's look-back will read again, or undefined if there are too many to keep. */

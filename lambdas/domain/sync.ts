@@ -2,8 +2,8 @@ import { FanvueError } from '../adapters/fanvue/errors';
 import { HeartbeatError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import type { Clock, EarningsReader } from './ports';
-import { SyncRun } from './sync-run';
 import type { ModelStore, TransactionSink } from './sync-ports';
+import { SyncRun } from './sync-run';
 
 /** Tunables of one sync run. */
 export interface SyncConfig {
@@ -65,21 +65,42 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
   if (lease.kind === 'held') return { status: 'already_running', modelId };
   const model = lease.model;
   if (!model.enabled) {
-    await models.finish(modelId, owner, { status: 'ok', finishedAt: new Date(clock.now()).toISOString(), lastRunRows: 0, behind: false });
+    await models.finish(modelId, owner, {
+      status: 'ok',
+      finishedAt: new Date(clock.now()).toISOString(),
+      lastRunRows: 0,
+      behind: false,
+    });
     return { status: 'disabled', modelId };
   }
 
   const run = new SyncRun(deps, model, owner, startedAt);
   const outcome = (status: 'ok' | 'partial' | 'error', error?: { code: string; message: string }): SyncOutcome => ({
-    status, modelId, pages: run.pages, rowsWritten: run.rowsWritten, cursor: run.cursor, ...(error && { error }),
+    status,
+    modelId,
+    pages: run.pages,
+    rowsWritten: run.rowsWritten,
+    cursor: run.cursor,
+    ...(error && { error }),
   });
   const finish = (status: 'ok' | 'error', behind: boolean, error?: { code: string; message: string }) =>
-    models.finish(modelId, owner, { status, finishedAt: new Date(clock.now()).toISOString(), lastRunRows: run.rowsWritten, behind, ...(error && { error }) });
+    models.finish(modelId, owner, {
+      status,
+      finishedAt: new Date(clock.now()).toISOString(),
+      lastRunRows: run.rowsWritten,
+      behind,
+      ...(error && { error }),
+    });
 
   try {
     const result = await run.execute();
     await finish('ok', result === 'partial');
-    if (result === 'partial') logger.info('sync budget reached, stopping with a resumable cursor', { modelId, pages: run.pages, rowsWritten: run.rowsWritten });
+    if (result === 'partial')
+      logger.info('sync budget reached, stopping with a resumable cursor', {
+        modelId,
+        pages: run.pages,
+        rowsWritten: run.rowsWritten,
+      });
     else logger.info('sync complete', { modelId, pages: run.pages, rowsWritten: run.rowsWritten, cursor: run.cursor });
     return outcome(result);
   } catch (err) {
@@ -87,8 +108,17 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
       logger.warn('lease lost mid-sync, stopping', { modelId });
       return outcome('partial');
     }
-    const error = err instanceof HeartbeatError ? { code: err.code, message: err.message } : { code: 'internal', message: 'internal error while syncing' };
-    logger.error('sync failed', { modelId, code: error.code, errorMessage: error.message, pages: run.pages, rowsWritten: run.rowsWritten });
+    const error =
+      err instanceof HeartbeatError
+        ? { code: err.code, message: err.message }
+        : { code: 'internal', message: 'internal error while syncing' };
+    logger.error('sync failed', {
+      modelId,
+      code: error.code,
+      errorMessage: error.message,
+      pages: run.pages,
+      rowsWritten: run.rowsWritten,
+    });
     await finish('error', true, error);
     if (!(err instanceof FanvueError) && !(err instanceof HeartbeatError)) throw err;
     return outcome('error', error);

@@ -23,7 +23,9 @@ export interface Totals {
 }
 
 export function emptyTotals(): Totals {
-  const bySource = Object.fromEntries(SOURCE_CATEGORIES.map((c) => [c, { gross: 0, net: 0, count: 0 }])) as Totals['bySource'];
+  const bySource = Object.fromEntries(
+    SOURCE_CATEGORIES.map((c) => [c, { gross: 0, net: 0, count: 0 }]),
+  ) as Totals['bySource'];
   return { gross: 0, net: 0, count: 0, bySource };
 }
 

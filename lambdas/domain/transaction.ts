@@ -25,7 +25,9 @@ export function categorize(source: string): SourceCategory {
   return CATEGORY_BY_SOURCE[source] ?? 'other';
 }
 
-const cents = z.number().check(z.int({ message: 'money must be integer cents' }), z.refine(Number.isSafeInteger, 'money out of range'));
+const cents = z
+  .number()
+  .check(z.int({ message: 'money must be integer cents' }), z.refine(Number.isSafeInteger, 'money out of range'));
 
 /**
  * One stored earnings row: the item in the transactions table (without `pk`/`sk`).

@@ -29,16 +29,28 @@ export function parseSignatureHeader(value: string | undefined): { t: number; si
   return t === undefined || valid.length === 0 ? undefined : { t, signatures: valid };
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing or malformed signature' | 'signature timestamp outside tolerance' | 'signature mismatch' };
+export type SignatureCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: 'missing or malformed signature' | 'signature timestamp outside tolerance' | 'signature mismatch';
+    };
 
 /**
  * Verifies `X-Fanvue-Signature`: HMAC-SHA256 with the app's signing secret over
  * `"{t}.{rawBody}"`, compared in constant time, and `t` within the tolerance.
  */
-export function verifyWebhookSignature(input: { header: string | undefined; rawBody: string; secret: string; nowMs: number; toleranceMs?: number }): SignatureCheck {
+export function verifyWebhookSignature(input: {
+  header: string | undefined;
+  rawBody: string;
+  secret: string;
+  nowMs: number;
+  toleranceMs?: number;
+}): SignatureCheck {
   const parsed = parseSignatureHeader(input.header);
   if (!parsed) return { ok: false, reason: 'missing or malformed signature' };
-  if (Math.abs(input.nowMs - parsed.t * 1000) > (input.toleranceMs ?? WEBHOOK_TOLERANCE_MS)) return { ok: false, reason: 'signature timestamp outside tolerance' };
+  if (Math.abs(input.nowMs - parsed.t * 1000) > (input.toleranceMs ?? WEBHOOK_TOLERANCE_MS))
+    return { ok: false, reason: 'signature timestamp outside tolerance' };
   const expected = createHmac('sha256', input.secret).update(`${parsed.t}.${input.rawBody}`).digest();
   const match = parsed.signatures.some((hex) => {
     const given = Buffer.from(hex, 'hex');
@@ -53,13 +65,36 @@ export function verifyWebhookSignature(input: { header: string | undefined; rawB
  * `creator.payment.succeeded`...): all accepted, matched case-insensitively.
  */
 const REVENUE_EVENTS = new Set([
-  'purchase.new', 'purchase.received', 'purchase_received', 'purchasereceived',
-  'tip.new', 'tip.received', 'tip_received', 'tipreceived',
-  'subscription.new', 'subscription.renewed', 'subscriber.new', 'new.subscriber', 'new_subscriber', 'newsubscriber',
-  'creator.payment.succeeded', 'creator.payment.refunded', 'creator.tip.received', 'creator.subscription.created', 'creator.subscription.renewed',
+  'purchase.new',
+  'purchase.received',
+  'purchase_received',
+  'purchasereceived',
+  'tip.new',
+  'tip.received',
+  'tip_received',
+  'tipreceived',
+  'subscription.new',
+  'subscription.renewed',
+  'subscriber.new',
+  'new.subscriber',
+  'new_subscriber',
+  'newsubscriber',
+  'creator.payment.succeeded',
+  'creator.payment.refunded',
+  'creator.tip.received',
+  'creator.subscription.created',
+  'creator.subscription.renewed',
 ]);
 /** Documented events that carry no revenue (acknowledged, no sync). */
-const OTHER_EVENTS = new Set(['message.received', 'message.read', 'follower.new', 'new.follower', 'new_follower', 'messagereceived', 'newfollower']);
+const OTHER_EVENTS = new Set([
+  'message.received',
+  'message.read',
+  'follower.new',
+  'new.follower',
+  'new_follower',
+  'messagereceived',
+  'newfollower',
+]);
 
 const uuidish = z.optional(z.string().check(z.minLength(1), z.maxLength(128)));
 
@@ -86,6 +121,11 @@ export interface WebhookIntent {
 export function webhookIntent(body: z.infer<typeof WebhookBodySchema>, headerEvent?: string): WebhookIntent {
   const event = (body.event ?? body.type ?? body.eventType ?? headerEvent ?? '').trim().toLowerCase();
   const kind = REVENUE_EVENTS.has(event) ? 'revenue' : OTHER_EVENTS.has(event) ? 'other' : 'unknown';
-  const creatorUuid = body.recipientUuid ?? body.creatorUuid ?? body.data?.recipientUuid ?? body.data?.creatorUuid ?? body.data?.creatorUserUuid;
+  const creatorUuid =
+    body.recipientUuid ??
+    body.creatorUuid ??
+    body.data?.recipientUuid ??
+    body.data?.creatorUuid ??
+    body.data?.creatorUserUuid;
   return { event, kind, creatorUuid };
 }

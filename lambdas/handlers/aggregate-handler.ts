@@ -32,18 +32,28 @@ const StreamRecordSchema = z.object({
 function parseImage(image: Record<string, unknown> | undefined, which: string) {
   if (!image) throw new ValidationError(`${which} image missing`);
   const result = StoredTransactionSchema.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  if (!result.success) throw new ValidationError(`${which} image invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!result.success)
+    throw new ValidationError(
+      `${which} image invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return result.data;
 }
 
 /** Turns a stream record into its eventID and totals deltas; throws `ValidationError` for a poison record. */
 export function recordDeltas(record: DynamoDBRecord): RecordDeltas & { sequenceNumber: string } {
   const envelope = StreamRecordSchema.safeParse(record);
-  if (!envelope.success) throw new ValidationError(`stream record invalid: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!envelope.success)
+    throw new ValidationError(
+      `stream record invalid: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const { eventID, eventName, dynamodb } = envelope.data;
   const oldImage = eventName === 'INSERT' ? undefined : parseImage(dynamodb.OldImage, 'old');
   const newImage = eventName === 'REMOVE' ? undefined : parseImage(dynamodb.NewImage, 'new');
-  return { eventID, sequenceNumber: dynamodb.SequenceNumber, deltas: deltaForChange({ eventName, oldImage, newImage }) };
+  return {
+    eventID,
+    sequenceNumber: dynamodb.SequenceNumber,
+    deltas: deltaForChange({ eventName, oldImage, newImage }),
+  };
 }
 
 /**
@@ -102,7 +112,13 @@ export function makeHandler(deps: AggregateDeps) {
     deps.metrics.count('DuplicatesSkipped', duplicates);
     deps.metrics.count('PoisonRecords', poison);
     deps.metrics.flush();
-    deps.logger.info('stream batch aggregated', { records: records.length, applied: outcome.applied.length, duplicates, poison, failedFrom: firstFailed < records.length ? firstFailed : undefined });
+    deps.logger.info('stream batch aggregated', {
+      records: records.length,
+      applied: outcome.applied.length,
+      duplicates,
+      poison,
+      failedFrom: firstFailed < records.length ? firstFailed : undefined,
+    });
 
     const batchItemFailures = records.slice(firstFailed).map((r) => {
       const seq = r.dynamodb?.SequenceNumber;

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { HttpError } from '../shared/errors';
 import { compressed, errorResult } from './api/http';
-import { cronSecretChecker, getDashboard, postManualSync, postModelSync, type ApiDeps } from './api/routes';
+import { type ApiDeps, cronSecretChecker, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
 
 export type { ApiDeps } from './api/routes';
@@ -43,7 +43,11 @@ export function makeHandler(deps: ApiDeps): ApiHandler {
       throw new HttpError(404, 'not found');
     } catch (err) {
       if (err instanceof HttpError && err.status < 500) return errorResult(err.status, err.message);
-      deps.logger.error('api request failed', { method, path, error: err instanceof Error ? { name: err.name, message: err.message } : String(err) });
+      deps.logger.error('api request failed', {
+        method,
+        path,
+        error: err instanceof Error ? { name: err.name, message: err.message } : String(err),
+      });
       return errorResult(500, 'internal error');
     }
   };

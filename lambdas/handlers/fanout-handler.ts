@@ -1,6 +1,6 @@
-import { fanOut, type FanoutModel, type FanoutResult } from '../domain/fanout';
 import type { CountMetrics } from '../adapters/metrics';
-import { systemClock, type Clock, type SyncInvoker } from '../domain/ports';
+import { type FanoutModel, type FanoutResult, fanOut } from '../domain/fanout';
+import { type Clock, type SyncInvoker, systemClock } from '../domain/ports';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -34,22 +34,33 @@ export interface FanoutDeps {
 export function makeFanoutHandler(deps: FanoutDeps) {
   return async (event: unknown): Promise<FanoutResult> => {
     const parsed = FanoutEventSchema.safeParse(event ?? {});
-    if (!parsed.success) throw new ValidationError(`invalid fan-out event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success)
+      throw new ValidationError(`invalid fan-out event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const { reason, modelIds } = parsed.data;
     const only = modelIds ? new Set(modelIds) : undefined;
     async function* models() {
       for await (const m of deps.listModels()) if (!only || only.has(m.modelId)) yield m;
     }
     const result = await fanOut(models(), deps.invoker, {
-      concurrency: deps.concurrency, reason, logger: deps.logger, now: (deps.clock ?? systemClock).now(),
+      concurrency: deps.concurrency,
+      reason,
+      logger: deps.logger,
+      now: (deps.clock ?? systemClock).now(),
       ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }),
     });
-    deps.logger.info('fan-out done', { reason, invoked: result.invoked, skipped: result.skipped, stale: result.stale, failed: result.failed.length });
+    deps.logger.info('fan-out done', {
+      reason,
+      invoked: result.invoked,
+      skipped: result.skipped,
+      stale: result.stale,
+      failed: result.failed.length,
+    });
     if (deps.metrics && !only) {
       deps.metrics.count('StaleModels', result.stale);
       deps.metrics.flush();
     }
-    if (result.failed.length > 0 && result.invoked === 0) throw new Error(`every sync invoke failed (${result.failed.length})`);
+    if (result.failed.length > 0 && result.invoked === 0)
+      throw new Error(`every sync invoke failed (${result.failed.length})`);
     return result;
   };
 }

@@ -5,8 +5,8 @@ import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { lambdaSyncInvoker } from '../adapters/invoke';
 import { powertoolsMetrics } from '../adapters/metrics';
 import { parseEnv } from '../shared/env';
-import * as z from '../shared/zod';
 import { logger } from '../shared/logger';
+import * as z from '../shared/zod';
 import { makeFanoutHandler } from './fanout-handler';
 
 const env = parseEnv(

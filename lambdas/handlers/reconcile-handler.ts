@@ -1,7 +1,15 @@
 import type { TotalsReader } from '../adapters/dynamo/totals-reader';
 import type { TotalsStore } from '../adapters/dynamo/totals-store';
 import type { CountMetrics } from '../adapters/metrics';
-import { diffTotals, keyId, mergeDeltas, totalsFromTransactions, type TotalsDifference, type TotalsItemDelta, type TotalsKey } from '../domain/aggregate';
+import {
+  diffTotals,
+  keyId,
+  mergeDeltas,
+  type TotalsDifference,
+  type TotalsItemDelta,
+  type TotalsKey,
+  totalsFromTransactions,
+} from '../domain/aggregate';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import { keys } from '../shared/tables';
@@ -47,7 +55,10 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
   const checkedModels = target ? [target] : scope;
 
   const compare = async () => {
-    const pks = new Set([...checkedModels.map((m) => keys.modelPk(m.modelId)), ...scope.map((m) => keys.agencyPk(m.agencyId))]);
+    const pks = new Set([
+      ...checkedModels.map((m) => keys.modelPk(m.modelId)),
+      ...scope.map((m) => keys.agencyPk(m.agencyId)),
+    ]);
     const agencyPrefix = keys.agencyPk('');
     // One model's transactions in memory at a time: memory grows with models x days, not with history.
     let partial: TotalsItemDelta[] = [];
@@ -61,8 +72,15 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
     const expected = new Map(partial.map((d) => [keyId(d.key), d]));
     const actual = new Map<string, { key: TotalsKey; counters: Record<string, number> }>();
     for (const pk of pks) for (const [id, item] of await deps.reader.totalsOf(pk)) actual.set(id, item);
-    const keyById = new Map<string, TotalsKey>([...expected.values(), ...actual.values()].map((d) => [keyId(d.key), d.key]));
-    return { differences: diffTotals(expected, actual), keyById, agencies: [...pks].filter((p) => p.startsWith(keys.agencyPk(''))).length, itemsChecked: keyById.size };
+    const keyById = new Map<string, TotalsKey>(
+      [...expected.values(), ...actual.values()].map((d) => [keyId(d.key), d.key]),
+    );
+    return {
+      differences: diffTotals(expected, actual),
+      keyById,
+      agencies: [...pks].filter((p) => p.startsWith(keys.agencyPk(''))).length,
+      itemsChecked: keyById.size,
+    };
   };
 
   const first = await compare();
@@ -93,8 +111,20 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
     deps.metrics.count('TotalsDriftRepaired', repaired);
     deps.metrics.flush();
   }
-  const report = { models: checkedModels.length, agencies: first.agencies, itemsChecked: first.itemsChecked, differences: first.differences, repaired };
-  deps.logger.info('totals reconciled', { models: report.models, agencies: report.agencies, itemsChecked: report.itemsChecked, differences: report.differences.length, repaired });
+  const report = {
+    models: checkedModels.length,
+    agencies: first.agencies,
+    itemsChecked: first.itemsChecked,
+    differences: first.differences,
+    repaired,
+  };
+  deps.logger.info('totals reconciled', {
+    models: report.models,
+    agencies: report.agencies,
+    itemsChecked: report.itemsChecked,
+    differences: report.differences.length,
+    repaired,
+  });
   return report;
 }
 
@@ -111,7 +141,8 @@ export const ReconcileEventSchema = z.union([
 export function makeHandler(deps: ReconcileDeps) {
   return async (event: unknown): Promise<ReconcileReport> => {
     const parsed = ReconcileEventSchema.safeParse(event ?? {});
-    if (!parsed.success) throw new ValidationError(`invalid reconcile event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success)
+      throw new ValidationError(`invalid reconcile event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     return reconcileTotals(deps, parsed.data);
   };
 }

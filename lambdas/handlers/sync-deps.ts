@@ -4,11 +4,11 @@ import { dynamoRefreshLock } from '../adapters/dynamo/refresh-lock';
 import { dynamoTransactionSink, type TransactionSinkOptions } from '../adapters/dynamo/transaction-sink';
 import { fanvueClientFromEnv } from '../adapters/fanvue/config';
 import type { RefreshLock } from '../adapters/fanvue/oauth/refresh-lock';
-import { systemClock, type Clock, type SecretStore } from '../domain/ports';
+import { type Clock, type SecretStore, systemClock } from '../domain/ports';
 import type { SyncDeps } from '../domain/sync';
 import { parseEnv, TablesEnv } from '../shared/env';
-import * as z from '../shared/zod';
 import type { AppLogger } from '../shared/logger';
+import * as z from '../shared/zod';
 import { SyncEnv, syncConfigFromEnv } from './sync-config';
 
 const SyncTablesEnv = z.pick(TablesEnv, { TRANSACTIONS_TABLE: true, CONTROL_TABLE: true });

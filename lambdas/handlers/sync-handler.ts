@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { syncModel, type SyncDeps, type SyncOutcome } from '../domain/sync';
+import { type SyncDeps, type SyncOutcome, syncModel } from '../domain/sync';
 import { ValidationError } from '../shared/errors';
 import * as z from '../shared/zod';
 
@@ -25,9 +25,15 @@ const TIMEOUT_MARGIN_MS = 10_000;
 export function makeSyncHandler(deps: SyncDeps) {
   return async (event: unknown, context: SyncContext = {}): Promise<SyncOutcome> => {
     const parsed = SyncEventSchema.safeParse(event);
-    if (!parsed.success) throw new ValidationError(`invalid sync event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new ValidationError(
+        `invalid sync event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+      );
     const remaining = context.getRemainingTimeInMillis?.();
-    const budgetMs = remaining === undefined ? deps.config.budgetMs : Math.max(1_000, Math.min(deps.config.budgetMs, remaining - TIMEOUT_MARGIN_MS));
+    const budgetMs =
+      remaining === undefined
+        ? deps.config.budgetMs
+        : Math.max(1_000, Math.min(deps.config.budgetMs, remaining - TIMEOUT_MARGIN_MS));
     const owner = context.awsRequestId ?? randomUUID();
     return syncModel({ ...deps, config: { ...deps.config, budgetMs } }, parsed.data.modelId, owner);
   };

@@ -1,12 +1,15 @@
-import * as z from './zod';
 import { ConfigError } from './errors';
+import * as z from './zod';
 
 /**
  * Parses `process.env` (or a given record) with a zod schema once, at cold
  * start. A missing or malformed variable fails with a message naming it.
  * Takes any zod 4 schema (`zod/mini` or classic).
  */
-export function parseEnv<S extends z.core.$ZodType>(schema: S, env: Record<string, string | undefined> = process.env): z.infer<S> {
+export function parseEnv<S extends z.core.$ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
   const result = z.safeParse(schema, env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');

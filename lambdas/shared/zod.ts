@@ -1,5 +1,5 @@
-import { config } from 'zod/mini';
 import { en } from 'zod/locales';
+import { config } from 'zod/mini';
 
 /**
  * `zod/mini` (tree-shakable, functional API) with zod's English issue messages.

@@ -17,7 +17,9 @@ npm run connect -- --agency <id> --connection <connectionId> --name "..." --new-
 Environment: FANVUE_AUTH_BASE_URL, FANVUE_CLIENT_SECRET_ID, FANVUE_CONNECTION_SECRET_PREFIX,
 and AWS credentials (or LOCAL_SECRETS_FILE).`;
 
-const { values } = parseArgs({ options: { connection: { type: 'string' }, port: { type: 'string', default: '8976' } } });
+const { values } = parseArgs({
+  options: { connection: { type: 'string' }, port: { type: 'string', default: '8976' } },
+});
 const args = z
   .object({ connection: z.string().regex(/^[A-Za-z0-9_./-]{1,128}$/), port: z.coerce.number().int().min(1).max(65535) })
   .safeParse(values);
@@ -26,7 +28,9 @@ if (!args.success) {
   process.exit(2);
 }
 const env = parseEnv(FanvueEnv);
-const secrets = process.env.LOCAL_SECRETS_FILE ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE }) : awsSecretStore(new SecretsManagerClient({}));
+const secrets = process.env.LOCAL_SECRETS_FILE
+  ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE })
+  : awsSecretStore(new SecretsManagerClient({}));
 const creds = ClientCredentialsSchema.parse(JSON.parse(await secrets.get(env.FANVUE_CLIENT_SECRET_ID)));
 await runAuthorizeFlow({
   authBaseUrl: env.FANVUE_AUTH_BASE_URL,
@@ -34,6 +38,9 @@ await runAuthorizeFlow({
   secrets,
   secretId: `${env.FANVUE_CONNECTION_SECRET_PREFIX}${args.data.connection}`,
   port: args.data.port,
-  open: (url) => console.log(`Open this link, sign in to Fanvue as the agency and approve:\n\n  ${url}\n\nWaiting for the redirect…`),
+  open: (url) =>
+    console.log(
+      `Open this link, sign in to Fanvue as the agency and approve:\n\n  ${url}\n\nWaiting for the redirect…`,
+    ),
 });
 console.log(`Connected: tokens stored for connection ${args.data.connection}.`);

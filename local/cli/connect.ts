@@ -23,10 +23,19 @@ Environment: CONTROL_TABLE, FANVUE_* (as the sync), AWS credentials or
 AWS_ENDPOINT_URL_DYNAMODB, and LOCAL_SECRETS_FILE to use a local secret file.`;
 
 const { values } = parseArgs({
-  options: { agency: { type: 'string' }, connection: { type: 'string' }, name: { type: 'string' }, 'new-key': { type: 'boolean', default: false } },
+  options: {
+    agency: { type: 'string' },
+    connection: { type: 'string' },
+    name: { type: 'string' },
+    'new-key': { type: 'boolean', default: false },
+  },
 });
 const args = z
-  .object({ agency: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), connection: z.string().regex(/^[A-Za-z0-9_./-]{1,128}$/), name: z.string().min(1).max(120).optional() })
+  .object({
+    agency: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    connection: z.string().regex(/^[A-Za-z0-9_./-]{1,128}$/),
+    name: z.string().min(1).max(120).optional(),
+  })
   .safeParse(values);
 if (!args.success) {
   console.error(`${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n')}\n\n${USAGE}`);
@@ -34,9 +43,15 @@ if (!args.success) {
 }
 const { CONTROL_TABLE } = parseEnv(pick(TablesEnv, { CONTROL_TABLE: true }));
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const secrets = process.env.LOCAL_SECRETS_FILE ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE }) : awsSecretStore(new SecretsManagerClient({}));
+const secrets = process.env.LOCAL_SECRETS_FILE
+  ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE })
+  : awsSecretStore(new SecretsManagerClient({}));
 const logger = consoleLogger(false);
-const client = fanvueClientFromEnv(process.env, { secrets, lock: dynamoRefreshLock({ doc, tableName: CONTROL_TABLE }), logger });
+const client = fanvueClientFromEnv(process.env, {
+  secrets,
+  lock: dynamoRefreshLock({ doc, tableName: CONTROL_TABLE }),
+  logger,
+});
 
 const { agency, connection, name } = args.data;
 if (name) await putAgency(doc, CONTROL_TABLE, { agencyId: agency, name });
@@ -44,6 +59,9 @@ else if (!(await getAgency(doc, CONTROL_TABLE, agency))) {
   console.error(`agency ${agency} does not exist yet: pass --name to create it`);
   process.exit(2);
 }
-const result = await connectAgency(client.listCreators(connection), dynamoModelStore(doc, CONTROL_TABLE), { agencyId: agency, connectionId: connection });
+const result = await connectAgency(client.listCreators(connection), dynamoModelStore(doc, CONTROL_TABLE), {
+  agencyId: agency,
+  connectionId: connection,
+});
 const key = values['new-key'] ? await createApiKey(doc, CONTROL_TABLE, agency) : undefined;
 console.log(JSON.stringify({ ...result, ...(key && { dashboardKey: key }) }, null, 2));

@@ -21,7 +21,9 @@ if (command === 'sync' && !modelId) {
 }
 
 const stackFile = resolve(import.meta.dirname, '..', '..', '.cache', 'local-stack.json');
-const local = existsSync(stackFile) ? z.object({ lambdaEndpoint: z.string().url() }).parse(JSON.parse(readFileSync(stackFile, 'utf8'))) : undefined;
+const local = existsSync(stackFile)
+  ? z.object({ lambdaEndpoint: z.string().url() }).parse(JSON.parse(readFileSync(stackFile, 'utf8')))
+  : undefined;
 const endpoint = process.env.LAMBDA_ENDPOINT ?? (process.env.SYNC_FUNCTION_NAME ? undefined : local?.lambdaEndpoint);
 if (!endpoint && !process.env.SYNC_FUNCTION_NAME) {
   console.error('no running local stack found (start it with `npm start`) and no SYNC_FUNCTION_NAME set');
@@ -31,9 +33,21 @@ const client = new LambdaClient(
   endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
 );
 const functionName =
-  command === 'sync' ? (endpoint ? 'sync' : process.env.SYNC_FUNCTION_NAME!) : endpoint ? 'fanout' : (process.env.FANOUT_FUNCTION_NAME ?? '');
+  command === 'sync'
+    ? endpoint
+      ? 'sync'
+      : process.env.SYNC_FUNCTION_NAME!
+    : endpoint
+      ? 'fanout'
+      : (process.env.FANOUT_FUNCTION_NAME ?? '');
 const payload = command === 'sync' ? { modelId, reason: 'manual' } : { reason: 'manual' };
-const out = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+const out = await client.send(
+  new InvokeCommand({
+    FunctionName: functionName,
+    InvocationType: 'RequestResponse',
+    Payload: new TextEncoder().encode(JSON.stringify(payload)),
+  }),
+);
 const body = out.Payload ? new TextDecoder().decode(out.Payload) : '';
 if (out.FunctionError) {
   console.error(`${functionName} failed: ${body}`);

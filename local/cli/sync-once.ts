@@ -30,13 +30,23 @@ if (!modelId || modelId.startsWith('-')) {
 }
 const logger = consoleLogger(true);
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const secrets = process.env.LOCAL_SECRETS_FILE ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE }) : awsSecretStore(new SecretsManagerClient({}));
+const secrets = process.env.LOCAL_SECRETS_FILE
+  ? localSecretStore({ file: process.env.LOCAL_SECRETS_FILE })
+  : awsSecretStore(new SecretsManagerClient({}));
 const deps = buildSyncDeps(process.env, { doc, secrets, logger });
 const outcome = await makeSyncHandler(deps)({ modelId, reason: 'manual' });
-const model = await dynamoModelStore(doc, parseEnv(pick(TablesEnv, { CONTROL_TABLE: true }), process.env).CONTROL_TABLE).get(modelId);
+const model = await dynamoModelStore(
+  doc,
+  parseEnv(pick(TablesEnv, { CONTROL_TABLE: true }), process.env).CONTROL_TABLE,
+).get(modelId);
 const status = model && {
-  status: model.status, cursor: model.cursor, behind: model.behind, lastSuccessAt: model.lastSuccessAt,
-  lastError: model.lastError, consecutiveFailures: model.consecutiveFailures, rowsWritten: model.rowsWritten,
+  status: model.status,
+  cursor: model.cursor,
+  behind: model.behind,
+  lastSuccessAt: model.lastSuccessAt,
+  lastError: model.lastError,
+  consecutiveFailures: model.consecutiveFailures,
+  rowsWritten: model.rowsWritten,
 };
 console.log(JSON.stringify({ outcome, model: status }, null, 2));
 process.exit(outcome.status === 'error' ? 1 : 0);

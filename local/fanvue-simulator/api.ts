@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TokenFamily } from './auth';
-import { presentRow, malformRow, type SimCore } from './core';
-import { CursorError, decodeCursor, encodeCursor, type CursorScope } from './cursor';
+import { malformRow, presentRow, type SimCore } from './core';
+import { CursorError, type CursorScope, decodeCursor, encodeCursor } from './cursor';
 import type { Reply } from './http-util';
 import type { RouteKind } from './stats';
 
@@ -81,7 +81,9 @@ export function handleApi(sim: SimCore, req: ApiRequest): ApiReply {
   }
   const family = auth.family;
   const ownerUuid = route.kind === 'ownEarnings' ? family.owner : route.creatorUuid;
-  const bucketKey = route.creatorUuid ? `${sim.opts.clientId}|${family.id}|creator:${route.creatorUuid}` : `${sim.opts.clientId}|${family.id}`;
+  const bucketKey = route.creatorUuid
+    ? `${sim.opts.clientId}|${family.id}|creator:${route.creatorUuid}`
+    : `${sim.opts.clientId}|${family.id}`;
   const limit = sim.limiter.take(bucketKey);
   const headers: Record<string, string> = {
     ...version.headers,
@@ -89,14 +91,20 @@ export function handleApi(sim: SimCore, req: ApiRequest): ApiReply {
     'x-ratelimit-remaining': String(limit.remaining),
     'x-ratelimit-reset': String(limit.resetAt),
   };
-  const withHeaders = (r: Omit<ApiReply, 'kind' | 'headers'>): ApiReply => ({ ...base, creatorUuid: ownerUuid, ...r, headers });
+  const withHeaders = (r: Omit<ApiReply, 'kind' | 'headers'>): ApiReply => ({
+    ...base,
+    creatorUuid: ownerUuid,
+    ...r,
+    headers,
+  });
   if (!limit.allowed) {
     headers['retry-after'] = String(limit.retryAfter);
     return withHeaders({ status: 429, body: { error: 'rate limit exceeded' } });
   }
   const serverError = sim.faults.takeServerError();
   if (serverError) return withHeaders({ status: serverError, body: { error: 'internal server error' } });
-  if (req.method !== 'GET') return withHeaders({ status: route.kind === 'unknown' ? 404 : 405, body: { error: 'method not allowed' } });
+  if (req.method !== 'GET')
+    return withHeaders({ status: route.kind === 'unknown' ? 404 : 405, body: { error: 'method not allowed' } });
   switch (route.kind) {
     case 'creators':
       return withHeaders(listCreators(sim, family, req.url));
@@ -104,16 +112,22 @@ export function handleApi(sim: SimCore, req: ApiRequest): ApiReply {
     case 'ownEarnings':
       if (!ownerUuid) return withHeaders({ status: 403, body: { error: 'token has no creator of its own' } });
       if (!sim.store.has(ownerUuid)) return withHeaders({ status: 404, body: { error: 'creator not found' } });
-      if (!family.creatorUuids.has(ownerUuid)) return withHeaders({ status: 403, body: { error: 'token may not read this creator' } });
+      if (!family.creatorUuids.has(ownerUuid))
+        return withHeaders({ status: 403, body: { error: 'token may not read this creator' } });
       return withHeaders(earnings(sim, ownerUuid, req.url));
     default:
       return withHeaders({ status: 404, body: { error: 'not found' } });
   }
 }
 
-function checkVersion(sim: SimCore, version: string | undefined, nowMs: number): { status: number; body: unknown } | { headers: Record<string, string> } {
+function checkVersion(
+  sim: SimCore,
+  version: string | undefined,
+  nowMs: number,
+): { status: number; body: unknown } | { headers: Record<string, string> } {
   if (!version) return { status: 400, body: { error: 'missing X-Fanvue-API-Version header' } };
-  if (sim.opts.sunsetVersions.includes(version)) return { status: 410, body: { error: `API version ${version} is sunset` } };
+  if (sim.opts.sunsetVersions.includes(version))
+    return { status: 410, body: { error: `API version ${version} is sunset` } };
   if (version === sim.opts.apiVersion) return { headers: {} };
   if (sim.opts.deprecatedVersions.includes(version)) {
     return { headers: { deprecation: 'true', sunset: new Date(nowMs + 90 * 86_400_000).toUTCString() } };
@@ -145,7 +159,14 @@ function earnings(sim: SimCore, creatorUuid: string, url: URL): Omit<ApiReply, '
     if (err instanceof CursorError) return { status: 400, body: { error: err.message } };
     throw err;
   }
-  const page = sim.store.page(creatorUuid, { startMs, endMs, source: q.source, order: sim.opts.order, after, size: q.size });
+  const page = sim.store.page(creatorUuid, {
+    startMs,
+    endMs,
+    source: q.source,
+    order: sim.opts.order,
+    after,
+    size: q.size,
+  });
   const last = page.rows.at(-1);
   const nextCursor = page.hasMore && last ? encodeCursor({ d: last.dateMs, s: last.seq }, scope) : null;
   const data: unknown[] = page.rows.map((r) => presentRow(r.row, sim.opts.withIds));

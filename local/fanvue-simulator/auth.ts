@@ -48,12 +48,21 @@ export class TokenService {
   }
 
   /** Seeds a connection (what a finished OAuth consent would leave behind); returns its first refresh token. */
-  createConnection(spec: ConnectionSpec, allCreators: readonly string[]): { refreshToken: string; connectionId: string } {
+  createConnection(
+    spec: ConnectionSpec,
+    allCreators: readonly string[],
+  ): { refreshToken: string; connectionId: string } {
     const agency = spec.agency === true;
     const uuids = spec.creatorUuids ?? (agency ? [...allCreators] : []);
     for (const uuid of uuids) if (!allCreators.includes(uuid)) throw new RangeError(`unknown creator ${uuid}`);
     if (!agency && uuids.length === 0) throw new RangeError('a creator connection needs at least one creator');
-    const family: TokenFamily = { id: token('fam'), agency, creatorUuids: new Set(uuids), owner: agency ? undefined : uuids[0], revoked: false };
+    const family: TokenFamily = {
+      id: token('fam'),
+      agency,
+      creatorUuids: new Set(uuids),
+      owner: agency ? undefined : uuids[0],
+      revoked: false,
+    };
     this.families.set(family.id, family);
     const refreshToken = token('rt');
     this.refreshTokens.set(refreshToken, { familyId: family.id, used: false });

@@ -28,11 +28,20 @@ const AuthorizeQuerySchema = z.object({
  */
 export function handleAuthorize(sim: SimCore, url: URL): Reply {
   const parsed = AuthorizeQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) return { status: 400, body: { error: 'invalid_request', error_description: parsed.error.issues[0]?.message ?? 'invalid request' } };
+  if (!parsed.success)
+    return {
+      status: 400,
+      body: { error: 'invalid_request', error_description: parsed.error.issues[0]?.message ?? 'invalid request' },
+    };
   const q = parsed.data;
   if (q.client_id !== sim.opts.clientId) return { status: 400, body: { error: 'unauthorized_client' } };
   const code = randomBytes(24).toString('base64url');
-  sim.codes.set(code, { challenge: q.code_challenge, redirectUri: q.redirect_uri, expiresAtMs: sim.opts.now() + 60_000, used: false });
+  sim.codes.set(code, {
+    challenge: q.code_challenge,
+    redirectUri: q.redirect_uri,
+    expiresAtMs: sim.opts.now() + 60_000,
+    used: false,
+  });
   const target = new URL(q.redirect_uri);
   target.searchParams.set('code', code);
   if (q.state !== undefined) target.searchParams.set('state', q.state);
@@ -40,9 +49,21 @@ export function handleAuthorize(sim: SimCore, url: URL): Reply {
 }
 
 /** Checks `grant_type=authorization_code` against the pending code: unused, fresh, same redirect, PKCE verifier. */
-export function redeemCode(sim: SimCore, code: string | undefined, redirectUri: string | undefined, verifier: string | undefined): boolean {
+export function redeemCode(
+  sim: SimCore,
+  code: string | undefined,
+  redirectUri: string | undefined,
+  verifier: string | undefined,
+): boolean {
   const pending = code ? sim.codes.get(code) : undefined;
-  if (!pending || pending.used || pending.expiresAtMs < sim.opts.now() || pending.redirectUri !== redirectUri || !verifier) return false;
+  if (
+    !pending ||
+    pending.used ||
+    pending.expiresAtMs < sim.opts.now() ||
+    pending.redirectUri !== redirectUri ||
+    !verifier
+  )
+    return false;
   pending.used = true;
   return createHash('sha256').update(verifier).digest('base64url') === pending.challenge;
 }

@@ -37,7 +37,9 @@ const { values } = parseArgs({
 });
 const parsed = ArgsSchema.safeParse(values);
 if (!parsed.success) {
-  process.stderr.write(`invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+  process.stderr.write(
+    `invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
+  );
   process.exit(2);
 }
 const args = parsed.data;
@@ -59,7 +61,10 @@ const out: string[] = [
   `client id: ${sim.clientId}`,
   `client secret: ${sim.clientSecret}`,
   `agency refresh token: ${sim.createConnection({ agency: true }).refreshToken}`,
-  ...sim.creators.map((c) => `creator ${c.uuid} ${c.handle} refresh token: ${sim.createConnection({ creatorUuids: [c.uuid] }).refreshToken}`),
+  ...sim.creators.map(
+    (c) =>
+      `creator ${c.uuid} ${c.handle} refresh token: ${sim.createConnection({ creatorUuids: [c.uuid] }).refreshToken}`,
+  ),
   args.live > 0 ? `live: ${args['rows-per-tick']} row(s) every ${args.live} ms` : 'live: off',
   'press Ctrl-C to stop',
 ];

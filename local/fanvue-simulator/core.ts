@@ -1,5 +1,6 @@
 import type { Creator, EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import type { TokenService } from './auth';
+import type { PendingCode } from './authorize';
 import type { Fan } from './data';
 import type { Faults, MalformKind } from './faults';
 import type { ResolvedOptions } from './options';
@@ -8,7 +9,6 @@ import type { TokenBucketLimiter } from './rate-limiter';
 import type { StatsRecorder } from './stats';
 import type { EarningsStore } from './store';
 import type { WebhookSender } from './webhooks';
-import type { PendingCode } from './authorize';
 
 /** The simulator's shared state; routes read it, the public methods change it. */
 export interface SimCore {

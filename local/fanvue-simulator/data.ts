@@ -1,5 +1,5 @@
 import type { Creator, EarningRow } from '../../lambdas/adapters/fanvue/schema';
-import { Rng, deriveSeed } from './prng';
+import { deriveSeed, Rng } from './prng';
 
 /** A fan as Fanvue embeds it in a row's `user`. */
 export type Fan = NonNullable<EarningRow['user']>;
@@ -53,8 +53,18 @@ export function netOf(gross: number): number {
 }
 
 const STAGE_NAMES = [
-  'Luna Vale', 'Mia Rivers', 'Skye Harlow', 'Nova Reign', 'Ivy Monroe', 'Jade Sinclair',
-  'Aria Blake', 'Ruby Knox', 'Stella Grey', 'Zara Quinn', 'Cleo Hart', 'Willow Shaw',
+  'Luna Vale',
+  'Mia Rivers',
+  'Skye Harlow',
+  'Nova Reign',
+  'Ivy Monroe',
+  'Jade Sinclair',
+  'Aria Blake',
+  'Ruby Knox',
+  'Stella Grey',
+  'Zara Quinn',
+  'Cleo Hart',
+  'Willow Shaw',
 ];
 
 /** Creators of a simulator: deterministic from the seed, independent of history. */
@@ -85,7 +95,13 @@ export function statusAt(dateMs: number, nowMs: number, settleDelayMs: number): 
 }
 
 /** Builds one positive sale row. `overrides` win over drawn values. */
-export function makeSale(rng: Rng, fans: readonly Fan[], dateMs: number, status: string, overrides: Partial<EarningRow> = {}): EarningRow {
+export function makeSale(
+  rng: Rng,
+  fans: readonly Fan[],
+  dateMs: number,
+  status: string,
+  overrides: Partial<EarningRow> = {},
+): EarningRow {
   const source = overrides.source ?? pickSource(rng);
   const gross = overrides.gross ?? grossFor(rng, source);
   const row: EarningRow = {
@@ -104,7 +120,13 @@ export function makeSale(rng: Rng, fans: readonly Fan[], dateMs: number, status:
 }
 
 /** Builds the negative row that reverses `original` (a refund or a chargeback). */
-export function makeReversal(rng: Rng, original: EarningRow, dateMs: number, status: string, kind: 'refund' | 'chargeback'): EarningRow {
+export function makeReversal(
+  rng: Rng,
+  original: EarningRow,
+  dateMs: number,
+  status: string,
+  kind: 'refund' | 'chargeback',
+): EarningRow {
   return {
     date: new Date(dateMs).toISOString(),
     gross: -original.gross,

@@ -1,4 +1,4 @@
-import { Rng, deriveSeed } from './prng';
+import { deriveSeed, Rng } from './prng';
 
 /** How `malformNextPage` breaks a row: a string where cents belong, or no `date`. */
 export type MalformKind = 'grossString' | 'missingDate';

@@ -1,6 +1,6 @@
 import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
-import { makeReversal, makeSale, statusAt, type Fan } from './data';
-import { Rng, deriveSeed } from './prng';
+import { type Fan, makeReversal, makeSale, statusAt } from './data';
+import { deriveSeed, Rng } from './prng';
 
 /** What shapes one creator's generated history. */
 export interface HistorySpec {
@@ -29,7 +29,10 @@ const IDENTICAL_OFFSET = 10;
 export function generateHistory(spec: HistorySpec, fans: readonly Fan[]): EarningRow[] {
   const rng = new Rng(deriveSeed(spec.seed, `history:${spec.creatorIndex}`));
   const startMs = spec.nowMs - spec.days * 86_400_000;
-  const times = Array.from({ length: spec.count }, () => Math.floor(rng.int(startMs, spec.nowMs - 1_000) / 1_000) * 1_000).sort((a, b) => a - b);
+  const times = Array.from(
+    { length: spec.count },
+    () => Math.floor(rng.int(startMs, spec.nowMs - 1_000) / 1_000) * 1_000,
+  ).sort((a, b) => a - b);
   for (let i = 1; i < times.length; i++) {
     if (rng.chance(spec.sameTimestampRate)) times[i] = times[i - 1] as number;
   }

@@ -81,6 +81,7 @@ export function resolveOptions(o: FanvueSimulatorOptions): ResolvedOptions {
   if (!Number.isInteger(r.history) || r.history < 0) throw new RangeError('history must be a non-negative integer');
   if (!(r.historyDays > 0)) throw new RangeError('historyDays must be positive');
   if (r.errorRate < 0 || r.errorRate > 1) throw new RangeError('errorRate must be within 0..1');
-  if (r.rateLimit.capacity < 1 || r.rateLimit.windowMs <= 0) throw new RangeError('rateLimit needs capacity >= 1 and windowMs > 0');
+  if (r.rateLimit.capacity < 1 || r.rateLimit.windowMs <= 0)
+    throw new RangeError('rateLimit needs capacity >= 1 and windowMs > 0');
   return r;
 }

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleApi } from './api';
-import type { SimCore } from './core';
-import { bearerToken, header, readBody, sendReply, type Reply } from './http-util';
 import { handleAuthorize } from './authorize';
+import type { SimCore } from './core';
+import { bearerToken, header, type Reply, readBody, sendReply } from './http-util';
 import { handleToken } from './oauth';
 import type { RouteKind } from './stats';
 
@@ -16,7 +16,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function answer(sim: SimCore, req: IncomingMessage): Promise<{ reply: Reply; kind: RouteKind; creatorUuid?: string | undefined }> {
+async function answer(
+  sim: SimCore,
+  req: IncomingMessage,
+): Promise<{ reply: Reply; kind: RouteKind; creatorUuid?: string | undefined }> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const method = req.method ?? 'GET';
   if (url.pathname === '/oauth2/token') {
@@ -26,11 +29,23 @@ async function answer(sim: SimCore, req: IncomingMessage): Promise<{ reply: Repl
     } catch {
       return { reply: { status: 413, body: { error: 'invalid_request' } }, kind: 'token' };
     }
-    return { reply: handleToken(sim, method, header(req, 'authorization'), header(req, 'content-type'), body), kind: 'token' };
+    return {
+      reply: handleToken(sim, method, header(req, 'authorization'), header(req, 'content-type'), body),
+      kind: 'token',
+    };
   }
   req.resume();
-  if (url.pathname === '/oauth2/auth') return { reply: method === 'GET' ? handleAuthorize(sim, url) : { status: 405, body: { error: 'use GET' } }, kind: 'token' };
-  const api = handleApi(sim, { method, url, apiVersion: header(req, 'x-fanvue-api-version'), bearer: bearerToken(header(req, 'authorization')) });
+  if (url.pathname === '/oauth2/auth')
+    return {
+      reply: method === 'GET' ? handleAuthorize(sim, url) : { status: 405, body: { error: 'use GET' } },
+      kind: 'token',
+    };
+  const api = handleApi(sim, {
+    method,
+    url,
+    apiVersion: header(req, 'x-fanvue-api-version'),
+    bearer: bearerToken(header(req, 'authorization')),
+  });
   return { reply: api, kind: api.kind, creatorUuid: api.creatorUuid };
 }
 
@@ -43,7 +58,8 @@ async function onRequest(sim: SimCore, req: IncomingMessage, res: ServerResponse
   }
   sim.stats.record(out.kind, out.reply.status, out.creatorUuid);
   if (sim.faults.latencyMs > 0) await sleep(sim.faults.latencyMs);
-  if (!res.destroyed) sendReply(res, { status: out.reply.status, body: out.reply.body, headers: out.reply.headers ?? {} });
+  if (!res.destroyed)
+    sendReply(res, { status: out.reply.status, body: out.reply.body, headers: out.reply.headers ?? {} });
 }
 
 /** Serves the simulator on 127.0.0.1 (`port` 0 picks a free one). */

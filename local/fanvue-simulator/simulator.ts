@@ -1,14 +1,14 @@
 import type { Creator, EarningRow } from '../../lambdas/adapters/fanvue/schema';
-import { TokenService, type ConnectionSpec } from './auth';
+import { type ConnectionSpec, TokenService } from './auth';
 import { presentRow, type SimCore } from './core';
 import { generateCreators, generateFans, makeReversal, makeSale, statusAt } from './data';
 import { Faults, type MalformKind, type StormSpec } from './faults';
 import { generateHistory } from './history';
-import { resolveOptions, type EarningsOrder, type FanvueSimulatorOptions } from './options';
-import { Rng, deriveSeed } from './prng';
+import { type EarningsOrder, type FanvueSimulatorOptions, resolveOptions } from './options';
+import { deriveSeed, Rng } from './prng';
 import { TokenBucketLimiter } from './rate-limiter';
 import { listen } from './server';
-import { StatsRecorder, type SimulatorStats } from './stats';
+import { type SimulatorStats, StatsRecorder } from './stats';
 import { EarningsStore } from './store';
 import { WebhookSender, type WebhookTarget } from './webhooks';
 
@@ -115,13 +115,21 @@ function addRow(sim: SimCore, creatorUuid: string, partial: Partial<EarningRow> 
   const nowMs = sim.opts.now();
   const dateMs = partial.date ? Date.parse(partial.date) : nowMs;
   if (Number.isNaN(dateMs)) throw new RangeError('partial.date must be an ISO date');
-  const row = makeSale(sim.rng, sim.fans, dateMs, statusAt(dateMs, nowMs, sim.opts.settleDelayMs), { ...partial, date: new Date(dateMs).toISOString() });
+  const row = makeSale(sim.rng, sim.fans, dateMs, statusAt(dateMs, nowMs, sim.opts.settleDelayMs), {
+    ...partial,
+    date: new Date(dateMs).toISOString(),
+  });
   const stored = sim.store.insert(creatorUuid, row).row;
   sim.webhooks.notify(creatorUuid, stored);
   return presentRow(stored, sim.opts.withIds);
 }
 
-function refund(sim: SimCore, creatorUuid: string, transactionOrderId: string, kind: 'refund' | 'chargeback'): EarningRow {
+function refund(
+  sim: SimCore,
+  creatorUuid: string,
+  transactionOrderId: string,
+  kind: 'refund' | 'chargeback',
+): EarningRow {
   requireCreator(sim, creatorUuid);
   const original = sim.store.findByOrderId(creatorUuid, transactionOrderId);
   if (!original) throw new RangeError(`no row ${transactionOrderId} for creator ${creatorUuid}`);
@@ -136,8 +144,11 @@ function liveTick(sim: SimCore, rowsPerTick: number, refundRate: number): void {
     const creator = sim.rng.pick(sim.creators);
     const rows = sim.store.all(creator.uuid);
     const reversed = new Set(rows.map((r) => r.row.reversedTransactionOrderId));
-    const sales = rows.filter((r) => r.row.gross > 0 && r.row.transactionOrderId && !reversed.has(r.row.transactionOrderId));
-    const target = sales.length > 0 && sim.rng.chance(refundRate) ? sim.rng.pick(sales).row.transactionOrderId : undefined;
+    const sales = rows.filter(
+      (r) => r.row.gross > 0 && r.row.transactionOrderId && !reversed.has(r.row.transactionOrderId),
+    );
+    const target =
+      sales.length > 0 && sim.rng.chance(refundRate) ? sim.rng.pick(sales).row.transactionOrderId : undefined;
     if (target) refund(sim, creator.uuid, target, 'refund');
     else addRow(sim, creator.uuid);
   }
@@ -163,7 +174,11 @@ export async function createFanvueSimulator(options: FanvueSimulatorOptions = {}
       await sim.webhooks.idle();
       await server.close();
     },
-    createConnection: (spec) => sim.tokens.createConnection(spec, sim.creators.map((c) => c.uuid)),
+    createConnection: (spec) =>
+      sim.tokens.createConnection(
+        spec,
+        sim.creators.map((c) => c.uuid),
+      ),
     rows: (creatorUuid) => {
       requireCreator(sim, creatorUuid);
       return sim.store.all(creatorUuid).map((r) => presentRow(r.row, sim.opts.withIds));

@@ -11,7 +11,12 @@ export interface SimulatorStats {
 }
 
 function empty(): SimulatorStats {
-  return { total: 0, byRoute: { token: 0, creators: 0, creatorEarnings: 0, ownEarnings: 0, unknown: 0 }, byCreator: {}, byStatus: {} };
+  return {
+    total: 0,
+    byRoute: { token: 0, creators: 0, creatorEarnings: 0, ownEarnings: 0, unknown: 0 },
+    byCreator: {},
+    byStatus: {},
+  };
 }
 
 /** Counts every request by route kind, creator and response status. */

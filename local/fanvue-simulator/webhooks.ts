@@ -50,7 +50,10 @@ export class WebhookSender {
     const { url, secret } = this.target;
     const p: Promise<void> = fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-fanvue-signature': signWebhook(secret, body, Math.floor(this.now() / 1000)) },
+      headers: {
+        'content-type': 'application/json',
+        'x-fanvue-signature': signWebhook(secret, body, Math.floor(this.now() / 1000)),
+      },
       body,
       signal: AbortSignal.timeout(5_000),
     })

@@ -2,9 +2,9 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DashboardResponseSchema, type DashboardResponse } from '../../lambdas/domain/dashboard';
+import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 import { consoleLogger } from '../../local/console-logger';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { ensureFrontendBuilt, launchChromium, REPO_ROOT, usd } from '../support/browser';
 
 /** Demo schedule of the local stack: short, so the test sees a scheduled cycle pick the sale up. */
@@ -36,7 +36,9 @@ async function apiDashboard(): Promise<DashboardResponse> {
 /** Resolves once a scheduled cycle has finished (the next one starts a whole interval later). */
 async function scheduledCycleDone(timeoutMs = 3 * INTERVAL_MS): Promise<void> {
   const before = cycles.filter((c) => c.includes('(schedule)')).length;
-  await expect.poll(() => cycles.filter((c) => c.includes('(schedule)')).length, { timeout: timeoutMs, interval: 20 }).toBeGreaterThan(before);
+  await expect
+    .poll(() => cycles.filter((c) => c.includes('(schedule)')).length, { timeout: timeoutMs, interval: 20 })
+    .toBeGreaterThan(before);
 }
 
 const kpi = () => page.getByRole('region', { name: 'Gross revenue' });
@@ -136,7 +138,9 @@ describe('dashboard in Chromium against the local stack', () => {
     await expect
       .poll(() => kpi().locator('.kpi__value').textContent(), { timeout: 10_000, interval: 100 })
       .toBe(usd(before.totals.gross + SALE.gross));
-    expect(await modelCard(model.displayName).locator('.model__value').textContent()).toBe(usd(model.totals.gross + SALE.gross));
+    expect(await modelCard(model.displayName).locator('.model__value').textContent()).toBe(
+      usd(model.totals.gross + SALE.gross),
+    );
     expect(await tipsRow.locator('.sources__value').textContent()).toBe(usd(tipsBefore + SALE.gross));
     expect(dashboardRequests.length).toBeGreaterThan(requestsBefore);
     expect(await page.evaluate(() => 'heartbeatSameDocument' in window)).toBe(true);

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fn, logicalIdOf, resourcesOf, type CfnResource } from './template-queries';
-import { synthStack, type SynthesizedStack } from './stack-fixture';
+import { type SynthesizedStack, synthStack } from './stack-fixture';
+import { type CfnResource, fn, logicalIdOf, resourcesOf } from './template-queries';
 
 let base: SynthesizedStack;
 let tuned: SynthesizedStack;
@@ -11,7 +11,8 @@ beforeAll(() => {
   tuned = synthStack({ scheduleMinutes: '5', syncReservedConcurrency: '3', syncBudgetSeconds: '120' });
 });
 
-const env = (r: CfnResource): Record<string, unknown> => (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+const env = (r: CfnResource): Record<string, unknown> =>
+  (r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
 
 describe('schedule', () => {
   it('fans out every 10 minutes by default and follows the scheduleMinutes context', () => {
@@ -19,7 +20,9 @@ describe('schedule', () => {
     base.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(10 minutes)',
       State: 'ENABLED',
-      Targets: Match.arrayWith([Match.objectLike({ ...target, Input: '{"reason":"schedule"}', DeadLetterConfig: Match.anyValue() })]),
+      Targets: Match.arrayWith([
+        Match.objectLike({ ...target, Input: '{"reason":"schedule"}', DeadLetterConfig: Match.anyValue() }),
+      ]),
     });
     tuned.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
     expect(JSON.stringify(tuned.template.toJSON())).not.toContain('rate(10 minutes)');
@@ -28,7 +31,12 @@ describe('schedule', () => {
   it('runs the reconciliation once a day with the plain scheduled event (its handler parses that shape)', () => {
     base.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(0 3 * * ? *)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalIdOf(base.stack.reconciliation.reconcileFunction), 'Arn'] }, Input: Match.absent() })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(base.stack.reconciliation.reconcileFunction), 'Arn'] },
+          Input: Match.absent(),
+        }),
+      ],
     });
   });
 });
@@ -47,7 +55,9 @@ describe('async invocation', () => {
 
   it('gives the fan-out a dead-letter queue and lets it invoke the sync function (only)', () => {
     const fanout = fn(base.template, logicalIdOf(base.stack.pipeline.fanoutFunction));
-    expect(fanout.Properties?.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [logicalIdOf(base.stack.pipeline.fanoutDlq.queue), 'Arn'] } });
+    expect(fanout.Properties?.DeadLetterConfig).toEqual({
+      TargetArn: { 'Fn::GetAtt': [logicalIdOf(base.stack.pipeline.fanoutDlq.queue), 'Arn'] },
+    });
     expect(env(fanout).SYNC_FUNCTION_NAME).toEqual({ Ref: logicalIdOf(base.stack.pipeline.syncFunction) });
     expect(env(fanout).FANOUT_CONCURRENCY).toBe('10');
   });
@@ -55,8 +65,12 @@ describe('async invocation', () => {
 
 describe('sync function', () => {
   it('reserves concurrency at the Fanvue budget (context syncReservedConcurrency)', () => {
-    expect(fn(base.template, logicalIdOf(base.stack.pipeline.syncFunction)).Properties?.ReservedConcurrentExecutions).toBe(10);
-    expect(fn(tuned.template, logicalIdOf(tuned.stack.pipeline.syncFunction)).Properties?.ReservedConcurrentExecutions).toBe(3);
+    expect(
+      fn(base.template, logicalIdOf(base.stack.pipeline.syncFunction)).Properties?.ReservedConcurrentExecutions,
+    ).toBe(10);
+    expect(
+      fn(tuned.template, logicalIdOf(tuned.stack.pipeline.syncFunction)).Properties?.ReservedConcurrentExecutions,
+    ).toBe(3);
   });
 
   it('times out after its work budget, so a run always checkpoints before Lambda kills it', () => {
@@ -96,7 +110,9 @@ describe('aggregator stream mapping', () => {
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 3,
       MaximumRecordAgeInSeconds: 3600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(base.stack.aggregator.streamFailures.queue), 'Arn'] } } },
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(base.stack.aggregator.streamFailures.queue), 'Arn'] } },
+      },
     });
     base.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
   });
@@ -104,11 +120,22 @@ describe('aggregator stream mapping', () => {
 
 describe('every function', () => {
   it('runs Node.js 24 on ARM with tracing, source maps, its own log group with retention', () => {
-    const fns = Object.entries(resourcesOf(base.template, 'AWS::Lambda::Function')).filter(([, r]) => String(r.Properties?.Description ?? '') !== '' && env(r).POWERTOOLS_SERVICE_NAME);
+    const fns = Object.entries(resourcesOf(base.template, 'AWS::Lambda::Function')).filter(
+      ([, r]) => String(r.Properties?.Description ?? '') !== '' && env(r).POWERTOOLS_SERVICE_NAME,
+    );
     expect(fns).toHaveLength(5);
     for (const [, r] of fns) {
-      expect(r.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
-      expect(env(r)).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'revenue-heartbeat' });
+      expect(r.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+      });
+      expect(env(r)).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        LOG_LEVEL: 'INFO',
+        POWERTOOLS_SERVICE_NAME: 'revenue-heartbeat',
+      });
       const logGroup = (r.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(resourcesOf(base.template, 'AWS::Logs::LogGroup')[logGroup]?.Properties?.RetentionInDays).toBe(30);
     }

@@ -1,12 +1,12 @@
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { App } from 'aws-cdk-lib';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
+import { type SynthesizedStack, synthStack, unacknowledgedFindings } from './stack-fixture';
 import { flat, logicalIdOf, referencedIds, resourcesOf, roleStatements, type Statement } from './template-queries';
-import { synthStack, unacknowledgedFindings, type SynthesizedStack } from './stack-fixture';
 
 let s: SynthesizedStack;
 beforeAll(() => {
@@ -21,14 +21,19 @@ const ids = () => ({
   cronSecret: logicalIdOf(s.stack.secrets.cron),
   webhookSecret: logicalIdOf(s.stack.secrets.webhook),
 });
-const statementsOf = (construct: Parameters<typeof logicalIdOf>[0]) => roleStatements(s.template, logicalIdOf(construct));
-const touching = (statements: Statement[], prefix: string) => statements.filter((st) => st.actions.some((a) => a.startsWith(prefix)));
-const dynamoTables = (statements: Statement[]) => new Set(touching(statements, 'dynamodb:').flatMap((st) => st.resources.flatMap(referencedIds)));
+const statementsOf = (construct: Parameters<typeof logicalIdOf>[0]) =>
+  roleStatements(s.template, logicalIdOf(construct));
+const touching = (statements: Statement[], prefix: string) =>
+  statements.filter((st) => st.actions.some((a) => a.startsWith(prefix)));
+const dynamoTables = (statements: Statement[]) =>
+  new Set(touching(statements, 'dynamodb:').flatMap((st) => st.resources.flatMap(referencedIds)));
 
 describe('IAM least privilege', () => {
   it('never grants DynamoDB or Secrets Manager actions on "*"', () => {
     for (const policy of Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))) {
-      const doc = policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] };
+      const doc = policy.Properties?.PolicyDocument as {
+        Statement: { Action: string | string[]; Resource: unknown }[];
+      };
       for (const st of doc.Statement) {
         const actions = [st.Action].flat();
         if (!actions.some((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))) continue;
@@ -41,30 +46,47 @@ describe('IAM least privilege', () => {
     const t = ids();
     expect(dynamoTables(statementsOf(s.stack.pipeline.syncFunction))).toEqual(new Set([t.transactions, t.control]));
     expect(dynamoTables(statementsOf(s.stack.pipeline.fanoutFunction))).toEqual(new Set([t.control]));
-    expect(dynamoTables(statementsOf(s.stack.aggregator.aggregateFunction))).toEqual(new Set([t.totals, t.transactions]));
+    expect(dynamoTables(statementsOf(s.stack.aggregator.aggregateFunction))).toEqual(
+      new Set([t.totals, t.transactions]),
+    );
     expect(dynamoTables(statementsOf(s.stack.api.apiFunction))).toEqual(new Set([t.control, t.totals]));
-    expect(dynamoTables(statementsOf(s.stack.reconciliation.reconcileFunction))).toEqual(new Set([t.transactions, t.control, t.totals]));
+    expect(dynamoTables(statementsOf(s.stack.reconciliation.reconcileFunction))).toEqual(
+      new Set([t.transactions, t.control, t.totals]),
+    );
   });
 
   it('gives the aggregator only stream reads on the transactions table', () => {
     const t = ids();
     for (const st of touching(statementsOf(s.stack.aggregator.aggregateFunction), 'dynamodb:')) {
       if (st.resources.flatMap(referencedIds).includes(t.transactions)) {
-        expect(st.actions.every((a) => ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'].includes(a))).toBe(true);
+        expect(
+          st.actions.every((a) =>
+            [
+              'dynamodb:DescribeStream',
+              'dynamodb:GetRecords',
+              'dynamodb:GetShardIterator',
+              'dynamodb:ListStreams',
+            ].includes(a),
+          ),
+        ).toBe(true);
         expect(flat(st.resources)).toContain('StreamArn');
       }
     }
   });
 
   it('keeps the dashboard API read-only on DynamoDB', () => {
-    const writes = touching(statementsOf(s.stack.api.apiFunction), 'dynamodb:').flatMap((st) => st.actions).filter((a) => /Put|Update|Delete|Write/.test(a));
+    const writes = touching(statementsOf(s.stack.api.apiFunction), 'dynamodb:')
+      .flatMap((st) => st.actions)
+      .filter((a) => /Put|Update|Delete|Write/.test(a));
     expect(writes).toEqual([]);
   });
 
   it('limits secrets to the client credentials and the connection prefix (sync) and the cron and webhook secrets (api)', () => {
     const t = ids();
     const sync = touching(statementsOf(s.stack.pipeline.syncFunction), 'secretsmanager:');
-    expect(new Set(sync.flatMap((st) => st.actions))).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']));
+    expect(new Set(sync.flatMap((st) => st.actions))).toEqual(
+      new Set(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']),
+    );
     for (const st of sync) {
       const text = flat(st.resources);
       const isClient = referencedIds(st.resources).includes(t.clientSecret);
@@ -76,7 +98,11 @@ describe('IAM least privilege', () => {
     expect(api).toHaveLength(1);
     expect(api[0]?.actions).toEqual(['secretsmanager:GetSecretValue']);
     expect(referencedIds(api[0]?.resources).sort()).toEqual([t.cronSecret, t.webhookSecret].sort());
-    for (const fnc of [s.stack.pipeline.fanoutFunction, s.stack.aggregator.aggregateFunction, s.stack.reconciliation.reconcileFunction]) {
+    for (const fnc of [
+      s.stack.pipeline.fanoutFunction,
+      s.stack.aggregator.aggregateFunction,
+      s.stack.reconciliation.reconcileFunction,
+    ]) {
       expect(touching(statementsOf(fnc), 'secretsmanager:')).toEqual([]);
     }
   });
@@ -98,18 +124,31 @@ describe('data protection', () => {
       expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST' });
       expect(table.DeletionPolicy).toBe('Retain');
       const replica = (table.Properties?.Replicas as Record<string, unknown>[])[0];
-      expect(replica).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true });
+      expect(replica).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
     }
   });
 
   it('takes keys, GSI, stream and TTL from the shared table definitions', () => {
     const t = ids();
     const all = resourcesOf(s.template, 'AWS::DynamoDB::GlobalTable');
-    expect(all[t.transactions]?.Properties).toMatchObject({ StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    expect(all[t.transactions]?.Properties).toMatchObject({
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
     expect(all[t.control]?.Properties?.GlobalSecondaryIndexes).toEqual([
-      expect.objectContaining({ IndexName: 'byAgency', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] }),
+      expect.objectContaining({
+        IndexName: 'byAgency',
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+      }),
     ]);
-    expect(all[t.totals]?.Properties).toMatchObject({ TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    expect(all[t.totals]?.Properties).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
   });
 
   it('keeps every bucket private, encrypted and TLS-only', () => {
@@ -117,12 +156,23 @@ describe('data protection', () => {
     expect(Object.keys(buckets).length).toBeGreaterThanOrEqual(1);
     for (const bucket of Object.values(buckets)) {
       expect(bucket.Properties).toMatchObject({
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
       });
     }
     for (const policy of Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy'))) {
-      const statements = (policy.Properties?.PolicyDocument as { Statement: { Effect: string; Principal: unknown; Condition?: unknown }[] }).Statement;
+      const statements = (
+        policy.Properties?.PolicyDocument as {
+          Statement: { Effect: string; Principal: unknown; Condition?: unknown }[];
+        }
+      ).Statement;
       expect(flat(statements)).toContain('"aws:SecureTransport":"false"');
       for (const st of statements.filter((x) => x.Effect === 'Allow')) expect(st.Principal).not.toEqual({ AWS: '*' });
     }
@@ -138,7 +188,10 @@ describe('cdk-nag (AWS Solutions)', () => {
   it('is wired in: an unencrypted, non-TLS queue fails synth', () => {
     const dist = mkdtempSync(join(tmpdir(), 'heartbeat-dist-'));
     writeFileSync(join(dist, 'index.html'), '');
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'heartbeat-cdk-out-')), context: { 'aws:cdk:bundling-stacks': [], frontendDist: dist } });
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'heartbeat-cdk-out-')),
+      context: { 'aws:cdk:bundling-stacks': [], frontendDist: dist },
+    });
     const { stack } = buildApp(app);
     new sqs.Queue(stack, 'Careless', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type SynthesizedStack, synthStack } from './stack-fixture';
 import { flat, logicalIdOf, resourcesOf } from './template-queries';
-import { synthStack, type SynthesizedStack } from './stack-fixture';
 
 let s: SynthesizedStack;
 let withEmail: SynthesizedStack;
@@ -12,7 +12,13 @@ beforeAll(() => {
 
 interface DistributionConfig {
   DefaultRootObject: string;
-  Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: unknown; CustomOriginConfig?: Record<string, unknown> }[];
+  Origins: {
+    Id: string;
+    DomainName: unknown;
+    OriginAccessControlId?: unknown;
+    S3OriginConfig?: unknown;
+    CustomOriginConfig?: Record<string, unknown>;
+  }[];
   DefaultCacheBehavior: Record<string, unknown>;
   CacheBehaviors: Record<string, unknown>[];
   Logging?: unknown;
@@ -30,12 +36,21 @@ describe('dashboard site', () => {
     const s3Origin = d.Origins.find((o) => o.OriginAccessControlId);
     expect(s3Origin).toBeDefined();
     expect(flat(s3Origin?.DomainName)).toContain(logicalIdOf(s.stack.site.bucket));
-    expect(d.DefaultCacheBehavior).toMatchObject({ TargetOriginId: s3Origin?.Id, ViewerProtocolPolicy: 'redirect-to-https' });
+    expect(d.DefaultCacheBehavior).toMatchObject({
+      TargetOriginId: s3Origin?.Id,
+      ViewerProtocolPolicy: 'redirect-to-https',
+    });
     s.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
-      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
     });
     // Only CloudFront (this distribution) may read the bucket.
-    const policy = Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).find((p) => flat(p.Properties?.Bucket).includes(logicalIdOf(s.stack.site.bucket)));
+    const policy = Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).find((p) =>
+      flat(p.Properties?.Bucket).includes(logicalIdOf(s.stack.site.bucket)),
+    );
     expect(flat(policy)).toContain('cloudfront.amazonaws.com');
     expect(flat(policy)).toContain('AWS:SourceArn');
     expect(d.Logging).toBeDefined();
@@ -51,7 +66,10 @@ describe('dashboard site', () => {
       OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
     });
     const origin = d.Origins.find((o) => o.Id === api?.TargetOriginId);
-    expect(origin?.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    expect(origin?.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
     expect(flat(origin?.DomainName)).toContain(logicalIdOf(s.stack.api.httpApi));
   });
 
@@ -63,7 +81,9 @@ describe('dashboard site', () => {
           StrictTransportSecurity: Match.objectLike({ Override: true }),
           ContentTypeOptions: { Override: true },
           FrameOptions: { FrameOption: 'DENY', Override: true },
-          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("frame-ancestors 'none'") }),
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp("frame-ancestors 'none'"),
+          }),
         }),
       }),
     });
@@ -94,30 +114,43 @@ describe('HTTP API', () => {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalIdOf(s.stack.api.accessLogs), 'Arn'] }, Format: Match.anyValue() },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logicalIdOf(s.stack.api.accessLogs), 'Arn'] },
+        Format: Match.anyValue(),
+      },
     });
   });
 });
 
 describe('observability', () => {
   const alarmsOn = (metricName: string) =>
-    Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties?.MetricName === metricName);
+    Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties?.MetricName === metricName,
+    );
 
   it('alarms on Errors and Throttles of every function, each DLQ depth and the aggregator iterator age', () => {
     expect(alarmsOn('Errors')).toHaveLength(5);
     expect(alarmsOn('Throttles')).toHaveLength(5);
     const depth = alarmsOn('ApproximateNumberOfMessagesVisible');
     expect(depth).toHaveLength(4);
-    const queues = [s.stack.pipeline.syncFailures, s.stack.pipeline.fanoutDlq, s.stack.aggregator.streamFailures, s.stack.reconciliation.dlq];
+    const queues = [
+      s.stack.pipeline.syncFailures,
+      s.stack.pipeline.fanoutDlq,
+      s.stack.aggregator.streamFailures,
+      s.stack.reconciliation.dlq,
+    ];
     for (const q of queues) expect(flat(depth)).toContain(logicalIdOf(q.queue));
-    for (const a of depth) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    for (const a of depth)
+      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     const age = alarmsOn('IteratorAge');
     expect(age).toHaveLength(1);
     expect(flat(age[0]?.Properties?.Dimensions)).toContain(logicalIdOf(s.stack.aggregator.aggregateFunction));
   });
 
   it('alarms on the sync error rate: model-level failures (SyncFailed, emitted by the sync) plus Lambda errors', () => {
-    const rate = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => flat(a.Properties?.Metrics).includes('100 * (FILL(failed'));
+    const rate = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm')).filter((a) =>
+      flat(a.Properties?.Metrics).includes('100 * (FILL(failed'),
+    );
     expect(rate).toHaveLength(1);
     const metrics = flat(rate[0]?.Properties?.Metrics);
     expect(metrics).toContain(logicalIdOf(s.stack.pipeline.syncFunction));
@@ -137,7 +170,10 @@ describe('observability', () => {
   it('notifies an SNS topic only when alarmEmail is set', () => {
     s.template.resourceCountIs('AWS::SNS::Topic', 0);
     withEmail.template.resourceCountIs('AWS::SNS::Topic', 1);
-    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
     for (const alarm of Object.values(resourcesOf(withEmail.template, 'AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties?.AlarmActions).toHaveLength(1);
     }
@@ -147,6 +183,18 @@ describe('observability', () => {
     s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'RevenueHeartbeat' });
     const outputs = Object.keys(s.template.toJSON().Outputs as Record<string, unknown>);
-    expect(outputs).toEqual(expect.arrayContaining(['DashboardUrl', 'ApiUrl', 'SyncFunctionName', 'FanoutFunctionName', 'FanvueClientSecretArn', 'CronSecretArn', 'TransactionsTableName', 'ControlTableName', 'TotalsTableName']));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'DashboardUrl',
+        'ApiUrl',
+        'SyncFunctionName',
+        'FanoutFunctionName',
+        'FanvueClientSecretArn',
+        'CronSecretArn',
+        'TransactionsTableName',
+        'ControlTableName',
+        'TotalsTableName',
+      ]),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -50,8 +50,16 @@ function collect(report: unknown): ReportedViolation[] {
   const plugins = (report as { pluginReports?: { violations?: unknown[] }[] }).pluginReports ?? [];
   for (const plugin of plugins) {
     for (const v of plugin.violations ?? []) {
-      const violation = v as { ruleName: string; severity?: string; violatingConstructs?: { constructPath?: string }[]; violatingResources?: { resourceLogicalId?: string }[] };
-      const resources = [...(violation.violatingConstructs ?? []).map((c) => c.constructPath ?? '?'), ...(violation.violatingResources ?? []).map((r) => r.resourceLogicalId ?? '?')];
+      const violation = v as {
+        ruleName: string;
+        severity?: string;
+        violatingConstructs?: { constructPath?: string }[];
+        violatingResources?: { resourceLogicalId?: string }[];
+      };
+      const resources = [
+        ...(violation.violatingConstructs ?? []).map((c) => c.constructPath ?? '?'),
+        ...(violation.violatingResources ?? []).map((r) => r.resourceLogicalId ?? '?'),
+      ];
       out.push({ ruleName: violation.ruleName, severity: violation.severity, resources });
     }
   }

@@ -1,6 +1,6 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 
 /** A CloudFormation resource as it appears in the template JSON. */
 export interface CfnResource {
@@ -71,7 +71,7 @@ export function referencedIds(value: unknown): string[] {
 
 /** The template JSON of a resource value, for string matching of ARN patterns. */
 export function flat(value: unknown): string {
-  return JSON.stringify(value) ?? "";
+  return JSON.stringify(value) ?? '';
 }
 
 /** Logical id of a construct's CloudFormation resource. */

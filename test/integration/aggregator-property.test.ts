@@ -2,12 +2,21 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
-import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
+import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
-import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
-import { actualTotals, deleteTx, expectedFromTable, localStreamsClient, markerCount, mismatches, putTx, tx } from '../support/aggregate-fixtures';
+import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
+import {
+  actualTotals,
+  deleteTx,
+  expectedFromTable,
+  localStreamsClient,
+  markerCount,
+  mismatches,
+  putTx,
+  tx,
+} from '../support/aggregate-fixtures';
 import { freshTables, type TestTables } from '../support/ddb';
 
 const DAYS = ['2026-03-01', '2026-03-02', '2026-03-03'];
@@ -29,7 +38,14 @@ const command = fc.oneof(
 );
 type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
 /** Per handler invocation: what goes wrong (after the plan runs out, nothing does). */
-const fault = fc.constantFrom('none', 'throwBefore', 'throwAfter', 'reportHalfAfter', 'lostResponse', 'duplicateInBatch');
+const fault = fc.constantFrom(
+  'none',
+  'throwBefore',
+  'throwAfter',
+  'reportHalfAfter',
+  'lostResponse',
+  'duplicateInBatch',
+);
 type Fault = typeof fault extends fc.Arbitrary<infer F> ? F : never;
 
 /** Applies one command to the transactions table, tracking current rows so modifications hit existing ones. */
@@ -48,9 +64,11 @@ async function run(t: TestTables, rows: Map<string, StoredTransaction>, c: Comma
       net: refund ? c.gross : c.gross - Math.floor((c.gross * c.feePct) / 100),
       source: refund ? 'refund' : c.source,
     });
-  } else if (current && c.kind === 'status') next = { ...current, status: current.status === 'pendingBalance' ? 'availableForPayout' : 'pendingBalance' };
+  } else if (current && c.kind === 'status')
+    next = { ...current, status: current.status === 'pendingBalance' ? 'availableForPayout' : 'pendingBalance' };
   else if (current && c.kind === 'amount') next = { ...current, gross: c.gross, net: Math.floor(c.gross / 2) };
-  else if (current && c.kind === 'move') next = { ...current, day: DAYS[c.day]!, date: `${DAYS[c.day]!}T08:00:00.000Z` };
+  else if (current && c.kind === 'move')
+    next = { ...current, day: DAYS[c.day]!, date: `${DAYS[c.day]!}T08:00:00.000Z` };
   if (c.kind === 'delete') {
     await deleteTx(t.doc, t.names.transactions, `m${c.model}`, `k${c.key}`);
     rows.delete(id);
@@ -90,7 +108,11 @@ describe('exact totals under at-least-once delivery (property)', () => {
             },
             { step: 'initialize', name: 'loseResponse' },
           );
-          const real = makeHandler({ store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }, { backoffMs: 1 }), logger: silentLogger, metrics: noopMetrics });
+          const real = makeHandler({
+            store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }, { backoffMs: 1 }),
+            logger: silentLogger,
+            metrics: noopMetrics,
+          });
           let invocation = 0;
           const failures: string[] = [];
           poller = startStreamPoller({
@@ -110,7 +132,11 @@ describe('exact totals under at-least-once delivery (property)', () => {
               if (f === 'throwAfter') throw new Error('injected after apply');
               if (f === 'reportHalfAfter') {
                 const from = Math.floor(event.Records.length / 2);
-                return { batchItemFailures: event.Records.slice(from).map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber ?? '' })) };
+                return {
+                  batchItemFailures: event.Records.slice(from).map((r) => ({
+                    itemIdentifier: r.dynamodb?.SequenceNumber ?? '',
+                  })),
+                };
               }
               return out;
             },
@@ -125,7 +151,9 @@ describe('exact totals under at-least-once delivery (property)', () => {
           poller = undefined;
 
           expect(failures).toEqual([]);
-          expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toEqual([]);
+          expect(
+            mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+          ).toEqual([]);
           // One marker per stream record: each applied once, however often it was delivered.
           expect(await markerCount(t.doc, t.names.totals)).toBe(stats.recordsSucceeded);
         },

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ModelRecord } from '../../lambdas/domain/model';
 import type { SecretStore, SyncTrigger } from '../../lambdas/domain/ports';
@@ -57,10 +57,18 @@ export function modelItem(m: Partial<ModelRecord> & { modelId: string; agencyId:
 export function totalsItem(
   pk: string,
   sk: string,
-  t: { gross: number; net: number; count: number; bySource?: Partial<Record<SourceCategory, { gross: number; net: number; count: number }>> },
+  t: {
+    gross: number;
+    net: number;
+    count: number;
+    bySource?: Partial<Record<SourceCategory, { gross: number; net: number; count: number }>>;
+  },
 ): Record<string, unknown> {
   const item: Record<string, unknown> = { pk, sk, gross: t.gross, net: t.net, count: t.count };
-  for (const [c, v] of Object.entries(t.bySource ?? {}) as [SourceCategory, { gross: number; net: number; count: number }][]) {
+  for (const [c, v] of Object.entries(t.bySource ?? {}) as [
+    SourceCategory,
+    { gross: number; net: number; count: number },
+  ][]) {
     item[counterNames.sourceGross(c)] = v.gross;
     item[counterNames.sourceNet(c)] = v.net;
     item[counterNames.sourceCount(c)] = v.count;
@@ -69,7 +77,11 @@ export function totalsItem(
 }
 
 /** Writes items with BatchWriteItem, 25 at a time, re-sending unprocessed ones. */
-export async function putAll(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+export async function putAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; requests.length > 0; attempt++) {
@@ -104,7 +116,9 @@ export function memorySecrets(initial: Record<string, string>): SecretStore & { 
 }
 
 /** A SyncTrigger that records what it was asked to start. */
-export function recordingTrigger(): SyncTrigger & { calls: { kind: 'model' | 'all'; modelId?: string; reason: string }[] } {
+export function recordingTrigger(): SyncTrigger & {
+  calls: { kind: 'model' | 'all'; modelId?: string; reason: string }[];
+} {
   const calls: { kind: 'model' | 'all'; modelId?: string; reason: string }[] = [];
   return {
     calls,

@@ -3,7 +3,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { DashboardResponseSchema } from '../../lambdas/domain/dashboard';
-import { makeHandler, type ApiDeps } from '../../lambdas/handlers/api';
+import { type ApiDeps, makeHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { keys } from '../../lambdas/shared/tables';
 import { freshTables, type TestTables } from '../support/ddb';
@@ -43,18 +43,39 @@ beforeAll(async () => {
   keyA = await createApiKey(t.doc, t.names.control, 'ag-a');
   keyB = await createApiKey(t.doc, t.names.control, 'ag-b');
   await putAll(t.doc, t.names.control, [
-    modelItem({ modelId: 'm-a1', agencyId: 'ag-a', displayName: 'Aria', status: 'ok', lastSuccessAt: iso(NOW - 3 * MIN), lastSyncStartedAt: iso(NOW - 3.5 * MIN) }),
     modelItem({
-      modelId: 'm-a2', agencyId: 'ag-a', displayName: 'Bella', status: 'error', lastErrorCode: 'auth',
-      lastError: 'refresh token rejected (invalid_grant)', consecutiveFailures: 3,
-      lastSuccessAt: iso(NOW - 120 * MIN), lastSyncStartedAt: iso(NOW - 5 * MIN),
+      modelId: 'm-a1',
+      agencyId: 'ag-a',
+      displayName: 'Aria',
+      status: 'ok',
+      lastSuccessAt: iso(NOW - 3 * MIN),
+      lastSyncStartedAt: iso(NOW - 3.5 * MIN),
     }),
-    modelItem({ modelId: 'm-a3', agencyId: 'ag-a', displayName: 'Cleo', status: 'syncing', lastSyncStartedAt: iso(NOW - 30_000) }),
+    modelItem({
+      modelId: 'm-a2',
+      agencyId: 'ag-a',
+      displayName: 'Bella',
+      status: 'error',
+      lastErrorCode: 'auth',
+      lastError: 'refresh token rejected (invalid_grant)',
+      consecutiveFailures: 3,
+      lastSuccessAt: iso(NOW - 120 * MIN),
+      lastSyncStartedAt: iso(NOW - 5 * MIN),
+    }),
+    modelItem({
+      modelId: 'm-a3',
+      agencyId: 'ag-a',
+      displayName: 'Cleo',
+      status: 'syncing',
+      lastSyncStartedAt: iso(NOW - 30_000),
+    }),
     modelItem({ modelId: 'm-b1', agencyId: 'ag-b', displayName: 'Zed', status: 'ok', lastSuccessAt: iso(NOW - MIN) }),
   ]);
   await putAll(t.doc, t.names.totals, [
     totalsItem(keys.agencyPk('ag-a'), keys.totalSk, {
-      gross: 12_500, net: 10_000, count: 4,
+      gross: 12_500,
+      net: 10_000,
+      count: 4,
       bySource: { subscription: { gross: 10_000, net: 8_000, count: 3 }, tip: { gross: 2_500, net: 2_000, count: 1 } },
     }),
     totalsItem(keys.agencyPk('ag-a'), keys.daySk('2026-03-10'), { gross: 2_500, net: 2_000, count: 1 }),
@@ -87,8 +108,19 @@ describe('GET /api/dashboard', () => {
     expect(body.daily[15]).toEqual({ day: '2026-02-24', gross: 0, net: 0, count: 0 });
     expect(body.models.map((m) => m.modelId)).toEqual(['m-a1', 'm-a2', 'm-a3']);
     const [aria, bella, cleo] = body.models;
-    expect(aria).toMatchObject({ displayName: 'Aria', totals: { gross: 10_000, net: 8_000, count: 3 }, freshness: 'live', lastError: null, nextSyncDueAt: iso(NOW) });
-    expect(bella).toMatchObject({ freshness: 'stale', status: 'error', consecutiveFailures: 3, lastError: 'Fanvue access was revoked: reconnect this model' });
+    expect(aria).toMatchObject({
+      displayName: 'Aria',
+      totals: { gross: 10_000, net: 8_000, count: 3 },
+      freshness: 'live',
+      lastError: null,
+      nextSyncDueAt: iso(NOW),
+    });
+    expect(bella).toMatchObject({
+      freshness: 'stale',
+      status: 'error',
+      consecutiveFailures: 3,
+      lastError: 'Fanvue access was revoked: reconnect this model',
+    });
     expect(cleo).toMatchObject({ freshness: 'syncing', totals: { gross: 0, net: 0, count: 0 }, lastSuccessAt: null });
     // The stored technical message never reaches the browser.
     expect(res.body).not.toContain('invalid_grant');
@@ -97,9 +129,17 @@ describe('GET /api/dashboard', () => {
   it('honours ?days= and rejects anything outside 1..90 with a 400 and a message', async () => {
     const seven = await call(deps(), 'GET', '/api/dashboard', { headers: bearer(keyA), query: { days: '7' } });
     expect(JSON.parse(String(seven.body)).daily.map((d: { day: string }) => d.day)).toEqual([
-      '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10',
+      '2026-03-04',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-07',
+      '2026-03-08',
+      '2026-03-09',
+      '2026-03-10',
     ]);
-    expect((await call(deps(), 'GET', '/api/dashboard', { headers: bearer(keyA), query: { days: '90' } })).statusCode).toBe(200);
+    expect(
+      (await call(deps(), 'GET', '/api/dashboard', { headers: bearer(keyA), query: { days: '90' } })).statusCode,
+    ).toBe(200);
     for (const days of ['0', '91', 'abc', '1.5', '-3', '', '1e1']) {
       const res = await call(deps(), 'GET', '/api/dashboard', { headers: bearer(keyA), query: { days } });
       expect(res.statusCode, `days=${days}`).toBe(400);
@@ -117,15 +157,29 @@ describe('GET /api/dashboard', () => {
     expect(again.statusCode).toBe(304);
     expect(again.body).toBeUndefined();
     expect(again.headers?.etag).toBe(etag);
-    await put(t.doc, t.names.totals, totalsItem(keys.modelPk('m-a2'), keys.totalSk, { gross: 2_600, net: 2_100, count: 2 }));
+    await put(
+      t.doc,
+      t.names.totals,
+      totalsItem(keys.modelPk('m-a2'), keys.totalSk, { gross: 2_600, net: 2_100, count: 2 }),
+    );
     const changed = await call(later, 'GET', '/api/dashboard', { headers: { ...bearer(keyA), 'if-none-match': etag } });
     expect(changed.statusCode).toBe(200);
     expect(changed.headers?.etag).not.toBe(etag);
-    await put(t.doc, t.names.totals, totalsItem(keys.modelPk('m-a2'), keys.totalSk, { gross: 2_500, net: 2_000, count: 1 }));
+    await put(
+      t.doc,
+      t.names.totals,
+      totalsItem(keys.modelPk('m-a2'), keys.totalSk, { gross: 2_500, net: 2_000, count: 1 }),
+    );
   });
 
   it('answers 401 without a key, with an unknown key and with a malformed header', async () => {
-    for (const headers of [{}, bearer('x'.repeat(43)), { authorization: keyA }, { authorization: 'Basic abc' }, bearer(`${keyA}x`)]) {
+    for (const headers of [
+      {},
+      bearer('x'.repeat(43)),
+      { authorization: keyA },
+      { authorization: 'Basic abc' },
+      bearer(`${keyA}x`),
+    ]) {
       const res = await call(deps(), 'GET', '/api/dashboard', { headers });
       expect(res.statusCode).toBe(401);
       expect(JSON.parse(String(res.body))).toEqual({ error: 'missing or invalid access key' });
@@ -143,7 +197,10 @@ describe('GET /api/dashboard', () => {
         };
       },
     }) as DynamoDBDocumentClient;
-    const res = await call(deps({ doc: counting }), 'GET', '/api/dashboard', { headers: bearer(keyA), query: { days: '90' } });
+    const res = await call(deps({ doc: counting }), 'GET', '/api/dashboard', {
+      headers: bearer(keyA),
+      query: { days: '90' },
+    });
     expect(res.statusCode).toBe(200);
     expect(tablesSeen).not.toContain(t.names.transactions);
     // key + agency + agency TOTAL + days Query + models Query + one BatchGet.
@@ -178,7 +235,10 @@ describe('tenancy', () => {
 describe('POST /api/sync (cron secret)', () => {
   it('rejects a missing or wrong secret with 401 and starts nothing', async () => {
     const d = deps();
-    for (const headers of [{}, { 'x-cron-secret': 'wrong' }, { 'x-cron-secret': `${CRON}x` }, bearer(keyA)] as Record<string, string>[]) {
+    for (const headers of [{}, { 'x-cron-secret': 'wrong' }, { 'x-cron-secret': `${CRON}x` }, bearer(keyA)] as Record<
+      string,
+      string
+    >[]) {
       const res = await call(d, 'POST', '/api/sync', { headers });
       expect(res.statusCode).toBe(401);
     }
@@ -190,9 +250,14 @@ describe('POST /api/sync (cron secret)', () => {
     const h = makeHandler(d);
     const all = await h(apiEvent('POST', '/api/sync', { headers: { 'x-cron-secret': CRON } }));
     expect(all).toMatchObject({ statusCode: 202 });
-    const one = await h(apiEvent('POST', '/api/sync', { headers: { 'x-cron-secret': CRON }, body: '{"modelId":"m-b1"}' }));
+    const one = await h(
+      apiEvent('POST', '/api/sync', { headers: { 'x-cron-secret': CRON }, body: '{"modelId":"m-b1"}' }),
+    );
     expect(one).toMatchObject({ statusCode: 202 });
-    expect(d.trigger.calls).toEqual([{ kind: 'all', reason: 'manual' }, { kind: 'model', modelId: 'm-b1', reason: 'manual' }]);
+    expect(d.trigger.calls).toEqual([
+      { kind: 'all', reason: 'manual' },
+      { kind: 'model', modelId: 'm-b1', reason: 'manual' },
+    ]);
     expect((d.secrets as ReturnType<typeof memorySecrets>).reads).toBe(1);
   });
 
@@ -216,7 +281,12 @@ describe('routing and errors', () => {
   });
 
   it('answers 500 with no internals when storage fails', async () => {
-    const res = await call(deps({ tables: { control: t.names.control, totals: 'no-such-table' } }), 'GET', '/api/dashboard', { headers: bearer(keyA) });
+    const res = await call(
+      deps({ tables: { control: t.names.control, totals: 'no-such-table' } }),
+      'GET',
+      '/api/dashboard',
+      { headers: bearer(keyA) },
+    );
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(String(res.body))).toEqual({ error: 'internal error' });
   });

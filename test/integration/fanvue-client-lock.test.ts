@@ -14,7 +14,9 @@ describe('DynamoDB token-refresh lock (control table)', () => {
 
     const releaseA = await lambdaA.acquire('conn-1', 30_000);
     expect(releaseA).toBeTypeOf('function');
-    const item = await doc.send(new GetCommand({ TableName: names.control, Key: { pk: keys.connectionPk('conn-1'), sk: keys.lockSk } }));
+    const item = await doc.send(
+      new GetCommand({ TableName: names.control, Key: { pk: keys.connectionPk('conn-1'), sk: keys.lockSk } }),
+    );
     expect(item.Item).toMatchObject({ lockExpiresAt: now + 30_000 });
     expect(await lambdaB.acquire('conn-1', 30_000)).toBeUndefined();
     expect(await lambdaB.acquire('conn-2', 30_000)).toBeTypeOf('function');

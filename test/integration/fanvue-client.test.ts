@@ -1,11 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFanvueClient, type FanvueClient, type FanvueClientDeps } from '../../lambdas/adapters/fanvue/client';
-import { BudgetExceededError, FanvueAuthError, FanvueContractError, FanvueRateLimitError } from '../../lambdas/adapters/fanvue/errors';
-import { inMemoryRefreshLock, type RefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
 import { dynamoRefreshLock } from '../../lambdas/adapters/dynamo/refresh-lock';
+import { createFanvueClient, type FanvueClient, type FanvueClientDeps } from '../../lambdas/adapters/fanvue/client';
+import {
+  BudgetExceededError,
+  FanvueAuthError,
+  FanvueContractError,
+  FanvueRateLimitError,
+} from '../../lambdas/adapters/fanvue/errors';
+import { inMemoryRefreshLock, type RefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
+import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import { localSecretStore } from '../../lambdas/adapters/secrets';
 import type { SecretStore } from '../../lambdas/domain/ports';
-import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
 import { freshTables } from '../support/ddb';
@@ -72,7 +77,8 @@ describe('fanvue client against the simulator', () => {
       pages += 1;
       got.push(...page.data);
     }
-    const byId = (a: EarningRow, b: EarningRow) => (a.transactionOrderId ?? '').localeCompare(b.transactionOrderId ?? '');
+    const byId = (a: EarningRow, b: EarningRow) =>
+      (a.transactionOrderId ?? '').localeCompare(b.transactionOrderId ?? '');
     const expected = sim.rows(uuid);
     expect(pages).toBeGreaterThan(10);
     expect(new Set(got.map((r) => r.transactionOrderId)).size).toBe(expected.length);
@@ -111,7 +117,9 @@ describe('fanvue client against the simulator', () => {
     expect(sim.stats().byRoute.token).toBe(1);
 
     sim.expireAccessTokens();
-    const again = await Promise.all([lambdaA, lambdaB].flatMap((fanvue) => uuids.map((u) => fanvue.readPage(windowReq(u)))));
+    const again = await Promise.all(
+      [lambdaA, lambdaB].flatMap((fanvue) => uuids.map((u) => fanvue.readPage(windowReq(u)))),
+    );
     expect(again).toHaveLength(6);
     expect(sim.stats().byRoute.token).toBe(2);
     expect(sim.stats().byStatus['400'] ?? 0).toBe(0);
@@ -121,7 +129,10 @@ describe('fanvue client against the simulator', () => {
     const { sim, client } = await world({ latencyMs: 150 });
     const noLock: RefreshLock = { acquire: async () => async () => undefined };
     const uuid = sim.creators[0]!.uuid;
-    const results = await Promise.allSettled([client({ lock: noLock }).readPage(windowReq(uuid)), client({ lock: noLock }).readPage(windowReq(uuid))]);
+    const results = await Promise.allSettled([
+      client({ lock: noLock }).readPage(windowReq(uuid)),
+      client({ lock: noLock }).readPage(windowReq(uuid)),
+    ]);
     expect(results.some((r) => r.status === 'rejected' && r.reason instanceof FanvueAuthError)).toBe(true);
   });
 

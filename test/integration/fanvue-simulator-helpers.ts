@@ -1,6 +1,17 @@
-import { EarningsPageSchema, FANVUE_API_VERSION, TokenResponseSchema, type EarningRow, type TokenResponse } from '../../lambdas/adapters/fanvue/schema';
 import { afterEach } from 'vitest';
-import { createFanvueSimulator, type ConnectionSpec, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
+import {
+  type EarningRow,
+  EarningsPageSchema,
+  FANVUE_API_VERSION,
+  type TokenResponse,
+  TokenResponseSchema,
+} from '../../lambdas/adapters/fanvue/schema';
+import {
+  type ConnectionSpec,
+  createFanvueSimulator,
+  type FanvueSimulator,
+  type FanvueSimulatorOptions,
+} from '../../local/fanvue-simulator';
 
 /** A controllable clock for the simulator's `now` option. */
 export function testClock(start = Date.UTC(2025, 5, 1, 12)): { now: () => number; advance(ms: number): void } {
@@ -9,7 +20,11 @@ export function testClock(start = Date.UTC(2025, 5, 1, 12)): { now: () => number
 }
 
 /** POSTs a form to the token endpoint with the given (default: correct) client credentials. */
-export function tokenRequest(sim: FanvueSimulator, form: Record<string, string>, client = { id: sim.clientId, secret: sim.clientSecret }): Promise<Response> {
+export function tokenRequest(
+  sim: FanvueSimulator,
+  form: Record<string, string>,
+  client = { id: sim.clientId, secret: sim.clientSecret },
+): Promise<Response> {
   return fetch(`${sim.authBaseUrl}/oauth2/token`, {
     method: 'POST',
     headers: {
@@ -28,13 +43,21 @@ export async function refresh(sim: FanvueSimulator, refreshToken: string): Promi
 }
 
 /** Seeds a connection and exchanges its refresh token for an access token. */
-export async function connect(sim: FanvueSimulator, spec: ConnectionSpec): Promise<{ accessToken: string; refreshToken: string }> {
+export async function connect(
+  sim: FanvueSimulator,
+  spec: ConnectionSpec,
+): Promise<{ accessToken: string; refreshToken: string }> {
   const tokens = await refresh(sim, sim.createConnection(spec).refreshToken);
   return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token ?? '' };
 }
 
 /** GET on the API host with a bearer token and (unless overridden) the supported API version. */
-export function api(sim: FanvueSimulator, path: string, accessToken: string | undefined, version: string | null = FANVUE_API_VERSION): Promise<Response> {
+export function api(
+  sim: FanvueSimulator,
+  path: string,
+  accessToken: string | undefined,
+  version: string | null = FANVUE_API_VERSION,
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   if (version !== null) headers['x-fanvue-api-version'] = version;
@@ -72,7 +95,13 @@ export async function readAll(
 /** A row's identity for comparisons: its content with keys sorted (id-less rows differ by content only). */
 export function rowKey(row: EarningRow): string {
   const sorted = (value: unknown): unknown =>
-    value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)])) : value;
+    value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sorted(v)]),
+        )
+      : value;
   return JSON.stringify(sorted(row));
 }
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EarningsPageSchema } from '../../lambdas/adapters/fanvue/schema';
 import type { FanvueSimulator } from '../../local/fanvue-simulator';
-import { api, connect, earningsPath, readAll, testClock, tokenRequest, useSimulators } from './fanvue-simulator-helpers';
+import {
+  api,
+  connect,
+  earningsPath,
+  readAll,
+  testClock,
+  tokenRequest,
+  useSimulators,
+} from './fanvue-simulator-helpers';
 
 const start = useSimulators();
 
@@ -123,7 +131,9 @@ describe('fault knobs', () => {
     const parsed = EarningsPageSchema.safeParse(await broken.json());
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.path).toEqual(['data', 0, field]);
-    expect(EarningsPageSchema.safeParse(await (await api(sim, earningsPath(a), accessToken)).json()).success).toBe(true);
+    expect(EarningsPageSchema.safeParse(await (await api(sim, earningsPath(a), accessToken)).json()).success).toBe(
+      true,
+    );
   });
 
   it('expires every access token until the client refreshes', async () => {
@@ -155,7 +165,9 @@ describe('fault knobs', () => {
     const { accessToken } = await connect(sim, { agency: true });
     const desc = EarningsPageSchema.parse(await (await api(sim, earningsPath(uuid, { size: 5 }), accessToken)).json());
     sim.setOrder('asc');
-    expect((await api(sim, earningsPath(uuid, { size: 5, cursor: desc.nextCursor ?? '' }), accessToken)).status).toBe(400);
+    expect((await api(sim, earningsPath(uuid, { size: 5, cursor: desc.nextCursor ?? '' }), accessToken)).status).toBe(
+      400,
+    );
     const asc = EarningsPageSchema.parse(await (await api(sim, earningsPath(uuid, { size: 5 }), accessToken)).json());
     expect(asc.data[0]?.date).toBe(sim.rows(uuid)[0]?.date);
     expect(desc.data[0]?.date).toBe(sim.rows(uuid).at(-1)?.date);
@@ -189,7 +201,9 @@ describe('data knobs', () => {
     expect(sim.settle()).toBe(pending.length);
     const { rows } = await readAll(sim, uuid, accessToken, { size: 50 });
     for (const p of pending) {
-      expect(rows.find((r) => r.transactionOrderId === p.transactionOrderId)?.transactionOrderStatus).toBe('availableForPayout');
+      expect(rows.find((r) => r.transactionOrderId === p.transactionOrderId)?.transactionOrderStatus).toBe(
+        'availableForPayout',
+      );
     }
   });
 
@@ -200,10 +214,21 @@ describe('data knobs', () => {
     const uuid = a ?? '';
     const { accessToken } = await connect(sim, { agency: true });
     const sale = sim.addRow(uuid, { source: 'tip', gross: 2500 });
-    expect(sale).toMatchObject({ date: new Date(clock.now()).toISOString(), gross: 2500, net: 2000, source: 'tip', transactionOrderStatus: 'pendingBalance' });
+    expect(sale).toMatchObject({
+      date: new Date(clock.now()).toISOString(),
+      gross: 2500,
+      net: 2000,
+      source: 'tip',
+      transactionOrderStatus: 'pendingBalance',
+    });
     clock.advance(60_000);
     const reversal = sim.refund(uuid, sale.transactionOrderId ?? '', 'chargeback');
-    expect(reversal).toMatchObject({ gross: -2500, net: -2000, source: 'chargeback', reversedTransactionOrderId: sale.transactionOrderId });
+    expect(reversal).toMatchObject({
+      gross: -2500,
+      net: -2000,
+      source: 'chargeback',
+      reversedTransactionOrderId: sale.transactionOrderId,
+    });
     const page = EarningsPageSchema.parse(await (await api(sim, earningsPath(uuid, { size: 2 }), accessToken)).json());
     expect(page.data.map((r) => r.transactionOrderId)).toEqual([reversal.transactionOrderId, sale.transactionOrderId]);
   });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CreatorsPageSchema, EarningRowSchema, EarningsPageSchema } from '../../lambdas/adapters/fanvue/schema';
 import type { FanvueSimulator } from '../../local/fanvue-simulator';
-import { api, connect, earningsPath, readAll, rowKey, testClock, tokenRequest, useSimulators } from './fanvue-simulator-helpers';
+import {
+  api,
+  connect,
+  earningsPath,
+  readAll,
+  rowKey,
+  testClock,
+  tokenRequest,
+  useSimulators,
+} from './fanvue-simulator-helpers';
 
 const start = useSimulators();
 
@@ -22,7 +31,15 @@ describe('generated data', () => {
 
   it('follows the row contract: integer cents, refunds of earlier rows, shared timestamps, statuses by age', async () => {
     const clock = testClock();
-    const sim = await start({ seed: 5, creators: 1, history: 400, historyDays: 30, refundRate: 0.1, settleDelayMs: 7 * 86_400_000, now: clock.now });
+    const sim = await start({
+      seed: 5,
+      creators: 1,
+      history: 400,
+      historyDays: 30,
+      refundRate: 0.1,
+      settleDelayMs: 7 * 86_400_000,
+      now: clock.now,
+    });
     const rows = sim.rows(first(sim));
     expect(rows).toHaveLength(400);
     for (const row of rows) {
@@ -151,11 +168,18 @@ describe('OAuth tokens', () => {
     const sim = await start({ creators: 1 });
     const original = sim.createConnection({ agency: true }).refreshToken;
     const firstRes = await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: original });
-    const firstBody = (await firstRes.json()) as { access_token: string; refresh_token: string; expires_in: number; token_type: string };
+    const firstBody = (await firstRes.json()) as {
+      access_token: string;
+      refresh_token: string;
+      expires_in: number;
+      token_type: string;
+    };
     expect(firstRes.status).toBe(200);
     expect(firstBody.refresh_token).not.toBe(original);
     expect(firstBody.expires_in).toBe(3600);
-    const second = (await (await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: firstBody.refresh_token })).json()) as { access_token: string; refresh_token: string };
+    const second = (await (
+      await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: firstBody.refresh_token })
+    ).json()) as { access_token: string; refresh_token: string };
     expect((await api(sim, '/creators', second.access_token)).status).toBe(200);
 
     const reuse = await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: original });
@@ -170,7 +194,11 @@ describe('OAuth tokens', () => {
   it('rejects bad client credentials with 401 invalid_client and other grants with 400', async () => {
     const sim = await start({ creators: 1 });
     const rt = sim.createConnection({ agency: true }).refreshToken;
-    const badClient = await tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: rt }, { id: sim.clientId, secret: 'wrong' });
+    const badClient = await tokenRequest(
+      sim,
+      { grant_type: 'refresh_token', refresh_token: rt },
+      { id: sim.clientId, secret: 'wrong' },
+    );
     expect(badClient.status).toBe(401);
     expect(await badClient.json()).toEqual({ error: 'invalid_client' });
     const badGrant = await tokenRequest(sim, { grant_type: 'password' });
@@ -223,7 +251,9 @@ describe('API access rules', () => {
     const p3 = CreatorsPageSchema.parse(await (await api(sim, '/creators?page=3&size=2', accessToken)).json());
     expect(p1.pagination).toEqual({ page: 1, size: 2, hasMore: true });
     expect(p3.pagination.hasMore).toBe(false);
-    expect([...p1.data, ...p3.data].map((c) => c.uuid)).toEqual([sim.creators[0], sim.creators[1], sim.creators[4]].map((c) => c?.uuid));
+    expect([...p1.data, ...p3.data].map((c) => c.uuid)).toEqual(
+      [sim.creators[0], sim.creators[1], sim.creators[4]].map((c) => c?.uuid),
+    );
   });
 
   it('answers 400 without or with an unsupported API version, 410 for a sunset one, and flags deprecated ones', async () => {

@@ -1,16 +1,23 @@
-import { PutCommand, UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeHandler as makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
-import { makeHandler, reconcileTotals, type ReconcileDeps } from '../../lambdas/handlers/reconcile-handler';
+import { makeHandler, type ReconcileDeps, reconcileTotals } from '../../lambdas/handlers/reconcile-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { keys } from '../../lambdas/shared/tables';
 import { transactionsStreamArn } from '../../local/bootstrap';
-import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
-import { actualTotals, expectedFromTable, localStreamsClient, mismatches, putTx, tx } from '../support/aggregate-fixtures';
+import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
+import {
+  actualTotals,
+  expectedFromTable,
+  localStreamsClient,
+  mismatches,
+  putTx,
+  tx,
+} from '../support/aggregate-fixtures';
 import { freshTables, type TestTables } from '../support/ddb';
 
 let t: TestTables;
@@ -34,14 +41,48 @@ beforeEach(async () => {
   t = await freshTables();
   warnings = [];
   repairedMetric = 0;
-  for (const [modelId, agencyId] of [['m1', 'a1'], ['m2', 'a1'], ['m3', 'a2']] as const) {
-    await t.doc.send(new PutCommand({ TableName: t.names.control, Item: { pk: keys.modelPk(modelId), sk: keys.modelSk, modelId, agencyId, displayName: modelId, creatorUuid: `u-${modelId}`, connectionId: `c-${agencyId}` } }));
+  for (const [modelId, agencyId] of [
+    ['m1', 'a1'],
+    ['m2', 'a1'],
+    ['m3', 'a2'],
+  ] as const) {
+    await t.doc.send(
+      new PutCommand({
+        TableName: t.names.control,
+        Item: {
+          pk: keys.modelPk(modelId),
+          sk: keys.modelSk,
+          modelId,
+          agencyId,
+          displayName: modelId,
+          creatorUuid: `u-${modelId}`,
+          connectionId: `c-${agencyId}`,
+        },
+      }),
+    );
   }
   await putTx(t.doc, t.names.transactions, tx({ txKey: 'a', modelId: 'm1', gross: 1000, net: 800, day: '2026-04-01' }));
-  await putTx(t.doc, t.names.transactions, tx({ txKey: 'b', modelId: 'm2', gross: 2500, net: 2000, source: 'subscription', day: '2026-04-02' }));
-  await putTx(t.doc, t.names.transactions, tx({ txKey: 'c', modelId: 'm3', agencyId: 'a2', gross: -400, net: -400, source: 'chargeback', day: '2026-04-02' }));
-  const aggregate = makeAggregateHandler({ store: new TotalsStore(t.doc, t.names.totals, clock), logger: silentLogger, metrics: noopMetrics });
-  poller = startStreamPoller({ streamsClient: localStreamsClient(), streamArn: await transactionsStreamArn(t.client, t.names.transactions), handler: aggregate, pollIntervalMs: 20 });
+  await putTx(
+    t.doc,
+    t.names.transactions,
+    tx({ txKey: 'b', modelId: 'm2', gross: 2500, net: 2000, source: 'subscription', day: '2026-04-02' }),
+  );
+  await putTx(
+    t.doc,
+    t.names.transactions,
+    tx({ txKey: 'c', modelId: 'm3', agencyId: 'a2', gross: -400, net: -400, source: 'chargeback', day: '2026-04-02' }),
+  );
+  const aggregate = makeAggregateHandler({
+    store: new TotalsStore(t.doc, t.names.totals, clock),
+    logger: silentLogger,
+    metrics: noopMetrics,
+  });
+  poller = startStreamPoller({
+    streamsClient: localStreamsClient(),
+    streamArn: await transactionsStreamArn(t.client, t.names.transactions),
+    handler: aggregate,
+    pollIntervalMs: 20,
+  });
   await poller.drain();
 });
 afterEach(() => poller.stop());
@@ -56,7 +97,14 @@ describe('reconciliation', () => {
   });
 
   it('finds deliberately corrupted totals, repairs them with an ADD of the difference, loudly, and then is clean', async () => {
-    await t.doc.send(new UpdateCommand({ TableName: t.names.totals, Key: { pk: 'MODEL#m1', sk: 'TOTAL' }, UpdateExpression: 'ADD gross :g, src_tip_count :c', ExpressionAttributeValues: { ':g': 123, ':c': -1 } }));
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.names.totals,
+        Key: { pk: 'MODEL#m1', sk: 'TOTAL' },
+        UpdateExpression: 'ADD gross :g, src_tip_count :c',
+        ExpressionAttributeValues: { ':g': 123, ':c': -1 },
+      }),
+    );
     await t.doc.send(new DeleteCommand({ TableName: t.names.totals, Key: { pk: 'AGENCY#a2', sk: 'DAY#2026-04-02' } }));
 
     const dry = await reconcileTotals(deps(), { repair: false });
@@ -69,19 +117,37 @@ describe('reconciliation', () => {
       ]),
     );
     expect(dry.differences).toHaveLength(2 + 6);
-    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toHaveLength(8);
+    expect(
+      mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+    ).toHaveLength(8);
 
     const fixed = await makeHandler(deps())({});
     expect(fixed.repaired).toBe(8);
     expect(repairedMetric).toBe(8);
     expect(JSON.stringify(warnings)).toContain('totals drift repaired');
-    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toEqual([]);
+    expect(
+      mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+    ).toEqual([]);
     expect((await reconcileTotals(deps(), { repair: true })).differences).toEqual([]);
   });
 
   it('for one model checks that model and its agency, not the other models', async () => {
-    await t.doc.send(new UpdateCommand({ TableName: t.names.totals, Key: { pk: 'MODEL#m2', sk: 'TOTAL' }, UpdateExpression: 'ADD net :n', ExpressionAttributeValues: { ':n': 1 } }));
-    await t.doc.send(new UpdateCommand({ TableName: t.names.totals, Key: { pk: 'AGENCY#a1', sk: 'TOTAL' }, UpdateExpression: 'ADD net :n', ExpressionAttributeValues: { ':n': 5 } }));
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.names.totals,
+        Key: { pk: 'MODEL#m2', sk: 'TOTAL' },
+        UpdateExpression: 'ADD net :n',
+        ExpressionAttributeValues: { ':n': 1 },
+      }),
+    );
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.names.totals,
+        Key: { pk: 'AGENCY#a1', sk: 'TOTAL' },
+        UpdateExpression: 'ADD net :n',
+        ExpressionAttributeValues: { ':n': 5 },
+      }),
+    );
     const report = await makeHandler(deps())({ modelId: 'm1', repair: false });
     expect(report.differences).toEqual([{ key: 'AGENCY#a1|TOTAL', field: 'net', expected: 2800, actual: 2805 }]);
     await expect(makeHandler(deps())({ modelId: 'nope' })).rejects.toThrow(/unknown model/);
@@ -89,16 +155,31 @@ describe('reconciliation', () => {
 
   it('does not repair a difference that the stream resolves before the second look', async () => {
     await poller.stop();
-    await putTx(t.doc, t.names.transactions, tx({ txKey: 'd', modelId: 'm3', agencyId: 'a2', gross: 50, net: 40, day: '2026-04-02' }));
+    await putTx(
+      t.doc,
+      t.names.transactions,
+      tx({ txKey: 'd', modelId: 'm3', agencyId: 'a2', gross: 50, net: 40, day: '2026-04-02' }),
+    );
     const running = reconcileTotals(deps(3_000), { repair: true });
     // The record is still in flight when reconciliation first looks; the aggregator applies it during the settle wait.
     await new Promise((r) => setTimeout(r, 500));
-    const aggregate = makeAggregateHandler({ store: new TotalsStore(t.doc, t.names.totals, clock), logger: silentLogger, metrics: noopMetrics });
-    poller = startStreamPoller({ streamsClient: localStreamsClient(), streamArn: await transactionsStreamArn(t.client, t.names.transactions), handler: aggregate, pollIntervalMs: 20 });
+    const aggregate = makeAggregateHandler({
+      store: new TotalsStore(t.doc, t.names.totals, clock),
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
+    poller = startStreamPoller({
+      streamsClient: localStreamsClient(),
+      streamArn: await transactionsStreamArn(t.client, t.names.transactions),
+      handler: aggregate,
+      pollIntervalMs: 20,
+    });
     await poller.drain();
     const report = await running;
     expect(report.differences.length).toBeGreaterThan(0);
     expect(report.repaired).toBe(0);
-    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toEqual([]);
+    expect(
+      mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+    ).toEqual([]);
   });
 });

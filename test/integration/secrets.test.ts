@@ -6,8 +6,8 @@ import { makeHandler as makeApiHandler } from '../../lambdas/handlers/api';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
 import type { AppLogger } from '../../lambdas/shared/logger';
+import { type SyncHarness, startSyncHarness } from '../support/sync-harness';
 import { apiEvent, recordingTrigger } from './api-fixtures';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 let h: SyncHarness | undefined;
 afterEach(async () => {
@@ -18,8 +18,19 @@ afterEach(async () => {
 /** A logger that keeps every call, so a test can search what would have been logged. */
 function recordingLogger(): AppLogger & { text(): string } {
   const lines: string[] = [];
-  const rec = (level: string) => (...args: unknown[]) => void lines.push(`${level} ${JSON.stringify(args, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack, cause: String(v.cause) } : v))}`);
-  return { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error'), text: () => lines.join('\n') } as AppLogger & { text(): string };
+  const rec =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void lines.push(
+        `${level} ${JSON.stringify(args, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack, cause: String(v.cause) } : v))}`,
+      );
+  return {
+    debug: rec('debug'),
+    info: rec('info'),
+    warn: rec('warn'),
+    error: rec('error'),
+    text: () => lines.join('\n'),
+  } as AppLogger & { text(): string };
 }
 
 describe('invariant 8: secrets stay secret', () => {
@@ -40,16 +51,32 @@ describe('invariant 8: secrets stay secret', () => {
     const cronSecret = 'cron-secret-value-for-this-test';
     await h.secrets.put('cron', cronSecret);
     const api = makeApiHandler({
-      doc: h.tables.doc, tables: { control: h.tables.names.control, totals: h.tables.names.totals }, clock: systemClock, logger,
-      config: { syncIntervalMs: 600_000, liveWithinMs: defaultLiveWithinMs(600_000), cronSecretId: 'cron' }, secrets: h.secrets, trigger: recordingTrigger(),
+      doc: h.tables.doc,
+      tables: { control: h.tables.names.control, totals: h.tables.names.totals },
+      clock: systemClock,
+      logger,
+      config: { syncIntervalMs: 600_000, liveWithinMs: defaultLiveWithinMs(600_000), cronSecretId: 'cron' },
+      secrets: h.secrets,
+      trigger: recordingTrigger(),
     });
     const res = await api(apiEvent('GET', '/api/dashboard', { headers: { authorization: `Bearer ${key}` } }));
     const body = typeof res === 'string' ? res : (res.body ?? '');
     expect(body).toContain('"modelId":"m1"');
     expect(body).toMatch(/revoked|reconnect/i);
 
-    const tokens0 = JSON.parse(await h.secrets.get('fanvue/connection/m0')) as { refreshToken: string; accessToken?: string };
-    const secrets = [h.refreshTokens.m0!, h.refreshTokens.m1!, tokens0.refreshToken, tokens0.accessToken!, h.sim.clientSecret, cronSecret, key];
+    const tokens0 = JSON.parse(await h.secrets.get('fanvue/connection/m0')) as {
+      refreshToken: string;
+      accessToken?: string;
+    };
+    const secrets = [
+      h.refreshTokens.m0!,
+      h.refreshTokens.m1!,
+      tokens0.refreshToken,
+      tokens0.accessToken!,
+      h.sim.clientSecret,
+      cronSecret,
+      key,
+    ];
     expect(tokens0.accessToken).toBeTruthy();
     expect(tokens0.refreshToken).not.toBe(h.refreshTokens.m0);
     const records = JSON.stringify([await h.models.get('m0'), await h.models.get('m1')]);

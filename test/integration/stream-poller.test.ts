@@ -6,8 +6,15 @@ import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
-import { startStreamPoller, type StreamPoller } from '../../local/stream-poller';
-import { actualTotals, expectedFromTable, localStreamsClient, mismatches, putTx, tx } from '../support/aggregate-fixtures';
+import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
+import {
+  actualTotals,
+  expectedFromTable,
+  localStreamsClient,
+  mismatches,
+  putTx,
+  tx,
+} from '../support/aggregate-fixtures';
 import { freshTables } from '../support/ddb';
 
 let poller: StreamPoller | undefined;
@@ -21,14 +28,23 @@ describe('local stream poller', () => {
     const t = await freshTables();
     await putTx(t.doc, t.names.transactions, tx({ txKey: 'before', gross: 500, net: 400 }));
     // A row the aggregator cannot parse: gross is not integer cents.
-    await t.doc.send(new PutCommand({ TableName: t.names.transactions, Item: { ...tx({ txKey: 'poison' }), pk: 'MODEL#m1', sk: 'TX#poison', gross: 12.5 } }));
+    await t.doc.send(
+      new PutCommand({
+        TableName: t.names.transactions,
+        Item: { ...tx({ txKey: 'poison' }), pk: 'MODEL#m1', sk: 'TX#poison', gross: 12.5 },
+      }),
+    );
     await putTx(t.doc, t.names.transactions, tx({ txKey: 'after', gross: 700, net: 600 }));
 
     const failures: { record: DynamoDBRecord; reason: string }[] = [];
     const errors: unknown[] = [];
     const logger = { ...silentLogger, error: (...args: unknown[]) => void errors.push(args) };
     const invocations: number[] = [];
-    const handler = makeHandler({ store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }), logger, metrics: noopMetrics });
+    const handler = makeHandler({
+      store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
+      logger,
+      metrics: noopMetrics,
+    });
     poller = startStreamPoller({
       streamsClient: localStreamsClient(),
       streamArn: await transactionsStreamArn(t.client, t.names.transactions),
@@ -58,8 +74,13 @@ describe('local stream poller', () => {
 
   it('retries a batch whose handler throws and stays exact when the thrown batch had been applied', async () => {
     const t = await freshTables();
-    for (let i = 0; i < 5; i += 1) await putTx(t.doc, t.names.transactions, tx({ txKey: `k${i}`, gross: 100 * (i + 1), net: 90 * (i + 1) }));
-    const handler = makeHandler({ store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }), logger: silentLogger, metrics: noopMetrics });
+    for (let i = 0; i < 5; i += 1)
+      await putTx(t.doc, t.names.transactions, tx({ txKey: `k${i}`, gross: 100 * (i + 1), net: 90 * (i + 1) }));
+    const handler = makeHandler({
+      store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
     let calls = 0;
     poller = startStreamPoller({
       streamsClient: localStreamsClient(),
@@ -78,7 +99,9 @@ describe('local stream poller', () => {
     await poller.drain();
     await putTx(t.doc, t.names.transactions, tx({ txKey: 'late', gross: 1, net: 1 }));
     await poller.drain();
-    expect(mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals))).toEqual([]);
+    expect(
+      mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+    ).toEqual([]);
     expect((await actualTotals(t.doc, t.names.totals)).get('AGENCY#a1|TOTAL')).toMatchObject({ gross: 1501, count: 6 });
     expect(poller.stats()).toMatchObject({ retries: 1, sentToFailure: 0, recordsSucceeded: 6 });
   });

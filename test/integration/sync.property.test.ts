@@ -20,7 +20,15 @@ describe('sync property (simulator over HTTP + DynamoDB Local)', () => {
         }),
         async (p) => {
           const h = await startSyncHarness(
-            { seed: p.seed, creators: 1, history: p.history, withIds: p.withIds, identicalRows: !p.withIds, order: p.order, sameTimestampRate: 0.2 },
+            {
+              seed: p.seed,
+              creators: 1,
+              history: p.history,
+              withIds: p.withIds,
+              identicalRows: !p.withIds,
+              order: p.order,
+              sameTimestampRate: 0.2,
+            },
             { SYNC_PAGE_SIZE: String(p.pageSize), SYNC_LOOKBACK_MINUTES: String(p.lookbackMinutes) },
           );
           try {

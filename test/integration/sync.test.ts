@@ -5,7 +5,13 @@ import { makeFanoutHandler } from '../../lambdas/handlers/fanout-handler';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { localSyncInvoker } from '../../local/invoke';
-import { countStreamRecords, rowIdentities, startSyncHarness, storedIdentities, type SyncHarness } from '../support/sync-harness';
+import {
+  countStreamRecords,
+  rowIdentities,
+  type SyncHarness,
+  startSyncHarness,
+  storedIdentities,
+} from '../support/sync-harness';
 
 let h: SyncHarness | undefined;
 /** Rows injected "now" fall in the next window only once the clock has moved past them (endDate is exclusive). */
@@ -29,11 +35,20 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     expect(await countStreamRecords(h.tables)).toBe(records);
     const model = await h.models.get('m0');
     expect(model).toMatchObject({ status: 'ok', consecutiveFailures: 0 });
-    expect(model?.cursor).toBe(h.sim.rows(h.creatorOf.m0!).map((r) => new Date(r.date).toISOString()).sort().at(-1));
+    expect(model?.cursor).toBe(
+      h.sim
+        .rows(h.creatorOf.m0!)
+        .map((r) => new Date(r.date).toISOString())
+        .sort()
+        .at(-1),
+    );
   });
 
   it('a row that changes inside the look-back (pending -> available for payout) is written again', async () => {
-    h = await startSyncHarness({ creators: 1, history: 60, settleDelayMs: 365 * 86_400_000 }, { SYNC_LOOKBACK_MINUTES: String(60 * 24 * 60) });
+    h = await startSyncHarness(
+      { creators: 1, history: 60, settleDelayMs: 365 * 86_400_000 },
+      { SYNC_LOOKBACK_MINUTES: String(60 * 24 * 60) },
+    );
     await h.sync({ modelId: 'm0' });
     expect(await h.sync({ modelId: 'm0' })).toMatchObject({ rowsWritten: 0 });
     const settled = h.sim.settle({ olderThanMs: 0 });
@@ -57,7 +72,9 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
           return real.readPage(req);
         },
       };
-      const out = await syncModel({ ...h.deps, reader: crashing }, 'm0', `crash-${run}`).catch(() => 'crashed' as const);
+      const out = await syncModel({ ...h.deps, reader: crashing }, 'm0', `crash-${run}`).catch(
+        () => 'crashed' as const,
+      );
       if (out !== 'crashed') break;
       crashes += 1;
       h.sim.addRow(h.creatorOf.m0!);
@@ -85,7 +102,10 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
   });
 
   it('id-less rows (older API copies), identical rows at one timestamp included, are stored exactly as often as Fanvue has them', async () => {
-    h = await startSyncHarness({ creators: 1, history: 150, withIds: false, identicalRows: true }, { SYNC_PAGE_SIZE: '7' });
+    h = await startSyncHarness(
+      { creators: 1, history: 150, withIds: false, identicalRows: true },
+      { SYNC_PAGE_SIZE: '7' },
+    );
     await h.sync({ modelId: 'm0' });
     h.sim.addRow(h.creatorOf.m0!);
     await tick();
@@ -175,9 +195,20 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     h = await startSyncHarness({ creators: 3, history: 20 });
     h.sim.revokeConnection(h.refreshTokens.m1!);
     const sync = h.sync;
-    const invoker = localSyncInvoker((p) => sync(p), () => undefined);
-    const fanout = makeFanoutHandler({ listModels: () => h!.models.listAll(), invoker, logger: silentLogger, concurrency: 3 });
-    expect(await fanout({ 'detail-type': 'Scheduled Event', source: 'aws.events' })).toMatchObject({ invoked: 3, failed: [] });
+    const invoker = localSyncInvoker(
+      (p) => sync(p),
+      () => undefined,
+    );
+    const fanout = makeFanoutHandler({
+      listModels: () => h!.models.listAll(),
+      invoker,
+      logger: silentLogger,
+      concurrency: 3,
+    });
+    expect(await fanout({ 'detail-type': 'Scheduled Event', source: 'aws.events' })).toMatchObject({
+      invoked: 3,
+      failed: [],
+    });
     await invoker.idle();
     expect(await h.models.get('m1')).toMatchObject({ status: 'error', lastErrorCode: 'auth' });
     expect((await h.models.get('m1'))?.lastError).not.toMatch(/token=|Bearer/);
@@ -194,7 +225,9 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     const lease = await h.models.acquireLease('m0', 'writer', Date.now(), 60_000);
     expect(lease.kind).toBe('acquired');
     const older = new Date(Date.parse(cursor) - 1_000).toISOString();
-    await expect(h.models.checkpoint('m0', 'writer', { cursor: older, resume: null, rows: 0 })).rejects.toThrow(/lease/);
+    await expect(h.models.checkpoint('m0', 'writer', { cursor: older, resume: null, rows: 0 })).rejects.toThrow(
+      /lease/,
+    );
     await expect(h.models.checkpoint('m0', 'someone-else', { resume: null, rows: 0 })).rejects.toThrow(/lease/);
     expect((await h.models.get('m0'))?.cursor).toBe(cursor);
     const newer = new Date(Date.parse(cursor) + 1_000).toISOString();

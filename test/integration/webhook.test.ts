@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SyncOutcome } from '../../lambdas/domain/sync';
 import { systemClock } from '../../lambdas/domain/ports';
+import type { SyncOutcome } from '../../lambdas/domain/sync';
 import { makeHandler as makeApiHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { startApiServer } from '../../local/api-server';
 import { signWebhook } from '../../local/fanvue-simulator';
 import { localSyncInvoker } from '../../local/invoke';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { type SyncHarness, startSyncHarness } from '../support/sync-harness';
 
 let h: SyncHarness | undefined;
 let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
@@ -23,12 +23,26 @@ async function wire(webhookSecretId: string | undefined) {
   await h.secrets.put('fanvue/webhook', 'whsec_local_test');
   const outcomes: SyncOutcome[] = [];
   const sync = h.sync;
-  const invoker = localSyncInvoker(async (p) => outcomes.push(await sync(p)), () => undefined);
+  const invoker = localSyncInvoker(
+    async (p) => outcomes.push(await sync(p)),
+    () => undefined,
+  );
   const api = makeApiHandler({
-    doc: h.tables.doc, tables: { control: h.tables.names.control, totals: h.tables.names.totals }, clock: systemClock, logger: silentLogger,
-    config: { syncIntervalMs: 600_000, liveWithinMs: 1_320_000, cronSecretId: 'cron', ...(webhookSecretId && { webhookSecretId }) },
+    doc: h.tables.doc,
+    tables: { control: h.tables.names.control, totals: h.tables.names.totals },
+    clock: systemClock,
+    logger: silentLogger,
+    config: {
+      syncIntervalMs: 600_000,
+      liveWithinMs: 1_320_000,
+      cronSecretId: 'cron',
+      ...(webhookSecretId && { webhookSecretId }),
+    },
     secrets: h.secrets,
-    trigger: { syncModel: (modelId, reason) => invoker.invokeSync({ modelId, reason }), syncAll: async () => undefined },
+    trigger: {
+      syncModel: (modelId, reason) => invoker.invokeSync({ modelId, reason }),
+      syncAll: async () => undefined,
+    },
   });
   server = await startApiServer({ port: 0, handler: api, staticRoot: '/nonexistent', onError: () => undefined });
   return { invoker, outcomes, url: `${server.url}/api/webhooks/fanvue` };
@@ -51,7 +65,12 @@ describe('Fanvue webhooks (simulator -> signed POST -> API -> sync)', () => {
   it('refuses a forged or replayed webhook with 401 and starts nothing', async () => {
     const w = await wire('fanvue/webhook');
     const body = JSON.stringify({ event: 'tip.new', recipientUuid: h!.creatorOf.m0, price: 100 });
-    const post = (sig: string) => fetch(w.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-fanvue-signature': sig }, body });
+    const post = (sig: string) =>
+      fetch(w.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fanvue-signature': sig },
+        body,
+      });
     const now = Math.floor(Date.now() / 1000);
     expect((await post(signWebhook('not-the-secret', body, now))).status).toBe(401);
     expect((await post(signWebhook('whsec_local_test', body, now - 3_600))).status).toBe(401);
@@ -65,7 +84,12 @@ describe('Fanvue webhooks (simulator -> signed POST -> API -> sync)', () => {
   it('acknowledges unknown events and bad JSON correctly, and is off without a configured secret', async () => {
     const w = await wire('fanvue/webhook');
     const now = Math.floor(Date.now() / 1000);
-    const send = (body: string) => fetch(w.url, { method: 'POST', headers: { 'x-fanvue-signature': signWebhook('whsec_local_test', body, now) }, body });
+    const send = (body: string) =>
+      fetch(w.url, {
+        method: 'POST',
+        headers: { 'x-fanvue-signature': signWebhook('whsec_local_test', body, now) },
+        body,
+      });
     const unknown = await send(JSON.stringify({ event: 'something.new', recipientUuid: h!.creatorOf.m0 }));
     expect(unknown.status).toBe(202);
     expect(await unknown.json()).toEqual({ accepted: true, synced: [] });

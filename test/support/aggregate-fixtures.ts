@@ -1,8 +1,8 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { categorize, SOURCE_CATEGORIES, type StoredTransaction } from '../../lambdas/domain/transaction';
 import { parseTotalsItem } from '../../lambdas/domain/totals';
+import { categorize, SOURCE_CATEGORIES, type StoredTransaction } from '../../lambdas/domain/transaction';
 import { keys } from '../../lambdas/shared/tables';
 
 /** A valid stored transaction with sensible defaults. */
@@ -24,10 +24,17 @@ export function tx(over: Partial<StoredTransaction> & { txKey: string }): Stored
 }
 
 export async function putTx(doc: DynamoDBDocumentClient, table: string, t: StoredTransaction): Promise<void> {
-  await doc.send(new PutCommand({ TableName: table, Item: { pk: keys.modelPk(t.modelId), sk: keys.txSk(t.txKey), ...t } }));
+  await doc.send(
+    new PutCommand({ TableName: table, Item: { pk: keys.modelPk(t.modelId), sk: keys.txSk(t.txKey), ...t } }),
+  );
 }
 
-export async function deleteTx(doc: DynamoDBDocumentClient, table: string, modelId: string, txKey: string): Promise<void> {
+export async function deleteTx(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  modelId: string,
+  txKey: string,
+): Promise<void> {
   await doc.send(new DeleteCommand({ TableName: table, Key: { pk: keys.modelPk(modelId), sk: keys.txSk(txKey) } }));
 }
 
@@ -98,7 +105,11 @@ export function mismatches(expected: Map<string, Counters>, actual: Map<string, 
 
 /** A streams client pointed at the suite's DynamoDB Local. */
 export function localStreamsClient(endpoint = inject('ddbEndpoint')): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return new DynamoDBStreamsClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 }
 
 /** Number of marker items (one per applied stream record). */

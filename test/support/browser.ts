@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { z } from 'zod';
 
 /** The repository root (this file lives in test/support). */
@@ -26,14 +26,18 @@ const BrowserEnvSchema = z.object({ CHROMIUM_PATH: z.string().min(1).optional() 
 
 /** The Chromium executable: `CHROMIUM_PATH` when set, else {@link DEFAULT_CHROMIUM_PATH}. */
 export function chromiumExecutablePath(env: NodeJS.ProcessEnv = process.env): string {
-  return BrowserEnvSchema.parse({ CHROMIUM_PATH: env.CHROMIUM_PATH || undefined }).CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
+  return (
+    BrowserEnvSchema.parse({ CHROMIUM_PATH: env.CHROMIUM_PATH || undefined }).CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH
+  );
 }
 
 /** Launches headless Chromium through playwright-core; fails with a hint when the executable is missing. */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumExecutablePath();
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: install the distribution's chromium package or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${executablePath}: install the distribution's chromium package or set CHROMIUM_PATH`,
+    );
   }
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }
@@ -47,8 +51,12 @@ export const FRONTEND_DIST = resolve(REPO_ROOT, 'frontend', 'dist');
  */
 export async function ensureFrontendBuilt(): Promise<void> {
   if (existsSync(resolve(FRONTEND_DIST, 'index.html'))) return;
-  await promisify(execFile)('npx', ['vite', 'build', '--config', 'frontend/vite.config.ts'], { cwd: REPO_ROOT, timeout: 120_000 });
-  if (!existsSync(resolve(FRONTEND_DIST, 'index.html'))) throw new Error('vite build finished without frontend/dist/index.html');
+  await promisify(execFile)('npx', ['vite', 'build', '--config', 'frontend/vite.config.ts'], {
+    cwd: REPO_ROOT,
+    timeout: 120_000,
+  });
+  if (!existsSync(resolve(FRONTEND_DIST, 'index.html')))
+    throw new Error('vite build finished without frontend/dist/index.html');
 }
 
 /** Integer USD cents as the en-US dashboard shows them ("$1,234.56"), computed without floats. */

@@ -23,5 +23,9 @@ export interface TestTables {
 export async function freshTables(): Promise<TestTables> {
   const client = localClient();
   const names = await createTables(client, `t${randomUUID().slice(0, 8)}`);
-  return { client, doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), names };
+  return {
+    client,
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    names,
+  };
 }

@@ -1,5 +1,5 @@
 import type { EarningRow, EarningsPage } from '../../lambdas/adapters/fanvue/schema';
-import { ModelRecordSchema, type ModelRecord } from '../../lambdas/domain/model';
+import { type ModelRecord, ModelRecordSchema } from '../../lambdas/domain/model';
 import type { EarningsPageRequest, EarningsReader } from '../../lambdas/domain/ports';
 import { LeaseLostError } from '../../lambdas/domain/sync';
 import type { ModelStore, TransactionSink } from '../../lambdas/domain/sync-ports';
@@ -17,7 +17,13 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
         records.set(modelId, { ...m, rerunRequested: true });
         return { kind: 'held', model: m };
       }
-      const next = { ...m, leaseOwner: owner, leaseExpiresAt: now + leaseMs, status: 'syncing' as const, lastSyncStartedAt: new Date(now).toISOString() };
+      const next = {
+        ...m,
+        leaseOwner: owner,
+        leaseExpiresAt: now + leaseMs,
+        status: 'syncing' as const,
+        lastSyncStartedAt: new Date(now).toISOString(),
+      };
       records.set(modelId, next);
       return { kind: 'acquired', model: structuredClone(next) };
     },
@@ -25,7 +31,11 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
       const m = records.get(modelId);
       if (!m || m.leaseOwner !== owner) throw new LeaseLostError(modelId);
       if (cp.cursor !== undefined && m.cursor !== undefined && cp.cursor < m.cursor) throw new LeaseLostError(modelId);
-      const next: ModelRecord = { ...m, rowsWritten: m.rowsWritten + cp.rows, ...(cp.cursor !== undefined && { cursor: cp.cursor }) };
+      const next: ModelRecord = {
+        ...m,
+        rowsWritten: m.rowsWritten + cp.rows,
+        ...(cp.cursor !== undefined && { cursor: cp.cursor }),
+      };
       if (cp.resume) next.resume = structuredClone(cp.resume);
       else delete next.resume;
       if (cp.overlap) next.overlap = { ...cp.overlap };
@@ -38,7 +48,13 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
     async finish(modelId, owner, r) {
       const m = records.get(modelId);
       if (!m || m.leaseOwner !== owner) return;
-      const next: ModelRecord = { ...m, status: r.status, lastSyncFinishedAt: r.finishedAt, lastRunRows: r.lastRunRows, behind: r.behind };
+      const next: ModelRecord = {
+        ...m,
+        status: r.status,
+        lastSyncFinishedAt: r.finishedAt,
+        lastRunRows: r.lastRunRows,
+        behind: r.behind,
+      };
       delete next.leaseOwner;
       delete next.leaseExpiresAt;
       if (r.status === 'ok') {
@@ -78,7 +94,10 @@ export function memorySink(): TransactionSink & { items: Map<string, StoredTrans
  * exclusive, the given order, offset page tokens. For pure unit tests only;
  * integration tests use the real simulator over HTTP.
  */
-export function arrayReader(rowsOf: (creatorUuid: string) => EarningRow[], order: 'asc' | 'desc' = 'desc'): EarningsReader & { calls: number } {
+export function arrayReader(
+  rowsOf: (creatorUuid: string) => EarningRow[],
+  order: 'asc' | 'desc' = 'desc',
+): EarningsReader & { calls: number } {
   const reader = {
     calls: 0,
     async readPage(req: EarningsPageRequest): Promise<EarningsPage> {

@@ -1,7 +1,12 @@
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
@@ -10,11 +15,11 @@ import { localSecretStore } from '../../lambdas/adapters/secrets';
 import type { SecretStore } from '../../lambdas/domain/ports';
 import { fingerprint } from '../../lambdas/domain/row-key';
 import type { SyncDeps } from '../../lambdas/domain/sync';
-import { StoredTransactionSchema, type StoredTransaction } from '../../lambdas/domain/transaction';
-import { silentLogger } from '../../lambdas/shared/logger';
-import { keys } from '../../lambdas/shared/tables';
+import { type StoredTransaction, StoredTransactionSchema } from '../../lambdas/domain/transaction';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
+import { silentLogger } from '../../lambdas/shared/logger';
+import { keys } from '../../lambdas/shared/tables';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';
 import { freshTables, type TestTables } from './ddb';
@@ -41,10 +46,15 @@ export interface SyncHarness {
  * client, DynamoDB Local tables, the local secret store. One model per
  * creator, each with its own OAuth connection.
  */
-export async function startSyncHarness(simOptions: FanvueSimulatorOptions = {}, envOverrides: Record<string, string> = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  simOptions: FanvueSimulatorOptions = {},
+  envOverrides: Record<string, string> = {},
+): Promise<SyncHarness> {
   const sim = await createFanvueSimulator(simOptions);
   const tables = await freshTables();
-  const secrets = localSecretStore({ initial: { 'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }) } });
+  const secrets = localSecretStore({
+    initial: { 'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }) },
+  });
   const env: Record<string, string> = {
     TRANSACTIONS_TABLE: tables.names.transactions,
     CONTROL_TABLE: tables.names.control,
@@ -64,20 +74,38 @@ export async function startSyncHarness(simOptions: FanvueSimulatorOptions = {}, 
     const modelId = `m${i}`;
     const conn = sim.createConnection({ creatorUuids: [creator.uuid] });
     await secrets.put(`fanvue/connection/${modelId}`, JSON.stringify({ refreshToken: conn.refreshToken }));
-    await models.register({ modelId, agencyId: 'agency-1', displayName: creator.displayName, creatorUuid: creator.uuid, connectionId: modelId });
+    await models.register({
+      modelId,
+      agencyId: 'agency-1',
+      displayName: creator.displayName,
+      creatorUuid: creator.uuid,
+      connectionId: modelId,
+    });
     creatorOf[modelId] = creator.uuid;
     refreshTokens[modelId] = conn.refreshToken;
   }
   const deps = buildSyncDeps(env, { doc: tables.doc, secrets, logger: silentLogger });
   return {
-    sim, tables, secrets, deps, env, models, creatorOf, refreshTokens,
+    sim,
+    tables,
+    secrets,
+    deps,
+    env,
+    models,
+    creatorOf,
+    refreshTokens,
     sync: makeSyncHandler(deps),
     async stored(modelId) {
       const items: StoredTransaction[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const out = await tables.doc.send(
-          new QueryCommand({ TableName: tables.names.transactions, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.modelPk(modelId) }, ExclusiveStartKey }),
+          new QueryCommand({
+            TableName: tables.names.transactions,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.modelPk(modelId) },
+            ExclusiveStartKey,
+          }),
         );
         for (const item of out.Items ?? []) items.push(StoredTransactionSchema.parse(item));
         ExclusiveStartKey = out.LastEvaluatedKey;
@@ -100,12 +128,20 @@ export function storedIdentities(items: readonly StoredTransaction[]): string[] 
 
 /** Counts every record currently in the transactions table's stream (DynamoDB Local's real Streams API). */
 export async function countStreamRecords(tables: TestTables): Promise<number> {
-  const streams = new DynamoDBStreamsClient({ endpoint: inject('ddbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const streams = new DynamoDBStreamsClient({
+    endpoint: inject('ddbEndpoint'),
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const arn = await transactionsStreamArn(tables.client, tables.names.transactions);
   const desc = await streams.send(new DescribeStreamCommand({ StreamArn: arn }));
   let count = 0;
   for (const shard of desc.StreamDescription?.Shards ?? []) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+      )
+    ).ShardIterator;
     for (let i = 0; iterator && i < 1000; i++) {
       const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       count += out.Records?.length ?? 0;
@@ -122,10 +158,16 @@ export async function countStreamRecords(tables: TestTables): Promise<number> {
  */
 export function cliRunner(h: SyncHarness, secretsFile: string) {
   const env = {
-    ...process.env, ...h.env, LOCAL_SECRETS_FILE: secretsFile, AWS_ENDPOINT_URL_DYNAMODB: inject('ddbEndpoint'),
-    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+    ...process.env,
+    ...h.env,
+    LOCAL_SECRETS_FILE: secretsFile,
+    AWS_ENDPOINT_URL_DYNAMODB: inject('ddbEndpoint'),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
   };
-  return (script: string, args: string[]) => runFile('npx', ['tsx', resolve(import.meta.dirname, '../../local/cli', script), ...args], { env });
+  return (script: string, args: string[]) =>
+    runFile('npx', ['tsx', resolve(import.meta.dirname, '../../local/cli', script), ...args], { env });
 }
 
 /** The JSON a CLI printed after its log lines. */

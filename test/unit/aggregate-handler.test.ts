@@ -6,16 +6,35 @@ import type { CountMetricName } from '../../lambdas/adapters/metrics';
 import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 
-const row = { modelId: 'm1', agencyId: 'a1', txKey: 'oid#1', date: '2026-02-03T10:00:00.000Z', day: '2026-02-03', gross: 100, net: 90, source: 'tip', category: 'tip' };
-const image = (over: Record<string, unknown> = {}) => marshall({ pk: 'MODEL#m1', sk: 'TX#oid#1', ...row, ...over }) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
-const insert = (n: number, over: Record<string, unknown> = {}): DynamoDBRecord => ({ eventID: `e${n}`, eventName: 'INSERT', dynamodb: { SequenceNumber: `${n}`, NewImage: image(over) } });
+const row = {
+  modelId: 'm1',
+  agencyId: 'a1',
+  txKey: 'oid#1',
+  date: '2026-02-03T10:00:00.000Z',
+  day: '2026-02-03',
+  gross: 100,
+  net: 90,
+  source: 'tip',
+  category: 'tip',
+};
+const image = (over: Record<string, unknown> = {}) =>
+  marshall({ pk: 'MODEL#m1', sk: 'TX#oid#1', ...row, ...over }) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
+const insert = (n: number, over: Record<string, unknown> = {}): DynamoDBRecord => ({
+  eventID: `e${n}`,
+  eventName: 'INSERT',
+  dynamodb: { SequenceNumber: `${n}`, NewImage: image(over) },
+});
 
 function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
   const calls: (readonly RecordDeltas[])[] = [];
   const metrics: Partial<Record<CountMetricName, number>> = {};
   const errors: unknown[] = [];
   const handler = makeHandler({
-    store: { applyRecords: async (r) => (calls.push(r), outcome ? outcome(r) : { applied: r.map((_, i) => i), duplicates: [] }) },
+    store: {
+      applyRecords: async (r) => (
+        calls.push(r), outcome ? outcome(r) : { applied: r.map((_, i) => i), duplicates: [] }
+      ),
+    },
     logger: { ...silentLogger, error: (...a: unknown[]) => void errors.push(a) },
     metrics: { count: (n, v) => void (metrics[n] = (metrics[n] ?? 0) + v), flush: () => undefined },
   });
@@ -34,7 +53,9 @@ describe('aggregate handler', () => {
 
   it('treats a MODIFY without its old image as poison', async () => {
     const { handler } = setup();
-    const res = await handler({ Records: [{ eventID: 'e1', eventName: 'MODIFY', dynamodb: { SequenceNumber: '1', NewImage: image() } }] });
+    const res = await handler({
+      Records: [{ eventID: 'e1', eventName: 'MODIFY', dynamodb: { SequenceNumber: '1', NewImage: image() } }],
+    });
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
   });
 
@@ -53,7 +74,19 @@ describe('aggregate handler', () => {
 
   it('turns a status-only MODIFY into a marker with no deltas', async () => {
     const { handler, calls } = setup();
-    await handler({ Records: [{ eventID: 'e1', eventName: 'MODIFY', dynamodb: { SequenceNumber: '1', OldImage: image({ status: 'pendingBalance' }), NewImage: image({ status: 'availableForPayout' }) } }] });
+    await handler({
+      Records: [
+        {
+          eventID: 'e1',
+          eventName: 'MODIFY',
+          dynamodb: {
+            SequenceNumber: '1',
+            OldImage: image({ status: 'pendingBalance' }),
+            NewImage: image({ status: 'availableForPayout' }),
+          },
+        },
+      ],
+    });
     expect(calls[0]).toEqual([{ eventID: 'e1', sequenceNumber: '1', position: 0, deltas: [] }]);
   });
 });

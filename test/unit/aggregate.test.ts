@@ -14,50 +14,97 @@ const base: StoredTransaction = {
   category: 'tip',
   status: 'pendingBalance',
 };
-const byKey = (deltas: ReturnType<typeof deltaForChange>) => Object.fromEntries(deltas.map((d) => [`${d.key.pk}|${d.key.sk}`, d.counters]));
+const byKey = (deltas: ReturnType<typeof deltaForChange>) =>
+  Object.fromEntries(deltas.map((d) => [`${d.key.pk}|${d.key.sk}`, d.counters]));
 
 describe('deltaForChange', () => {
   it('INSERT adds the row to model and agency, all-time and its day, with its source and a count of one', () => {
     const d = byKey(deltaForChange({ eventName: 'INSERT', newImage: base }));
     const expected = { gross: 1000, net: 800, count: 1, src_tip_gross: 1000, src_tip_net: 800, src_tip_count: 1 };
-    expect(d).toEqual({ 'MODEL#m1|TOTAL': expected, 'MODEL#m1|DAY#2026-02-03': expected, 'AGENCY#a1|TOTAL': expected, 'AGENCY#a1|DAY#2026-02-03': expected });
+    expect(d).toEqual({
+      'MODEL#m1|TOTAL': expected,
+      'MODEL#m1|DAY#2026-02-03': expected,
+      'AGENCY#a1|TOTAL': expected,
+      'AGENCY#a1|DAY#2026-02-03': expected,
+    });
   });
 
   it('REMOVE subtracts the old row and lowers the count', () => {
     const d = byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base }));
-    expect(d['AGENCY#a1|TOTAL']).toEqual({ gross: -1000, net: -800, count: -1, src_tip_gross: -1000, src_tip_net: -800, src_tip_count: -1 });
+    expect(d['AGENCY#a1|TOTAL']).toEqual({
+      gross: -1000,
+      net: -800,
+      count: -1,
+      src_tip_gross: -1000,
+      src_tip_net: -800,
+      src_tip_count: -1,
+    });
   });
 
   it('a refund row is negative and simply adds', () => {
     const refund = { ...base, txKey: 'oid#2', gross: -250, net: -250, source: 'refund', category: 'refund' as const };
-    expect(byKey(deltaForChange({ eventName: 'INSERT', newImage: refund }))['MODEL#m1|TOTAL']).toEqual({ gross: -250, net: -250, count: 1, src_refund_gross: -250, src_refund_net: -250, src_refund_count: 1 });
+    expect(byKey(deltaForChange({ eventName: 'INSERT', newImage: refund }))['MODEL#m1|TOTAL']).toEqual({
+      gross: -250,
+      net: -250,
+      count: 1,
+      src_refund_gross: -250,
+      src_refund_net: -250,
+      src_refund_count: 1,
+    });
   });
 
   it('a status-only MODIFY gives no money and no count delta', () => {
-    expect(deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, status: 'availableForPayout' } })).toEqual([]);
+    expect(
+      deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, status: 'availableForPayout' } }),
+    ).toEqual([]);
   });
 
   it('an amount MODIFY adds (new - old) and leaves counts alone', () => {
-    const d = byKey(deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, gross: 1300, net: 1000 } }));
+    const d = byKey(
+      deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, gross: 1300, net: 1000 } }),
+    );
     expect(d['MODEL#m1|TOTAL']).toEqual({ gross: 300, net: 200, src_tip_gross: 300, src_tip_net: 200 });
     expect(Object.keys(d)).toHaveLength(4);
   });
 
   it('a day change moves amount and count between day buckets without touching all-time totals', () => {
-    const d = byKey(deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, day: '2026-02-04', date: '2026-02-04T00:00:00.000Z' } }));
+    const d = byKey(
+      deltaForChange({
+        eventName: 'MODIFY',
+        oldImage: base,
+        newImage: { ...base, day: '2026-02-04', date: '2026-02-04T00:00:00.000Z' },
+      }),
+    );
     expect(d['MODEL#m1|TOTAL']).toBeUndefined();
     expect(d['AGENCY#a1|DAY#2026-02-03']).toMatchObject({ gross: -1000, count: -1 });
     expect(d['AGENCY#a1|DAY#2026-02-04']).toMatchObject({ gross: 1000, count: 1 });
   });
 
   it('a source change moves amounts between source buckets; the overall count stays', () => {
-    const d = byKey(deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, source: 'message', category: 'message' } }));
-    expect(d['MODEL#m1|TOTAL']).toEqual({ src_tip_gross: -1000, src_tip_net: -800, src_tip_count: -1, src_message_gross: 1000, src_message_net: 800, src_message_count: 1 });
+    const d = byKey(
+      deltaForChange({
+        eventName: 'MODIFY',
+        oldImage: base,
+        newImage: { ...base, source: 'message', category: 'message' },
+      }),
+    );
+    expect(d['MODEL#m1|TOTAL']).toEqual({
+      src_tip_gross: -1000,
+      src_tip_net: -800,
+      src_tip_count: -1,
+      src_message_gross: 1000,
+      src_message_net: 800,
+      src_message_count: 1,
+    });
   });
 
   it('INSERT ignores a stray old image and REMOVE a stray new one', () => {
-    expect(byKey(deltaForChange({ eventName: 'INSERT', oldImage: base, newImage: base }))['MODEL#m1|TOTAL']?.count).toBe(1);
-    expect(byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base, newImage: base }))['MODEL#m1|TOTAL']?.count).toBe(-1);
+    expect(
+      byKey(deltaForChange({ eventName: 'INSERT', oldImage: base, newImage: base }))['MODEL#m1|TOTAL']?.count,
+    ).toBe(1);
+    expect(
+      byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base, newImage: base }))['MODEL#m1|TOTAL']?.count,
+    ).toBe(-1);
   });
 });
 

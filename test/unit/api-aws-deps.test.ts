@@ -17,7 +17,10 @@ describe('API wiring', () => {
   it('invokes the sync Lambda for one model and the fan-out for all, asynchronously', async () => {
     const lambda = mockClient(LambdaClient);
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-    const trigger = lambdaSyncTrigger(new LambdaClient({ region: 'us-east-1' }), { sync: 'sync-fn', fanout: 'fanout-fn' });
+    const trigger = lambdaSyncTrigger(new LambdaClient({ region: 'us-east-1' }), {
+      sync: 'sync-fn',
+      fanout: 'fanout-fn',
+    });
     await trigger.syncModel('m1', 'dashboard');
     await trigger.syncAll('manual');
     const calls = lambda.commandCalls(InvokeCommand).map((c) => ({

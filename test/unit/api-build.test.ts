@@ -19,20 +19,48 @@ describe('buildDashboard', () => {
   });
 
   it('orders models by name with numbers in natural order', () => {
-    const body = buildDashboard({ agency: { id: 'a', name: 'A' }, data: data(['Creator 10', 'Creator 2', 'Creator 1'].map((n, i) => record(`m${i}`, n))), now: NOW, cfg, days: 1 });
+    const body = buildDashboard({
+      agency: { id: 'a', name: 'A' },
+      data: data(['Creator 10', 'Creator 2', 'Creator 1'].map((n, i) => record(`m${i}`, n))),
+      now: NOW,
+      cfg,
+      days: 1,
+    });
     expect(body.models.map((m) => m.displayName)).toEqual(['Creator 1', 'Creator 2', 'Creator 10']);
   });
 
   it('shows an error only while the model is failing, and never the stored technical message', () => {
-    const healthy = record('m1', 'Healthy', { status: 'ok', lastError: 'old raw text', lastErrorCode: 'auth', consecutiveFailures: 0 });
-    const failing = record('m2', 'Failing', { status: 'error', lastError: 'HTTP 429 from /creators/x', lastErrorCode: 'rate_limited', consecutiveFailures: 2 });
-    const [h, f] = buildDashboard({ agency: { id: 'a', name: 'A' }, data: data([healthy, failing]), now: NOW, cfg, days: 1 }).models.sort((x, y) => x.modelId.localeCompare(y.modelId));
+    const healthy = record('m1', 'Healthy', {
+      status: 'ok',
+      lastError: 'old raw text',
+      lastErrorCode: 'auth',
+      consecutiveFailures: 0,
+    });
+    const failing = record('m2', 'Failing', {
+      status: 'error',
+      lastError: 'HTTP 429 from /creators/x',
+      lastErrorCode: 'rate_limited',
+      consecutiveFailures: 2,
+    });
+    const [h, f] = buildDashboard({
+      agency: { id: 'a', name: 'A' },
+      data: data([healthy, failing]),
+      now: NOW,
+      cfg,
+      days: 1,
+    }).models.sort((x, y) => x.modelId.localeCompare(y.modelId));
     expect(h?.lastError).toBeNull();
     expect(f?.lastError).toBe('Fanvue rate limit: will retry next cycle');
   });
 
   it('gives models without a totals item zero totals', () => {
-    const body = buildDashboard({ agency: { id: 'a', name: 'A' }, data: data([record('m1', 'New')]), now: NOW, cfg, days: 2 });
+    const body = buildDashboard({
+      agency: { id: 'a', name: 'A' },
+      data: data([record('m1', 'New')]),
+      now: NOW,
+      cfg,
+      days: 2,
+    });
     expect(body.models[0]?.totals).toEqual({ gross: 0, net: 0, count: 0 });
     expect(body.daily).toEqual([
       { day: '2026-02-28', gross: 0, net: 0, count: 0 },

@@ -4,9 +4,9 @@ import {
   DASHBOARD_SYNC_STATUSES,
   defaultLiveWithinMs,
   describeSyncError,
+  type FreshnessInput,
   modelFreshness,
   nextSyncDueAt,
-  type FreshnessInput,
 } from '../../lambdas/domain/dashboard';
 import { SYNC_STATUSES } from '../../lambdas/domain/model';
 
@@ -79,7 +79,12 @@ describe('agencyFreshness', () => {
   const syncing = { status: 'syncing' as const, lastSyncStartedAt: iso(T0 - 5_000) };
 
   it('is syncing if any model syncs, live if all enabled models are live, else stale with the count', () => {
-    expect(agencyFreshness([live, stale, syncing], T0, cfg)).toEqual({ state: 'syncing', live: 1, stale: 1, syncing: 1 });
+    expect(agencyFreshness([live, stale, syncing], T0, cfg)).toEqual({
+      state: 'syncing',
+      live: 1,
+      stale: 1,
+      syncing: 1,
+    });
     expect(agencyFreshness([live, live], T0, cfg)).toEqual({ state: 'live', live: 2, stale: 0, syncing: 0 });
     expect(agencyFreshness([live, stale, stale], T0, cfg)).toEqual({ state: 'stale', live: 1, stale: 2, syncing: 0 });
   });

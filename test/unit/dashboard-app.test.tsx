@@ -14,7 +14,9 @@ describe('polling', () => {
   it('fetches the dashboard again every 60 s and shows the new numbers', async () => {
     const fetchMock = setup();
     fetchMock.mockResolvedValueOnce(reply(200, dashboard([model()])));
-    fetchMock.mockResolvedValue(reply(200, dashboard([model({ totals: { gross: 200_000, net: 150_000, count: 20 } })])));
+    fetchMock.mockResolvedValue(
+      reply(200, dashboard([model({ totals: { gross: 200_000, net: 150_000, count: 20 } })])),
+    );
     await renderApp();
     expect(dashboardCalls(fetchMock)).toBe(1);
     const [url, init] = fetchMock.mock.calls[0] ?? [];

@@ -1,8 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render } from '@testing-library/react';
-import { vi, type Mock } from 'vitest';
-import type { DashboardModel, DashboardResponse } from '../../lambdas/domain/dashboard';
+import { type Mock, vi } from 'vitest';
 import { App } from '../../frontend/src/App';
+import type { DashboardModel, DashboardResponse } from '../../lambdas/domain/dashboard';
 
 /** Shared setup of the dashboard component tests: a fixed clock, a mocked fetch, a fresh QueryClient. */
 
@@ -38,9 +38,18 @@ export function dashboard(models: DashboardModel[], over: Partial<DashboardRespo
       gross: 123_456,
       net: 100_000,
       count: 12,
-      bySource: { subscription: { gross: 100_000, net: 80_000, count: 10 }, tip: { gross: 23_456, net: 20_000, count: 2 }, other: zero },
+      bySource: {
+        subscription: { gross: 100_000, net: 80_000, count: 10 },
+        tip: { gross: 23_456, net: 20_000, count: 2 },
+        other: zero,
+      },
     },
-    daily: Array.from({ length: 30 }, (_, i) => ({ day: iso(T0 - (29 - i) * 86_400_000).slice(0, 10), gross: i * 100, net: i * 80, count: i })),
+    daily: Array.from({ length: 30 }, (_, i) => ({
+      day: iso(T0 - (29 - i) * 86_400_000).slice(0, 10),
+      gross: i * 100,
+      net: i * 80,
+      count: i,
+    })),
     models,
     ...over,
   };

@@ -15,7 +15,9 @@ const kpi = () => within(screen.getByRole('region', { name: /revenue/i }));
 describe('live indicator', () => {
   it('stays Live up to liveWithinMs after the last success and turns Stale just after, between polls', async () => {
     const fetchMock = setup();
-    fetchMock.mockResolvedValue(reply(200, dashboard([model({ lastSuccessAt: iso(T0 - 21 * MIN), lastSyncStartedAt: iso(T0 - 21.5 * MIN) })])));
+    fetchMock.mockResolvedValue(
+      reply(200, dashboard([model({ lastSuccessAt: iso(T0 - 21 * MIN), lastSyncStartedAt: iso(T0 - 21.5 * MIN) })])),
+    );
     await renderApp();
     expect(card('Aria').getByText('Live')).toBeTruthy();
     expect(card('Aria').getByText('synced 21m ago')).toBeTruthy();
@@ -34,7 +36,13 @@ describe('live indicator', () => {
   it('shows Syncing with a spinner while a sync runs, then falls back once the start is an interval old', async () => {
     const fetchMock = setup();
     fetchMock.mockResolvedValue(
-      reply(200, dashboard([model({ status: 'syncing', lastSyncStartedAt: iso(T0 - 9 * MIN), lastSuccessAt: iso(T0 - 19 * MIN) }), model({ modelId: 'm2', displayName: 'Bella' })])),
+      reply(
+        200,
+        dashboard([
+          model({ status: 'syncing', lastSyncStartedAt: iso(T0 - 9 * MIN), lastSuccessAt: iso(T0 - 19 * MIN) }),
+          model({ modelId: 'm2', displayName: 'Bella' }),
+        ]),
+      ),
     );
     const view = await renderApp();
     expect(card('Aria').getByText('Syncing')).toBeTruthy();
@@ -50,7 +58,11 @@ describe('live indicator', () => {
   it('is Stale for a model whose sync keeps failing, and says why in words', async () => {
     const fetchMock = setup();
     const failing = model({
-      modelId: 'm2', displayName: 'Bella', status: 'error', lastSuccessAt: iso(T0 - 3 * 60 * MIN), consecutiveFailures: 4,
+      modelId: 'm2',
+      displayName: 'Bella',
+      status: 'error',
+      lastSuccessAt: iso(T0 - 3 * 60 * MIN),
+      consecutiveFailures: 4,
       lastError: 'Fanvue access was revoked: reconnect this model',
     });
     fetchMock.mockResolvedValue(reply(200, dashboard([model(), failing])));
@@ -76,8 +88,15 @@ describe('live indicator', () => {
   it('says in the tooltip when the next sync is due, or since when it is overdue', async () => {
     const fetchMock = setup();
     vi.setSystemTime(T0 + 2 * MIN);
-    const stuck = model({ modelId: 'm2', displayName: 'Bella', lastSyncStartedAt: iso(T0 - 12 * MIN), lastSuccessAt: iso(T0 - 12 * MIN) });
-    fetchMock.mockResolvedValue(reply(200, dashboard([model({ lastSyncStartedAt: iso(T0 + MIN), lastSuccessAt: iso(T0 + MIN) }), stuck])));
+    const stuck = model({
+      modelId: 'm2',
+      displayName: 'Bella',
+      lastSyncStartedAt: iso(T0 - 12 * MIN),
+      lastSuccessAt: iso(T0 - 12 * MIN),
+    });
+    fetchMock.mockResolvedValue(
+      reply(200, dashboard([model({ lastSyncStartedAt: iso(T0 + MIN), lastSuccessAt: iso(T0 + MIN) }), stuck])),
+    );
     const view = await renderApp();
     const [aria, bella] = [...view.container.querySelectorAll('article [data-state]')];
     expect(aria?.getAttribute('title')).toMatch(/^Next sync due at .+ \(in 8m\)$/);

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { KpiCard, sumLastDays } from '../../frontend/src/components/KpiCard';
 import type { DashboardResponse } from '../../lambdas/domain/dashboard';
 
-const daily: DashboardResponse['daily'] = Array.from({ length: 30 }, (_, i) => ({ day: `2026-11-${String(i + 1).padStart(2, '0')}`, gross: (i + 1) * 100, net: (i + 1) * 80, count: 1 }));
+const daily: DashboardResponse['daily'] = Array.from({ length: 30 }, (_, i) => ({
+  day: `2026-11-${String(i + 1).padStart(2, '0')}`,
+  gross: (i + 1) * 100,
+  net: (i + 1) * 80,
+  count: 1,
+}));
 
 describe('gross revenue card periods', () => {
   it('sums today, the last 7 and the last 30 days from the daily series, in cents', () => {
@@ -15,8 +20,12 @@ describe('gross revenue card periods', () => {
 
   it('shows them on the card, formatted as USD', () => {
     const data = {
-      agency: { id: 'a', name: 'A' }, generatedAt: '2026-11-30T12:00:00.000Z', freshness: { syncIntervalMs: 600_000, liveWithinMs: 1_320_000 },
-      totals: { gross: 46_500, net: 37_200, count: 30, bySource: {} }, daily, models: [],
+      agency: { id: 'a', name: 'A' },
+      generatedAt: '2026-11-30T12:00:00.000Z',
+      freshness: { syncIntervalMs: 600_000, liveWithinMs: 1_320_000 },
+      totals: { gross: 46_500, net: 37_200, count: 30, bySource: {} },
+      daily,
+      models: [],
     } as unknown as DashboardResponse;
     render(<KpiCard data={data} now={Date.parse('2026-11-30T12:00:00Z')} measure="gross" />);
     const today = screen.getByText('Today (UTC)').parentElement!;

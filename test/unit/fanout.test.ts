@@ -21,7 +21,11 @@ function setup(models: FanoutModel[], failFor: string[] = []) {
         invoked.push(modelId);
       },
     },
-    logger: silentLogger, concurrency: 2, clock: { now: () => NOW }, staleAfterMs: 22 * 60_000, metrics,
+    logger: silentLogger,
+    concurrency: 2,
+    clock: { now: () => NOW },
+    staleAfterMs: 22 * 60_000,
+    metrics,
   });
   return { handler, invoked, counted };
 }
@@ -34,13 +38,24 @@ describe('fan-out', () => {
       { modelId: 'never', enabled: true },
       { modelId: 'off', enabled: false, lastSuccessAt: ago(600) },
     ]);
-    expect(await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' })).toEqual({ invoked: 3, skipped: 1, stale: 2, failed: [] });
+    expect(await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' })).toEqual({
+      invoked: 3,
+      skipped: 1,
+      stale: 2,
+      failed: [],
+    });
     expect(invoked.sort()).toEqual(['fresh', 'late', 'never']);
     expect(counted.StaleModels).toBe(2);
   });
 
   it('records a failed invoke and goes on with the others; fails only when every invoke failed', async () => {
-    const some = setup([{ modelId: 'a', enabled: true }, { modelId: 'b', enabled: true }], ['a']);
+    const some = setup(
+      [
+        { modelId: 'a', enabled: true },
+        { modelId: 'b', enabled: true },
+      ],
+      ['a'],
+    );
     expect(await some.handler({})).toMatchObject({ invoked: 1, failed: [{ modelId: 'a', error: 'throttled' }] });
     const all = setup([{ modelId: 'a', enabled: true }], ['a']);
     await expect(all.handler({})).rejects.toThrow(/every sync invoke failed/);

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFanvueClient, type FanvueClientDeps } from '../../lambdas/adapters/fanvue/client';
 import { fanvueClientFromEnv } from '../../lambdas/adapters/fanvue/config';
-import { FanvueAuthError, FanvueContractError, FanvueRateLimitError, FanvueRequestError, FanvueUnavailableError } from '../../lambdas/adapters/fanvue/errors';
+import {
+  FanvueAuthError,
+  FanvueContractError,
+  FanvueRateLimitError,
+  FanvueRequestError,
+  FanvueUnavailableError,
+} from '../../lambdas/adapters/fanvue/errors';
 import { resetDeprecationWarnings } from '../../lambdas/adapters/fanvue/http';
 import { inMemoryRefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
 import { FANVUE_API_VERSION } from '../../lambdas/adapters/fanvue/schema';
@@ -12,10 +18,17 @@ const START = Date.UTC(2025, 0, 2);
 const ACCESS = 'at_unit_secret_access_0001';
 const REFRESH = 'rt_unit_secret_refresh_0001';
 
-function setup(handler: (req: SeenRequest, signal?: AbortSignal) => Response | Promise<Response>, over: Partial<FanvueClientDeps> = {}) {
+function setup(
+  handler: (req: SeenRequest, signal?: AbortSignal) => Response | Promise<Response>,
+  over: Partial<FanvueClientDeps> = {},
+) {
   const { store, values } = memoryStore({
     'fanvue/client': JSON.stringify({ clientId: 'cid', clientSecret: 'client_secret_value_xyz' }),
-    'fanvue/conn/c1': JSON.stringify({ accessToken: ACCESS, accessTokenExpiresAt: START + 3_600_000, refreshToken: REFRESH }),
+    'fanvue/conn/c1': JSON.stringify({
+      accessToken: ACCESS,
+      accessTokenExpiresAt: START + 3_600_000,
+      refreshToken: REFRESH,
+    }),
   });
   const { fetch, seen } = fakeFetch(handler);
   const { logger, calls } = recordingLogger();
@@ -63,7 +76,12 @@ describe('fanvue client: requests', () => {
     expect(page.data).toHaveLength(1);
     const r = seen[0]!;
     expect(r.url.pathname).toBe('/creators/creator-1/insights/earnings');
-    expect(Object.fromEntries(r.url.searchParams)).toEqual({ startDate: '2025-01-01T00:00:00.000Z', endDate: '2025-01-02T00:00:00.000Z', size: '50', cursor: 'abc' });
+    expect(Object.fromEntries(r.url.searchParams)).toEqual({
+      startDate: '2025-01-01T00:00:00.000Z',
+      endDate: '2025-01-02T00:00:00.000Z',
+      size: '50',
+      cursor: 'abc',
+    });
     expect(r.headers.get('x-fanvue-api-version')).toBe(FANVUE_API_VERSION);
     expect(r.headers.get('authorization')).toBe(`Bearer ${ACCESS}`);
   });
@@ -92,17 +110,32 @@ describe('fanvue client: requests', () => {
   it('listCreators() walks GET /creators pages until hasMore is false', async () => {
     const { client, seen } = setup((r) => {
       const page = Number(r.url.searchParams.get('page'));
-      const data = page === 1 ? [{ uuid: 'a', handle: 'a', displayName: 'A' }, { uuid: 'b', handle: 'b', displayName: 'B' }] : [{ uuid: 'c', handle: 'c', displayName: 'C' }];
+      const data =
+        page === 1
+          ? [
+              { uuid: 'a', handle: 'a', displayName: 'A' },
+              { uuid: 'b', handle: 'b', displayName: 'B' },
+            ]
+          : [{ uuid: 'c', handle: 'c', displayName: 'C' }];
       return json(200, { data, pagination: { page, size: 2, hasMore: page === 1 } });
     });
     const uuids: string[] = [];
     for await (const c of client.listCreators('c1', { size: 2 })) uuids.push(c.uuid);
     expect(uuids).toEqual(['a', 'b', 'c']);
-    expect(seen.map((s) => s.url.pathname + s.url.search)).toEqual(['/creators?page=1&size=2', '/creators?page=2&size=2']);
+    expect(seen.map((s) => s.url.pathname + s.url.search)).toEqual([
+      '/creators?page=1&size=2',
+      '/creators?page=2&size=2',
+    ]);
   });
 
   it('logs Deprecation/Sunset once per process, however many responses carry them', async () => {
-    const { client, calls } = setup(() => json(200, { data: [], nextCursor: null }, { deprecation: '@1767225600', sunset: 'Wed, 01 Jul 2026 00:00:00 GMT' }));
+    const { client, calls } = setup(() =>
+      json(
+        200,
+        { data: [], nextCursor: null },
+        { deprecation: '@1767225600', sunset: 'Wed, 01 Jul 2026 00:00:00 GMT' },
+      ),
+    );
     await client.readPage(req());
     await client.readPage(req());
     const warns = calls.filter((c) => c[0] === 'warn' && c[1] === 'fanvue api version is deprecated');
@@ -113,8 +146,12 @@ describe('fanvue client: requests', () => {
 
 describe('fanvue client: contract', () => {
   it('names the failing field of a malformed page', async () => {
-    const { client } = setup(() => json(200, { data: [row(0), row(1), row(2), row(3, { gross: 12.5 })], nextCursor: null }));
-    await expect(client.readPage(req())).rejects.toThrow(new FanvueContractError('earnings page: data[3].gross: expected integer cents'));
+    const { client } = setup(() =>
+      json(200, { data: [row(0), row(1), row(2), row(3, { gross: 12.5 })], nextCursor: null }),
+    );
+    await expect(client.readPage(req())).rejects.toThrow(
+      new FanvueContractError('earnings page: data[3].gross: expected integer cents'),
+    );
   });
 
   it('a non-JSON body is a contract error', async () => {
@@ -131,7 +168,11 @@ describe('fanvue client: contract', () => {
 describe('fanvue client: retries and status mapping', () => {
   it('retries a 429 after the capped Retry-After, then succeeds', async () => {
     let n = 0;
-    const { client, sleeps } = setup(() => (++n <= 2 ? json(429, { error: 'rate limited' }, { 'retry-after': '45' }) : json(200, { data: [], nextCursor: null })));
+    const { client, sleeps } = setup(() =>
+      ++n <= 2
+        ? json(429, { error: 'rate limited' }, { 'retry-after': '45' })
+        : json(200, { data: [], nextCursor: null }),
+    );
     await client.readPage(req({ deadline: START + 120_000 }));
     expect(sleeps).toEqual([20_000, 20_000]);
   });
@@ -139,7 +180,11 @@ describe('fanvue client: retries and status mapping', () => {
   it('uses X-RateLimit-Reset when there is no Retry-After', async () => {
     let n = 0;
     const reset = String(START / 1000 + 3);
-    const { client, sleeps } = setup(() => (++n === 1 ? json(429, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }) : json(200, { data: [], nextCursor: null })));
+    const { client, sleeps } = setup(() =>
+      ++n === 1
+        ? json(429, {}, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset })
+        : json(200, { data: [], nextCursor: null }),
+    );
     await client.readPage(req());
     expect(sleeps).toEqual([3_000]);
   });
@@ -185,7 +230,16 @@ describe('fanvue client: retries and status mapping', () => {
   });
 
   it('401 -> one refresh and one retry; a second 401 -> FanvueAuthError', async () => {
-    const { client, seen } = setup((r) => (r.url.host === 'auth.test' ? json(200, { access_token: 'at_new_secret', refresh_token: 'rt_new_secret', expires_in: 3600, token_type: 'Bearer' }) : json(401, {})));
+    const { client, seen } = setup((r) =>
+      r.url.host === 'auth.test'
+        ? json(200, {
+            access_token: 'at_new_secret',
+            refresh_token: 'rt_new_secret',
+            expires_in: 3600,
+            token_type: 'Bearer',
+          })
+        : json(401, {}),
+    );
     await expect(client.readPage(req())).rejects.toThrow(FanvueAuthError);
     expect(seen.map((s) => s.url.host)).toEqual(['api.test', 'auth.test', 'api.test']);
     expect(seen[2]!.headers.get('authorization')).toBe('Bearer at_new_secret');
@@ -197,19 +251,30 @@ describe('fanvue client: retries and status mapping', () => {
     const { client } = setup(
       (r, signal) => {
         // Real time is past the seeded token's expiry: let the refresh succeed.
-        if (r.url.host === 'auth.test') return json(200, { access_token: 'at_2', refresh_token: 'rt_2', expires_in: 3600, token_type: 'Bearer' });
+        if (r.url.host === 'auth.test')
+          return json(200, { access_token: 'at_2', refresh_token: 'rt_2', expires_in: 3600, token_type: 'Bearer' });
         n += 1;
-        if (n === 1) return new Promise<Response>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+        if (n === 1)
+          return new Promise<Response>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
         return json(200, { data: [], nextCursor: null });
       },
-      { retry: { requestTimeoutMs: 30, baseDelayMs: 1 }, clock: { now: () => Date.now() }, sleep: async () => undefined },
+      {
+        retry: { requestTimeoutMs: 30, baseDelayMs: 1 },
+        clock: { now: () => Date.now() },
+        sleep: async () => undefined,
+      },
     );
-    await expect(client.readPage(req({ deadline: Date.now() + 5_000 }))).resolves.toEqual({ data: [], nextCursor: null });
+    await expect(client.readPage(req({ deadline: Date.now() + 5_000 }))).resolves.toEqual({
+      data: [],
+      nextCursor: null,
+    });
     expect(n).toBe(2);
   });
 
   it('never puts a token or client secret into an error message or a log call', async () => {
-    const { client, calls } = setup((r) => (r.url.host === 'auth.test' ? json(400, { error: 'invalid_grant' }) : json(401, {})));
+    const { client, calls } = setup((r) =>
+      r.url.host === 'auth.test' ? json(400, { error: 'invalid_grant' }) : json(401, {}),
+    );
     const err = (await client.readPage(req()).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(FanvueAuthError);
     const text = `${err.message} ${String(err.stack)} ${JSON.stringify(calls)}`;
@@ -219,8 +284,15 @@ describe('fanvue client: retries and status mapping', () => {
 
 describe('fanvueClientFromEnv', () => {
   it('fails at load naming a missing variable', () => {
-    expect(() => fanvueClientFromEnv({ FANVUE_CONNECTION_SECRET_PREFIX: 'p/' }, { secrets: memoryStore({}).store, lock: inMemoryRefreshLock() })).toThrow(
-      new ConfigError('invalid environment: FANVUE_CLIENT_SECRET_ID: Invalid input: expected string, received undefined'),
+    expect(() =>
+      fanvueClientFromEnv(
+        { FANVUE_CONNECTION_SECRET_PREFIX: 'p/' },
+        { secrets: memoryStore({}).store, lock: inMemoryRefreshLock() },
+      ),
+    ).toThrow(
+      new ConfigError(
+        'invalid environment: FANVUE_CLIENT_SECRET_ID: Invalid input: expected string, received undefined',
+      ),
     );
   });
 
@@ -231,7 +303,13 @@ describe('fanvueClientFromEnv', () => {
     });
     const { fetch, seen } = fakeFetch(() => json(200, { data: [], nextCursor: null }));
     const client = fanvueClientFromEnv(
-      { FANVUE_API_BASE_URL: 'http://127.0.0.1:9/v', FANVUE_API_VERSION: '2026-01-01', FANVUE_CLIENT_SECRET_ID: 'client', FANVUE_CONNECTION_SECRET_PREFIX: 'conn/', FANVUE_MAX_RETRIES: '2' },
+      {
+        FANVUE_API_BASE_URL: 'http://127.0.0.1:9/v',
+        FANVUE_API_VERSION: '2026-01-01',
+        FANVUE_CLIENT_SECRET_ID: 'client',
+        FANVUE_CONNECTION_SECRET_PREFIX: 'conn/',
+        FANVUE_MAX_RETRIES: '2',
+      },
       { secrets: store, lock: inMemoryRefreshLock(), fetch },
     );
     await client.readPage(req({ connectionId: 'x' }));

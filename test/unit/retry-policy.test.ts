@@ -1,17 +1,21 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  BudgetExceededError,
+  FanvueRateLimitError,
+  FanvueUnavailableError,
+} from '../../lambdas/adapters/fanvue/errors';
+import { runWithRetries } from '../../lambdas/adapters/fanvue/retry';
+import {
   attemptTimeoutMs,
   backoffDelayMs,
   classifyStatus,
-  decideRetry,
   DEFAULT_RETRY_POLICY,
+  decideRetry,
   nextRetryDelayMs,
   resolveRetryPolicy,
   serverHintMs,
 } from '../../lambdas/domain/retry';
-import { BudgetExceededError, FanvueRateLimitError, FanvueUnavailableError } from '../../lambdas/adapters/fanvue/errors';
-import { runWithRetries } from '../../lambdas/adapters/fanvue/retry';
 import { silentLogger } from '../../lambdas/shared/logger';
 
 const policy = resolveRetryPolicy();
@@ -24,11 +28,15 @@ describe('retry policy (pure)', () => {
 
   it('full jitter stays within [0, min(cap, base * 2^(n-1)))', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.9999999, noNaN: true }), (failures, r) => {
-        const d = backoffDelayMs(failures, policy, () => r);
-        const ceiling = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** (failures - 1));
-        return Number.isInteger(d) && d >= 0 && d < ceiling;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.9999999, noNaN: true }),
+        (failures, r) => {
+          const d = backoffDelayMs(failures, policy, () => r);
+          const ceiling = Math.min(policy.maxBackoffMs, policy.baseDelayMs * 2 ** (failures - 1));
+          return Number.isInteger(d) && d >= 0 && d < ceiling;
+        },
+      ),
     );
     expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
     expect(backoffDelayMs(3, policy, () => 0.5)).toBe(500);
@@ -51,9 +59,18 @@ describe('retry policy (pure)', () => {
   });
 
   it('gives up at the attempt cap and when the wait would cross the deadline', () => {
-    expect(decideRetry({ failures: 5, delayMs: 0, now: 0, deadline: 1e9, policy })).toEqual({ kind: 'give-up', reason: 'attempts' });
-    expect(decideRetry({ failures: 1, delayMs: 5_000, now: 0, deadline: 5_050, policy })).toEqual({ kind: 'give-up', reason: 'deadline' });
-    expect(decideRetry({ failures: 1, delayMs: 5_000, now: 0, deadline: 6_000, policy })).toEqual({ kind: 'retry', delayMs: 5_000 });
+    expect(decideRetry({ failures: 5, delayMs: 0, now: 0, deadline: 1e9, policy })).toEqual({
+      kind: 'give-up',
+      reason: 'attempts',
+    });
+    expect(decideRetry({ failures: 1, delayMs: 5_000, now: 0, deadline: 5_050, policy })).toEqual({
+      kind: 'give-up',
+      reason: 'deadline',
+    });
+    expect(decideRetry({ failures: 1, delayMs: 5_000, now: 0, deadline: 6_000, policy })).toEqual({
+      kind: 'retry',
+      delayMs: 5_000,
+    });
   });
 
   it('shortens the per-call timeout to the deadline and refuses an attempt without time left', () => {
@@ -64,7 +81,15 @@ describe('retry policy (pure)', () => {
 
   it('classifies statuses', () => {
     expect([200, 429, 500, 503, 401, 403, 400, 404, 410].map(classifyStatus)).toEqual([
-      'ok', 'rate_limited', 'unavailable', 'unavailable', 'unauthorized', 'forbidden', 'rejected', 'rejected', 'rejected',
+      'ok',
+      'rate_limited',
+      'unavailable',
+      'unavailable',
+      'unauthorized',
+      'forbidden',
+      'rejected',
+      'rejected',
+      'rejected',
     ]);
   });
 });
@@ -95,7 +120,9 @@ describe('runWithRetries (fake time)', () => {
   it('retries 429s with the capped Retry-After and returns the eventual value', async () => {
     let n = 0;
     const v = await runWithRetries(deps(), 'x', start + 120_000, async () =>
-      ++n < 3 ? { kind: 'retryable', reason: 'rate_limited', detail: '429', hintMs: 60_000 } : { kind: 'done', value: 'ok' },
+      ++n < 3
+        ? { kind: 'retryable', reason: 'rate_limited', detail: '429', hintMs: 60_000 }
+        : { kind: 'done', value: 'ok' },
     );
     expect(v).toBe('ok');
     expect(sleeps).toEqual([20_000, 20_000]);
@@ -114,7 +141,12 @@ describe('runWithRetries (fake time)', () => {
   });
 
   it('never sleeps past the deadline: throws the rate-limit error at once instead', async () => {
-    const err = await runWithRetries(deps(), 'x', start + 10_000, async () => ({ kind: 'retryable', reason: 'rate_limited', detail: '429', hintMs: 15_000 })).catch((e: unknown) => e);
+    const err = await runWithRetries(deps(), 'x', start + 10_000, async () => ({
+      kind: 'retryable',
+      reason: 'rate_limited',
+      detail: '429',
+      hintMs: 15_000,
+    })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FanvueRateLimitError);
     expect((err as FanvueRateLimitError).retryAfterMs).toBe(15_000);
     expect(sleeps).toEqual([]);

@@ -37,12 +37,20 @@ describe('awsSecretStore', () => {
 
   it('re-reads token secrets on every get, but caches cacheable ids for the ttl', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: 'v' });
-    const store = awsSecretStore(new SecretsManagerClient({}), { isCacheable: (id) => id === 'client', cacheTtlMs: 1_000, clock: { now: () => Date.now() } });
+    const store = awsSecretStore(new SecretsManagerClient({}), {
+      isCacheable: (id) => id === 'client',
+      cacheTtlMs: 1_000,
+      clock: { now: () => Date.now() },
+    });
     await store.get('tokens');
     await store.get('tokens');
     await store.get('client');
     await store.get('client');
-    expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual(['tokens', 'tokens', 'client']);
+    expect(sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId)).toEqual([
+      'tokens',
+      'tokens',
+      'client',
+    ]);
     vi.advanceTimersByTime(1_001);
     await store.get('client');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(4);

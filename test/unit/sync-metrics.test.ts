@@ -10,7 +10,14 @@ function recorder(): CountMetrics & { seen: Partial<Record<CountMetricName, numb
 describe('sync metrics', () => {
   it('counts a model-level failure as SyncFailed even though the handler returned normally', () => {
     const m = recorder();
-    recordSyncOutcome(m, { status: 'error', modelId: 'm', pages: 1, rowsWritten: 3, cursor: undefined, error: { code: 'auth', message: 'revoked' } });
+    recordSyncOutcome(m, {
+      status: 'error',
+      modelId: 'm',
+      pages: 1,
+      rowsWritten: 3,
+      cursor: undefined,
+      error: { code: 'auth', message: 'revoked' },
+    });
     recordSyncOutcome(m, { status: 'ok', modelId: 'm', pages: 2, rowsWritten: 7, cursor: undefined });
     recordSyncOutcome(m, { status: 'partial', modelId: 'm', pages: 9, rowsWritten: 400, cursor: undefined });
     recordSyncOutcome(m, { status: 'already_running', modelId: 'm' });

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import { FanvueContractError, FanvueRateLimitError } from '../../lambdas/adapters/fanvue/errors';
+import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import type { ModelRecord } from '../../lambdas/domain/model';
 import type { EarningsReader } from '../../lambdas/domain/ports';
 import { fingerprint } from '../../lambdas/domain/row-key';
-import { syncModel, type SyncConfig, type SyncDeps } from '../../lambdas/domain/sync';
+import { type SyncConfig, type SyncDeps, syncModel } from '../../lambdas/domain/sync';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { arrayReader, memoryModelStore, memorySink } from '../support/memory-sync';
 
@@ -20,19 +20,42 @@ const config: SyncConfig = {
   leaseMs: 120_000,
 };
 const model: ModelRecord = {
-  modelId: 'm1', agencyId: 'a1', displayName: 'Model One', creatorUuid: 'c1', connectionId: 'conn1',
-  enabled: true, status: 'idle', consecutiveFailures: 0, lastRunRows: 0, rowsWritten: 0, behind: false,
+  modelId: 'm1',
+  agencyId: 'a1',
+  displayName: 'Model One',
+  creatorUuid: 'c1',
+  connectionId: 'conn1',
+  enabled: true,
+  status: 'idle',
+  consecutiveFailures: 0,
+  lastRunRows: 0,
+  rowsWritten: 0,
+  behind: false,
 };
 
 function row(minute: number, gross: number, id?: string, extra: Partial<EarningRow> = {}): EarningRow {
   return {
-    date: new Date(T0 + minute * MIN).toISOString(), gross, net: Math.floor(gross * 0.8), currency: 'USD', source: 'tip',
-    ...(id && { transactionOrderId: id }), transactionOrderStatus: 'pendingBalance', user: null, ...extra,
+    date: new Date(T0 + minute * MIN).toISOString(),
+    gross,
+    net: Math.floor(gross * 0.8),
+    currency: 'USD',
+    source: 'tip',
+    ...(id && { transactionOrderId: id }),
+    transactionOrderStatus: 'pendingBalance',
+    user: null,
+    ...extra,
   };
 }
 
 function deps(reader: EarningsReader, now: { t: number }, store = memoryModelStore([model]), sink = memorySink()) {
-  const d: SyncDeps = { models: store, transactions: sink, reader, clock: { now: () => now.t }, logger: silentLogger, config };
+  const d: SyncDeps = {
+    models: store,
+    transactions: sink,
+    reader,
+    clock: { now: () => now.t },
+    logger: silentLogger,
+    config,
+  };
   return { d, store, sink };
 }
 
@@ -45,7 +68,10 @@ describe('syncModel (pure, in-memory stores)', () => {
   it('sets the cursor to the newest stored row, not to the time the sync ran', async () => {
     const rows = [row(1, 100, 'a'), row(5, 200, 'b')];
     const now = { t: T0 + 30 * MIN };
-    const { d, store } = deps(arrayReader(() => rows), now);
+    const { d, store } = deps(
+      arrayReader(() => rows),
+      now,
+    );
     const out = await syncModel(d, 'm1', 'run-1');
     expect(out).toMatchObject({ status: 'ok', rowsWritten: 2 });
     expect(store.records.get('m1')?.cursor).toBe(rows[1]!.date);
@@ -68,10 +94,16 @@ describe('syncModel (pure, in-memory stores)', () => {
 
   it('a refund lowers nothing by itself but is stored as its own negative row', async () => {
     const rows = [row(1, 1000, 'a'), row(2, -1000, 'r', { source: 'refund', reversedTransactionOrderId: 'a' })];
-    const { d, sink } = deps(arrayReader(() => rows), { t: T0 + 30 * MIN });
+    const { d, sink } = deps(
+      arrayReader(() => rows),
+      { t: T0 + 30 * MIN },
+    );
     await syncModel(d, 'm1', 'run-1');
     expect([...sink.items.values()].map((t) => [t.txKey, t.gross, t.category])).toEqual(
-      expect.arrayContaining([['oid#a', 1000, 'tip'], ['oid#r', -1000, 'refund']]),
+      expect.arrayContaining([
+        ['oid#a', 1000, 'tip'],
+        ['oid#r', -1000, 'refund'],
+      ]),
     );
   });
 
@@ -98,7 +130,10 @@ describe('syncModel (pure, in-memory stores)', () => {
 
   it('a second sync while the lease is held returns already_running and touches nothing', async () => {
     const now = { t: T0 + 30 * MIN };
-    const { d, store, sink } = deps(arrayReader(() => [row(1, 100, 'a')]), now);
+    const { d, store, sink } = deps(
+      arrayReader(() => [row(1, 100, 'a')]),
+      now,
+    );
     await store.acquireLease('m1', 'other-run', now.t, config.leaseMs);
     expect(await syncModel(d, 'm1', 'run-2')).toEqual({ status: 'already_running', modelId: 'm1' });
     expect(sink.items.size).toBe(0);
@@ -170,8 +205,16 @@ describe('syncModel (pure, in-memory stores)', () => {
     };
     const store = memoryModelStore([model]);
     const sink = memorySink();
-    const d: SyncDeps = { models: store, transactions: sink, reader, clock: { now: () => now.t }, logger: silentLogger, config: { ...config, pageSize: 1 } };
-    for (now.t = T0; now.t <= T0 + 60 * MIN; now.t += 10 * MIN) await syncModel(d, 'm1', `run-${now.t}`).catch(() => undefined);
+    const d: SyncDeps = {
+      models: store,
+      transactions: sink,
+      reader,
+      clock: { now: () => now.t },
+      logger: silentLogger,
+      config: { ...config, pageSize: 1 },
+    };
+    for (now.t = T0; now.t <= T0 + 60 * MIN; now.t += 10 * MIN)
+      await syncModel(d, 'm1', `run-${now.t}`).catch(() => undefined);
     expect(storedIdentities(sink.items.values())).toEqual(identities(arrivals.map((a) => a.row)));
   });
 
@@ -193,7 +236,11 @@ describe('syncModel (pure, in-memory stores)', () => {
           const all: { row: EarningRow; arrival: number }[] = [];
           specs.forEach((s, i) => {
             const copies = s.withId ? 1 : s.copies;
-            for (let c = 0; c < copies; c++) all.push({ row: row(s.minute, s.gross, s.withId ? `id${i}` : undefined), arrival: T0 + (s.minute + s.delay) * MIN });
+            for (let c = 0; c < copies; c++)
+              all.push({
+                row: row(s.minute, s.gross, s.withId ? `id${i}` : undefined),
+                arrival: T0 + (s.minute + s.delay) * MIN,
+              });
           });
           const now = { t: T0 };
           const visible = () => all.filter((x) => x.arrival <= now.t).map((x) => x.row);
@@ -209,7 +256,14 @@ describe('syncModel (pure, in-memory stores)', () => {
           };
           const store = memoryModelStore([model]);
           const sink = memorySink();
-          const d: SyncDeps = { models: store, transactions: sink, reader, clock: { now: () => now.t }, logger: silentLogger, config: { ...config, pageSize } };
+          const d: SyncDeps = {
+            models: store,
+            transactions: sink,
+            reader,
+            clock: { now: () => now.t },
+            logger: silentLogger,
+            config: { ...config, pageSize },
+          };
           for (now.t = T0; now.t <= T0 + 720 * MIN; now.t += 10 * MIN) {
             await syncModel(d, 'm1', `run-${now.t}`).catch(() => undefined);
           }

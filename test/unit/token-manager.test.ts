@@ -12,8 +12,16 @@ function tokensAt(expiresAt: number, accessToken = 'at_old', refreshToken = 'rt_
   return JSON.stringify({ accessToken, accessTokenExpiresAt: expiresAt, refreshToken });
 }
 
-function setup(handler: (req: SeenRequest) => Response | Promise<Response>, expiresAt: number, over: Partial<TokenManagerDeps> = {}, events: string[] = []) {
-  const mem = memoryStore({ 'fanvue/client': JSON.stringify({ clientId: 'cid', clientSecret: 'csecret' }), [CONN]: tokensAt(expiresAt) }, events);
+function setup(
+  handler: (req: SeenRequest) => Response | Promise<Response>,
+  expiresAt: number,
+  over: Partial<TokenManagerDeps> = {},
+  events: string[] = [],
+) {
+  const mem = memoryStore(
+    { 'fanvue/client': JSON.stringify({ clientId: 'cid', clientSecret: 'csecret' }), [CONN]: tokensAt(expiresAt) },
+    events,
+  );
   const { fetch, seen } = fakeFetch((r) => {
     events.push(`fetch ${r.url.pathname} ${r.headers.get('authorization') ?? ''}`);
     return handler(r);
@@ -37,7 +45,12 @@ function setup(handler: (req: SeenRequest) => Response | Promise<Response>, expi
 let issued = 0;
 const tokenOk = () => {
   issued += 1;
-  return json(200, { access_token: `at_new_${issued}`, refresh_token: `rt_new_${issued}`, expires_in: 3600, token_type: 'Bearer' });
+  return json(200, {
+    access_token: `at_new_${issued}`,
+    refresh_token: `rt_new_${issued}`,
+    expires_in: 3600,
+    token_type: 'Bearer',
+  });
 };
 
 beforeEach(() => {
@@ -60,7 +73,10 @@ describe('token manager', () => {
     expect(r.method).toBe('POST');
     expect(r.url.href).toBe('http://auth.test/oauth2/token');
     expect(r.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(r.body))).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt_old' });
+    expect(Object.fromEntries(new URLSearchParams(r.body))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt_old',
+    });
     expect(r.headers.get('authorization')).toBe(`Basic ${Buffer.from('cid:csecret').toString('base64')}`);
   });
 
@@ -72,11 +88,18 @@ describe('token manager', () => {
     const putAt = events.indexOf(`put ${CONN}`);
     expect(putAt).toBeGreaterThan(events.findIndex((e) => e.startsWith('fetch /oauth2/token')));
     expect(putAt).toBeLessThan(events.indexOf('use at_new_1'));
-    expect(ConnectionTokensSchema.parse(JSON.parse(values.get(CONN)!))).toEqual({ accessToken: 'at_new_1', accessTokenExpiresAt: START + 3_600_000, refreshToken: 'rt_new_1' });
+    expect(ConnectionTokensSchema.parse(JSON.parse(values.get(CONN)!))).toEqual({
+      accessToken: 'at_new_1',
+      accessTokenExpiresAt: START + 3_600_000,
+      refreshToken: 'rt_new_1',
+    });
   });
 
   it('keeps the old refresh token when the response does not rotate it', async () => {
-    const { tm, values } = setup(() => json(200, { access_token: 'at_x', expires_in: 60, token_type: 'Bearer' }), START - 1);
+    const { tm, values } = setup(
+      () => json(200, { access_token: 'at_x', expires_in: 60, token_type: 'Bearer' }),
+      START - 1,
+    );
     await tm.accessToken('c1', START + 30_000);
     expect(JSON.parse(values.get(CONN)!)).toMatchObject({ accessToken: 'at_x', refreshToken: 'rt_old' });
   });
@@ -104,7 +127,12 @@ describe('token manager', () => {
     }, START - 1);
     const lock: RefreshLock = a.deps.lock;
     // Process B waits on (fake) timers, so it polls while A's token call is still open.
-    const b = createTokenManager({ ...a.deps, lock, lockPollMs: 100, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    const b = createTokenManager({
+      ...a.deps,
+      lock,
+      lockPollMs: 100,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    });
     const pa = a.tm.accessToken('c1', START + 30_000);
     await vi.advanceTimersByTimeAsync(0);
     const pb = b.accessToken('c1', START + 30_000);
@@ -147,7 +175,9 @@ describe('token manager', () => {
   it('a connection without stored tokens is an auth error that says what to do', async () => {
     const { tm, values } = setup(tokenOk, START);
     values.delete(CONN);
-    await expect(tm.accessToken('c1', START + 30_000)).rejects.toThrow(new FanvueAuthError('no tokens stored for this connection: connect this model in Fanvue'));
+    await expect(tm.accessToken('c1', START + 30_000)).rejects.toThrow(
+      new FanvueAuthError('no tokens stored for this connection: connect this model in Fanvue'),
+    );
   });
 });
 

@@ -13,7 +13,13 @@ function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }
   return (
     <div className="toggle" role="group" aria-label="Amounts shown">
       {(['gross', 'net'] as const).map((m) => (
-        <button key={m} type="button" className="toggle__option" aria-pressed={props.value === m} onClick={() => props.onChange(m)}>
+        <button
+          key={m}
+          type="button"
+          className="toggle__option"
+          aria-pressed={props.value === m}
+          onClick={() => props.onChange(m)}
+        >
           {m === 'gross' ? 'Gross' : 'Net'}
         </button>
       ))}
@@ -36,7 +42,9 @@ export function Dashboard(props: { accessKey: string; onUnauthorized: (e: unknow
   if (query.isPending) {
     return (
       <main className="page">
-        <p className="muted" role="status">Loading revenue…</p>
+        <p className="muted" role="status">
+          Loading revenue…
+        </p>
       </main>
     );
   }
@@ -45,7 +53,9 @@ export function Dashboard(props: { accessKey: string; onUnauthorized: (e: unknow
       <main className="page">
         <div className="banner banner--error" role="alert">
           <span>Could not load the dashboard: {query.error?.message ?? 'unknown error'}.</span>
-          <button type="button" className="button" onClick={() => void query.refetch()}>Try again</button>
+          <button type="button" className="button" onClick={() => void query.refetch()}>
+            Try again
+          </button>
         </div>
       </main>
     );
@@ -62,7 +72,8 @@ export function Dashboard(props: { accessKey: string; onUnauthorized: (e: unknow
       </header>
       {query.isError ? (
         <div className="banner banner--warn" role="alert">
-          Could not refresh ({query.error.message}). Showing data from {formatAgo(query.dataUpdatedAt, now)}; retrying automatically.
+          Could not refresh ({query.error.message}). Showing data from {formatAgo(query.dataUpdatedAt, now)}; retrying
+          automatically.
         </div>
       ) : null}
       <div className="grid grid--top">
@@ -74,7 +85,15 @@ export function Dashboard(props: { accessKey: string; onUnauthorized: (e: unknow
       {data.models.length === 0 ? <p className="muted">No models connected yet.</p> : null}
       <div className="grid grid--models">
         {data.models.map((m) => (
-          <ModelCard key={m.modelId} model={m} now={now} cfg={data.freshness} measure={measure} accessKey={accessKey} onUnauthorized={onUnauthorized} />
+          <ModelCard
+            key={m.modelId}
+            model={m}
+            now={now}
+            cfg={data.freshness}
+            measure={measure}
+            accessKey={accessKey}
+            onUnauthorized={onUnauthorized}
+          />
         ))}
       </div>
     </main>

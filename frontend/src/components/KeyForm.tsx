@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 
 /** Asks for the dashboard access key (first visit, or after a 401). */
 export function KeyForm(props: { rejected: boolean; onSubmit: (key: string) => void }) {
@@ -13,13 +13,27 @@ export function KeyForm(props: { rejected: boolean; onSubmit: (key: string) => v
       <form className="card keyform__card" onSubmit={submit}>
         <h1 className="keyform__title">Revenue Heartbeat</h1>
         {props.rejected ? (
-          <p className="keyform__error" role="alert">That access key was not accepted. Please enter a current one.</p>
+          <p className="keyform__error" role="alert">
+            That access key was not accepted. Please enter a current one.
+          </p>
         ) : (
           <p className="muted">Enter your agency's access key to see its live revenue.</p>
         )}
-        <label htmlFor={id} className="keyform__label">Access key</label>
-        <input id={id} className="keyform__input" type="password" autoComplete="off" spellCheck={false} value={value} onChange={(e) => setValue(e.target.value)} />
-        <button type="submit" className="button button--primary" disabled={!value.trim()}>Open dashboard</button>
+        <label htmlFor={id} className="keyform__label">
+          Access key
+        </label>
+        <input
+          id={id}
+          className="keyform__input"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <button type="submit" className="button button--primary" disabled={!value.trim()}>
+          Open dashboard
+        </button>
       </form>
     </main>
   );

@@ -4,7 +4,11 @@ import { LiveIndicator } from './LiveIndicator';
 
 export type Measure = 'gross' | 'net';
 
-const PERIODS = [['Today (UTC)', 1], ['Last 7 days', 7], ['Last 30 days', 30]] as const;
+const PERIODS = [
+  ['Today (UTC)', 1],
+  ['Last 7 days', 7],
+  ['Last 30 days', 30],
+] as const;
 
 /** Sum of the last `days` entries of the daily series (its last entry is today, UTC). */
 export function sumLastDays(daily: DashboardResponse['daily'], days: number, measure: Measure): number {
@@ -22,15 +26,22 @@ export function KpiCard(props: { data: DashboardResponse; now: number; measure: 
   return (
     <section className="card kpi" aria-labelledby="kpi-title">
       <div className="card__head">
-        <h2 id="kpi-title" className="card__title">{title}</h2>
+        <h2 id="kpi-title" className="card__title">
+          {title}
+        </h2>
         <div role="status" aria-live="polite">
-          <LiveIndicator state={state.state} extra={extra} detail={newest > 0 ? `synced ${formatAgo(newest, now)}` : 'not synced yet'} />
+          <LiveIndicator
+            state={state.state}
+            extra={extra}
+            detail={newest > 0 ? `synced ${formatAgo(newest, now)}` : 'not synced yet'}
+          />
         </div>
       </div>
       <p className="kpi__value">{formatCents(data.totals[measure])}</p>
       <p className="kpi__sub">
         {measure === 'gross' ? `${formatCents(data.totals.net)} net` : `${formatCents(data.totals.gross)} gross`} ·{' '}
-        {data.totals.count.toLocaleString('en-US')} transactions · {data.models.length} {data.models.length === 1 ? 'model' : 'models'}
+        {data.totals.count.toLocaleString('en-US')} transactions · {data.models.length}{' '}
+        {data.models.length === 1 ? 'model' : 'models'}
       </p>
       <dl className="kpi__stats">
         {PERIODS.map(([label, days]) => (

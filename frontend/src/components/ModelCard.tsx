@@ -1,5 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { modelFreshness, nextSyncDueAt, type DashboardModel, type FreshnessConfig } from '../../../lambdas/domain/dashboard';
+import {
+  type DashboardModel,
+  type FreshnessConfig,
+  modelFreshness,
+  nextSyncDueAt,
+} from '../../../lambdas/domain/dashboard';
 import { requestModelSync } from '../api';
 import { formatAgo, formatCents, formatClock, formatIn } from '../format';
 import { dashboardKeys } from '../queries';
@@ -7,7 +12,14 @@ import type { Measure } from './KpiCard';
 import { LiveIndicator } from './LiveIndicator';
 
 /** One model's performance card: revenue, live indicator, failure reason and a "Sync now" button. */
-export function ModelCard(props: { model: DashboardModel; now: number; cfg: FreshnessConfig; measure: Measure; accessKey: string; onUnauthorized: (e: unknown) => void }) {
+export function ModelCard(props: {
+  model: DashboardModel;
+  now: number;
+  cfg: FreshnessConfig;
+  measure: Measure;
+  accessKey: string;
+  onUnauthorized: (e: unknown) => void;
+}) {
   const { model, now, cfg } = props;
   const queryClient = useQueryClient();
   const sync = useMutation({
@@ -18,17 +30,25 @@ export function ModelCard(props: { model: DashboardModel; now: number; cfg: Fres
   const state = modelFreshness(model, now, cfg);
   const due = nextSyncDueAt(model, cfg);
   const title =
-    due === null ? 'Waiting for the first sync' : due > now ? `Next sync due at ${formatClock(due)} (${formatIn(due, now)})` : `Sync overdue since ${formatClock(due)}`;
+    due === null
+      ? 'Waiting for the first sync'
+      : due > now
+        ? `Next sync due at ${formatClock(due)} (${formatIn(due, now)})`
+        : `Sync overdue since ${formatClock(due)}`;
   const detail = model.lastSuccessAt ? `synced ${formatAgo(Date.parse(model.lastSuccessAt), now)}` : 'not synced yet';
   const headingId = `model-${model.modelId}`;
   return (
     <article className={`card model${model.lastError ? ' model--failing' : ''}`} aria-labelledby={headingId}>
       <div className="card__head">
-        <h3 id={headingId} className="card__title">{model.displayName}</h3>
+        <h3 id={headingId} className="card__title">
+          {model.displayName}
+        </h3>
         <LiveIndicator state={state} detail={detail} title={title} />
       </div>
       <p className="model__value">{formatCents(model.totals[props.measure])}</p>
-      <p className="model__sub">{model.totals.count.toLocaleString('en-US')} transactions{model.behind ? ' · catching up' : ''}</p>
+      <p className="model__sub">
+        {model.totals.count.toLocaleString('en-US')} transactions{model.behind ? ' · catching up' : ''}
+      </p>
       {model.lastError ? (
         <p className="model__error" role="note">
           {model.lastError}
@@ -36,7 +56,13 @@ export function ModelCard(props: { model: DashboardModel; now: number; cfg: Fres
         </p>
       ) : null}
       <div className="model__actions">
-        <button type="button" className="button" onClick={() => sync.mutate()} disabled={sync.isPending || state === 'syncing'} aria-busy={sync.isPending}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => sync.mutate()}
+          disabled={sync.isPending || state === 'syncing'}
+          aria-busy={sync.isPending}
+        >
           {sync.isPending ? 'Requesting…' : 'Sync now'}
         </button>
         <span className="model__note" aria-live="polite">

@@ -24,7 +24,9 @@ export function RevenueChart(props: { daily: DashboardResponse['daily']; measure
   return (
     <section className="card chart" aria-labelledby="chart-title">
       <div className="card__head">
-        <h2 id="chart-title" className="card__title">Last {values.length} days</h2>
+        <h2 id="chart-title" className="card__title">
+          Last {values.length} days
+        </h2>
         <span className="chart__total">{formatCents(total)}</span>
       </div>
       <div className="chart__plot">
@@ -38,7 +40,14 @@ export function RevenueChart(props: { daily: DashboardResponse['daily']; measure
             const v = d[props.measure];
             const top = Math.min(y(v), y(0));
             return (
-              <rect key={d.day} x={PAD.left + i * slot + (slot - barW) / 2} y={top} width={barW} height={Math.max(v === 0 ? 0 : 1, Math.abs(y(v) - y(0)))} className={v < 0 ? 'chart__bar chart__bar--neg' : 'chart__bar'}>
+              <rect
+                key={d.day}
+                x={PAD.left + i * slot + (slot - barW) / 2}
+                y={top}
+                width={barW}
+                height={Math.max(v === 0 ? 0 : 1, Math.abs(y(v) - y(0)))}
+                className={v < 0 ? 'chart__bar chart__bar--neg' : 'chart__bar'}
+              >
                 <title>{`${d.day}: ${formatCents(v)} (${d.count} transactions)`}</title>
               </rect>
             );

@@ -21,7 +21,9 @@ export function SourceBreakdown(props: { bySource: DashboardResponse['totals']['
   const max = Math.max(1, ...rows.map((r) => Math.abs(r.value)));
   return (
     <section className="card sources" aria-labelledby="sources-title">
-      <h2 id="sources-title" className="card__title">By source</h2>
+      <h2 id="sources-title" className="card__title">
+        By source
+      </h2>
       {rows.length === 0 ? (
         <p className="muted">No revenue yet.</p>
       ) : (
@@ -31,7 +33,10 @@ export function SourceBreakdown(props: { bySource: DashboardResponse['totals']['
               <span className="sources__name">{NAMES[r.source] ?? r.source}</span>
               <span className="sources__value">{formatCents(r.value)}</span>
               <span className="sources__bar" aria-hidden="true">
-                <span className={r.value < 0 ? 'sources__fill sources__fill--neg' : 'sources__fill'} style={{ width: `${(Math.abs(r.value) / max) * 100}%` }} />
+                <span
+                  className={r.value < 0 ? 'sources__fill sources__fill--neg' : 'sources__fill'}
+                  style={{ width: `${(Math.abs(r.value) / max) * 100}%` }}
+                />
               </span>
             </li>
           ))}

@@ -1,5 +1,5 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ModelRecordSchema, type ModelRecord } from '../../domain/model';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type ModelRecord, ModelRecordSchema } from '../../domain/model';
 import { emptyTotals, parseTotalsItem, type Totals } from '../../domain/totals';
 import type { AppLogger } from '../../shared/logger';
 import { controlTable, keys } from '../../shared/tables';
@@ -32,7 +32,10 @@ const BATCH_GET_MAX = 100;
 const UNPROCESSED_RETRIES = 5;
 
 const byAgencyIndex = controlTable.globalIndexes[0]?.indexName ?? 'byAgency';
-const counterProjection = { ProjectionExpression: 'pk, sk, gross, net, #count', ExpressionAttributeNames: { '#count': 'count' } };
+const counterProjection = {
+  ProjectionExpression: 'pk, sk, gross, net, #count',
+  ExpressionAttributeNames: { '#count': 'count' },
+};
 
 /** Reads the dashboard data of one agency for the UTC days `fromDay..toDay` (inclusive). */
 export async function readDashboardData(
@@ -48,12 +51,18 @@ export async function readDashboardData(
     readDays(doc, tables.totals, agencyId, range),
     modelsPromise,
   ]);
-  const modelTotals = await readModelTotals(doc, tables.totals, models.map((m) => m.modelId));
+  const modelTotals = await readModelTotals(
+    doc,
+    tables.totals,
+    models.map((m) => m.modelId),
+  );
   return { agencyTotals, days, models, modelTotals };
 }
 
 async function readAgencyTotal(doc: DynamoDBDocumentClient, table: string, agencyId: string): Promise<Totals> {
-  const out = await doc.send(new GetCommand({ TableName: table, Key: { pk: keys.agencyPk(agencyId), sk: keys.totalSk } }));
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: { pk: keys.agencyPk(agencyId), sk: keys.totalSk } }),
+  );
   return out.Item ? parseTotalsItem(out.Item) : emptyTotals();
 }
 
@@ -70,7 +79,11 @@ async function readDays(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.agencyPk(agencyId), ':from': keys.daySk(range.fromDay), ':to': keys.daySk(range.toDay) },
+        ExpressionAttributeValues: {
+          ':pk': keys.agencyPk(agencyId),
+          ':from': keys.daySk(range.fromDay),
+          ':to': keys.daySk(range.toDay),
+        },
         ...counterProjection,
         ExclusiveStartKey: startKey,
       }),
@@ -81,7 +94,12 @@ async function readDays(
   return days;
 }
 
-async function readModels(doc: DynamoDBDocumentClient, table: string, agencyId: string, logger?: AppLogger): Promise<ModelRecord[]> {
+async function readModels(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  agencyId: string,
+  logger?: AppLogger,
+): Promise<ModelRecord[]> {
   const models: ModelRecord[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -98,29 +116,48 @@ async function readModels(doc: DynamoDBDocumentClient, table: string, agencyId: 
       const parsed = ModelRecordSchema.safeParse(item);
       // One unreadable record must not take the whole dashboard down.
       if (parsed.success) models.push(parsed.data);
-      else logger?.warn('skipping unreadable model record', { pk: String(item.pk), issues: parsed.error.issues.length });
+      else
+        logger?.warn('skipping unreadable model record', { pk: String(item.pk), issues: parsed.error.issues.length });
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return models;
 }
 
-async function readModelTotals(doc: DynamoDBDocumentClient, table: string, modelIds: string[]): Promise<Map<string, Totals>> {
+async function readModelTotals(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  modelIds: string[],
+): Promise<Map<string, Totals>> {
   const chunks: string[][] = [];
   for (let i = 0; i < modelIds.length; i += BATCH_GET_MAX) chunks.push(modelIds.slice(i, i + BATCH_GET_MAX));
-  const results = await Promise.all(chunks.map((ids) => batchGet(doc, table, ids.map((id) => ({ pk: keys.modelPk(id), sk: keys.totalSk })))));
+  const results = await Promise.all(
+    chunks.map((ids) =>
+      batchGet(
+        doc,
+        table,
+        ids.map((id) => ({ pk: keys.modelPk(id), sk: keys.totalSk })),
+      ),
+    ),
+  );
   const totals = new Map<string, Totals>();
   for (const item of results.flat()) totals.set(String(item.pk).slice(keys.modelPk('').length), parseTotalsItem(item));
   return totals;
 }
 
-async function batchGet(doc: DynamoDBDocumentClient, table: string, initial: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+async function batchGet(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  initial: Record<string, string>[],
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let pending: Record<string, unknown>[] = initial;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > UNPROCESSED_RETRIES) throw new Error(`batch get left ${pending.length} keys unprocessed`);
     if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...counterProjection } } }));
+    const out = await doc.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...counterProjection } } }),
+    );
     items.push(...(out.Responses?.[table] ?? []));
     pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
   }
@@ -128,9 +165,17 @@ async function batchGet(doc: DynamoDBDocumentClient, table: string, initial: Rec
 }
 
 /** The agency a model belongs to (one GetItem); undefined when there is no such model. */
-export async function readModelAgency(doc: DynamoDBDocumentClient, table: string, modelId: string): Promise<string | undefined> {
+export async function readModelAgency(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  modelId: string,
+): Promise<string | undefined> {
   const out = await doc.send(
-    new GetCommand({ TableName: table, Key: { pk: keys.modelPk(modelId), sk: keys.modelSk }, ProjectionExpression: 'agencyId' }),
+    new GetCommand({
+      TableName: table,
+      Key: { pk: keys.modelPk(modelId), sk: keys.modelSk },
+      ProjectionExpression: 'agencyId',
+    }),
   );
   const agencyId: unknown = out.Item?.agencyId;
   return typeof agencyId === 'string' && agencyId.length > 0 ? agencyId : undefined;

@@ -1,6 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ModelRecordSchema, type ModelRecord } from '../../domain/model';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type ModelRecord, ModelRecordSchema } from '../../domain/model';
 import { LeaseLostError } from '../../domain/sync';
 import type { Checkpoint, LeaseResult, ModelStore, RunResult } from '../../domain/sync-ports';
 import { keys } from '../../shared/tables';
@@ -8,11 +15,15 @@ import { keys } from '../../shared/tables';
 const modelKey = (modelId: string) => ({ pk: keys.modelPk(modelId), sk: keys.modelSk });
 
 /** The connection and identity part of a model, as an operator registers it. */
-export type NewModel = Pick<ModelRecord, 'modelId' | 'agencyId' | 'displayName' | 'creatorUuid' | 'connectionId'> & { enabled?: boolean };
+export type NewModel = Pick<ModelRecord, 'modelId' | 'agencyId' | 'displayName' | 'creatorUuid' | 'connectionId'> & {
+  enabled?: boolean;
+};
 
 /** Model records in the control table: lease, cursor, status (implements `ModelStore`). */
 export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string): ModelStore & ModelAdmin {
-  const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
+  const isConditionFailure = (err: unknown) =>
+    err instanceof ConditionalCheckFailedException ||
+    (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
   async function get(modelId: string): Promise<ModelRecord | undefined> {
     const out = await doc.send(new GetCommand({ TableName: tableName, Key: modelKey(modelId), ConsistentRead: true }));
@@ -35,8 +46,17 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
             'rowsWritten = if_not_exists(rowsWritten, :zero), lastRunRows = if_not_exists(lastRunRows, :zero), behind = if_not_exists(behind, :f)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':a': record.agencyId, ':d': record.displayName, ':c': record.creatorUuid, ':k': record.connectionId, ':e': record.enabled,
-            ':m': record.modelId, ':gpk': keys.agencyPk(record.agencyId), ':gsk': keys.modelPk(record.modelId), ':idle': 'idle', ':zero': 0, ':f': false,
+            ':a': record.agencyId,
+            ':d': record.displayName,
+            ':c': record.creatorUuid,
+            ':k': record.connectionId,
+            ':e': record.enabled,
+            ':m': record.modelId,
+            ':gpk': keys.agencyPk(record.agencyId),
+            ':gsk': keys.modelPk(record.modelId),
+            ':idle': 'idle',
+            ':zero': 0,
+            ':f': false,
           },
         }),
       );
@@ -44,7 +64,12 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
       await doc.send(
         new PutCommand({
           TableName: tableName,
-          Item: { pk: keys.creatorPk(record.creatorUuid), sk: keys.modelPk(record.modelId), modelId: record.modelId, agencyId: record.agencyId },
+          Item: {
+            pk: keys.creatorPk(record.creatorUuid),
+            sk: keys.modelPk(record.modelId),
+            modelId: record.modelId,
+            agencyId: record.agencyId,
+          },
         }),
       );
     },
@@ -53,7 +78,12 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const out = await doc.send(
-          new ScanCommand({ TableName: tableName, FilterExpression: 'sk = :sk', ExpressionAttributeValues: { ':sk': keys.modelSk }, ExclusiveStartKey }),
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: 'sk = :sk',
+            ExpressionAttributeValues: { ':sk': keys.modelSk },
+            ExclusiveStartKey,
+          }),
         );
         for (const item of out.Items ?? []) yield ModelRecordSchema.parse(item);
         ExclusiveStartKey = out.LastEvaluatedKey;
@@ -66,10 +96,18 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
           new UpdateCommand({
             TableName: tableName,
             Key: modelKey(modelId),
-            UpdateExpression: 'SET leaseOwner = :o, leaseExpiresAt = :exp, #status = :syncing, lastSyncStartedAt = :started',
-            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)',
+            UpdateExpression:
+              'SET leaseOwner = :o, leaseExpiresAt = :exp, #status = :syncing, lastSyncStartedAt = :started',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':o': owner, ':exp': now + leaseMs, ':syncing': 'syncing', ':started': new Date(now).toISOString(), ':now': now },
+            ExpressionAttributeValues: {
+              ':o': owner,
+              ':exp': now + leaseMs,
+              ':syncing': 'syncing',
+              ':started': new Date(now).toISOString(),
+              ':now': now,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -144,22 +182,33 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
     async finish(modelId, owner, result: RunResult) {
       const ok = result.status === 'ok';
       const values: Record<string, unknown> = {
-        ':o': owner, ':s': result.status, ':f': result.finishedAt, ':rows': result.lastRunRows, ':behind': result.behind, ':zero': 0,
+        ':o': owner,
+        ':s': result.status,
+        ':f': result.finishedAt,
+        ':rows': result.lastRunRows,
+        ':behind': result.behind,
+        ':zero': 0,
       };
       let update = 'SET #status = :s, lastSyncFinishedAt = :f, lastRunRows = :rows, behind = :behind';
       if (ok) {
-        update += ', lastSuccessAt = :f, consecutiveFailures = :zero REMOVE leaseOwner, leaseExpiresAt, lastError, lastErrorCode';
+        update +=
+          ', lastSuccessAt = :f, consecutiveFailures = :zero REMOVE leaseOwner, leaseExpiresAt, lastError, lastErrorCode';
       } else {
         values[':err'] = result.error?.message ?? 'sync failed';
         values[':code'] = result.error?.code ?? 'internal';
         values[':one'] = 1;
-        update += ', lastError = :err, lastErrorCode = :code, consecutiveFailures = if_not_exists(consecutiveFailures, :zero) + :one REMOVE leaseOwner, leaseExpiresAt';
+        update +=
+          ', lastError = :err, lastErrorCode = :code, consecutiveFailures = if_not_exists(consecutiveFailures, :zero) + :one REMOVE leaseOwner, leaseExpiresAt';
       }
       try {
         await doc.send(
           new UpdateCommand({
-            TableName: tableName, Key: modelKey(modelId), UpdateExpression: update, ConditionExpression: 'leaseOwner = :o',
-            ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values,
+            TableName: tableName,
+            Key: modelKey(modelId),
+            UpdateExpression: update,
+            ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
           }),
         );
       } catch (err) {
@@ -178,16 +227,37 @@ export interface ModelAdmin {
 }
 
 /** Models registered for a Fanvue creator (usually one), from the creator index. */
-export async function modelsOfCreator(doc: DynamoDBDocumentClient, tableName: string, creatorUuid: string): Promise<string[]> {
+export async function modelsOfCreator(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  creatorUuid: string,
+): Promise<string[]> {
   const out = await doc.send(
-    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.creatorPk(creatorUuid) }, Limit: 25 }),
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.creatorPk(creatorUuid) },
+      Limit: 25,
+    }),
   );
   return (out.Items ?? []).map((i) => String(i.modelId)).filter((id) => id.length > 0);
 }
 
 /** Writes a whole model record as given (tests and fixtures). */
-export async function putModelRecord(doc: DynamoDBDocumentClient, tableName: string, model: ModelRecord): Promise<void> {
+export async function putModelRecord(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  model: ModelRecord,
+): Promise<void> {
   await doc.send(
-    new PutCommand({ TableName: tableName, Item: { ...modelKey(model.modelId), gsi1pk: keys.agencyPk(model.agencyId), gsi1sk: keys.modelPk(model.modelId), ...model } }),
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...modelKey(model.modelId),
+        gsi1pk: keys.agencyPk(model.agencyId),
+        gsi1sk: keys.modelPk(model.modelId),
+        ...model,
+      },
+    }),
   );
 }

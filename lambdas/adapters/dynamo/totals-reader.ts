@@ -1,7 +1,7 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { countersOf, keyId, type TotalsKey } from '../../domain/aggregate';
 import { parseTotalsItem } from '../../domain/totals';
-import { StoredTransactionSchema, type StoredTransaction } from '../../domain/transaction';
+import { type StoredTransaction, StoredTransactionSchema } from '../../domain/transaction';
 import { keys } from '../../shared/tables';
 
 /** A totals item as counters (absent counters are zero). */
@@ -23,7 +23,8 @@ export class TotalsReader {
   /** Every stored transaction of a model (Query by pk, all pages), zod-parsed. */
   async transactionsOf(modelId: string): Promise<StoredTransaction[]> {
     const out: StoredTransaction[] = [];
-    for await (const item of this.query(this.tables.transactions, keys.modelPk(modelId))) out.push(StoredTransactionSchema.parse(item));
+    for await (const item of this.query(this.tables.transactions, keys.modelPk(modelId)))
+      out.push(StoredTransactionSchema.parse(item));
     return out;
   }
 
@@ -41,7 +42,13 @@ export class TotalsReader {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
-        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey }),
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
       );
       this.itemsRead += page.Items?.length ?? 0;
       yield* page.Items ?? [];

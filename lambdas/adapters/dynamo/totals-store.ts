@@ -1,4 +1,4 @@
-import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keyId, mergeDeltas, type TotalsItemDelta } from '../../domain/aggregate';
 import type { Clock } from '../../domain/ports';
 import { keys } from '../../shared/tables';
@@ -31,7 +31,13 @@ export interface TotalsStoreOptions {
   backoffMs?: number;
 }
 
-const RETRYABLE_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError']);
+const RETRYABLE_REASONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'InternalServerError',
+]);
 
 interface Chunk {
   indexes: number[];
@@ -82,7 +88,13 @@ export class TotalsStore {
 
   /** Adds `counters` to one totals item outside any marker (reconciliation repairs). */
   async addCounters(delta: TotalsItemDelta): Promise<void> {
-    await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: { pk: delta.key.pk, sk: delta.key.sk }, ...this.updateParts(delta) }));
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: delta.key.pk, sk: delta.key.sk },
+        ...this.updateParts(delta),
+      }),
+    );
   }
 
   /** Greedy packing: one record's marker and all its (grouped) updates always share a transaction. */
@@ -104,7 +116,10 @@ export class TotalsStore {
     return chunks;
   }
 
-  private async writeChunk(records: readonly RecordDeltas[], indexes: number[]): Promise<{ applied: number[]; duplicates: number[] }> {
+  private async writeChunk(
+    records: readonly RecordDeltas[],
+    indexes: number[],
+  ): Promise<{ applied: number[]; duplicates: number[] }> {
     const duplicates: number[] = [];
     let remaining = indexes;
     for (let attempt = 1; ; ) {
@@ -114,11 +129,18 @@ export class TotalsStore {
       const markers = remaining.map((i) => ({
         Put: {
           TableName: this.tableName,
-          Item: { pk: keys.markerPk(records[i]?.eventID ?? ''), sk: keys.markerSk, expiresAt: Math.floor(now / 1000) + this.ttl, appliedAt: new Date(now).toISOString() },
+          Item: {
+            pk: keys.markerPk(records[i]?.eventID ?? ''),
+            sk: keys.markerSk,
+            expiresAt: Math.floor(now / 1000) + this.ttl,
+            appliedAt: new Date(now).toISOString(),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       }));
-      const updateItems = updates.map((d) => ({ Update: { TableName: this.tableName, Key: { pk: d.key.pk, sk: d.key.sk }, ...this.updateParts(d) } }));
+      const updateItems = updates.map((d) => ({
+        Update: { TableName: this.tableName, Key: { pk: d.key.pk, sk: d.key.sk }, ...this.updateParts(d) },
+      }));
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: [...markers, ...updateItems] }));
         return { applied: remaining, duplicates };
@@ -140,7 +162,11 @@ export class TotalsStore {
     }
   }
 
-  private updateParts(d: TotalsItemDelta): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+  private updateParts(d: TotalsItemDelta): {
+    UpdateExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+    ExpressionAttributeValues: Record<string, unknown>;
+  } {
     const names: Record<string, string> = { '#u': 'updatedAt' };
     const values: Record<string, unknown> = { ':u': new Date(this.clock.now()).toISOString() };
     const adds = Object.entries(d.counters).map(([name, value], i) => {
@@ -160,7 +186,11 @@ export class TotalsStore {
       sets.push('#a = :a');
     }
     const add = adds.length > 0 ? `ADD ${adds.join(', ')} ` : '';
-    return { UpdateExpression: `${add}SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+    return {
+      UpdateExpression: `${add}SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 }
 

@@ -22,14 +22,22 @@ const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * unprocessed items with capped backoff. Puts are idempotent: an unchanged
  * item is rewritten as itself and emits no stream record.
  */
-export function dynamoTransactionSink(doc: DynamoDBDocumentClient, tableName: string, options: TransactionSinkOptions = {}): TransactionSink {
+export function dynamoTransactionSink(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  options: TransactionSinkOptions = {},
+): TransactionSink {
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 50;
   const sleep = options.sleep ?? sleepMs;
   async function writeChunk(chunk: StoredTransaction[]): Promise<void> {
     let requests = chunk.map((row) => ({ PutRequest: { Item: toItem(row) } }));
     for (let attempt = 1; requests.length > 0; attempt++) {
-      if (attempt > maxAttempts) throw new HeartbeatError('store_unavailable', `could not write ${requests.length} transactions after ${maxAttempts} attempts`);
+      if (attempt > maxAttempts)
+        throw new HeartbeatError(
+          'store_unavailable',
+          `could not write ${requests.length} transactions after ${maxAttempts} attempts`,
+        );
       if (attempt > 1) await sleep(Math.min(2_000, baseDelayMs * 2 ** (attempt - 2)) * (0.5 + Math.random() / 2));
       options.onWrite?.(requests.length);
       const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));

@@ -1,12 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { systemClock, type Clock, type EarningsPageRequest, type EarningsReader, type SecretStore } from '../../domain/ports';
-import { resolveRetryPolicy, type RetryPolicy } from '../../domain/retry';
-import { logger as defaultLogger, type AppLogger } from '../../shared/logger';
+import {
+  type Clock,
+  type EarningsPageRequest,
+  type EarningsReader,
+  type SecretStore,
+  systemClock,
+} from '../../domain/ports';
+import { type RetryPolicy, resolveRetryPolicy } from '../../domain/retry';
+import { type AppLogger, logger as defaultLogger } from '../../shared/logger';
 import { FanvueContractError } from './errors';
 import { createFanvueHttp } from './http';
 import type { RefreshLock } from './oauth/refresh-lock';
 import { createTokenManager, type TokenManagerDeps } from './oauth/token-manager';
-import { CreatorsPageSchema, EarningsPageSchema, FANVUE_API_VERSION, type Creator, type EarningsPage } from './schema';
+import { type Creator, CreatorsPageSchema, type EarningsPage, EarningsPageSchema, FANVUE_API_VERSION } from './schema';
 
 /** Dependencies of {@link createFanvueClient}. */
 export interface FanvueClientDeps {
@@ -48,7 +54,10 @@ export interface FanvueClient extends EarningsReader {
   /** Every page of one creator's earnings window, following `nextCursor` until it is null. */
   pages(req: EarningsPagesRequest): AsyncGenerator<EarningsPage, void, undefined>;
   /** Every creator the connection manages (`GET /creators`, page by page until `hasMore` is false). */
-  listCreators(connectionId: string, opts?: { deadline?: number; size?: number }): AsyncGenerator<Creator, void, undefined>;
+  listCreators(
+    connectionId: string,
+    opts?: { deadline?: number; size?: number },
+  ): AsyncGenerator<Creator, void, undefined>;
 }
 
 /** Safety net against a server that never says `hasMore: false`. */
@@ -108,7 +117,8 @@ export function createFanvueClient(deps: FanvueClientDeps): FanvueClient {
         yield page;
         if (page.nextCursor === null) return;
         // A cursor that comes back twice would loop forever.
-        if (seen.has(page.nextCursor)) throw new FanvueContractError('earnings page: nextCursor repeats an earlier cursor');
+        if (seen.has(page.nextCursor))
+          throw new FanvueContractError('earnings page: nextCursor repeats an earlier cursor');
         seen.add(page.nextCursor);
         cursor = page.nextCursor;
       }
@@ -127,7 +137,8 @@ export function createFanvueClient(deps: FanvueClientDeps): FanvueClient {
         });
         yield* res.data;
         if (!res.pagination.hasMore) return;
-        if (res.data.length === 0) throw new FanvueContractError('creators page: pagination.hasMore is true on an empty page');
+        if (res.data.length === 0)
+          throw new FanvueContractError('creators page: pagination.hasMore is true on an empty page');
       }
       throw new FanvueContractError(`creators page: more than ${MAX_CREATOR_PAGES} pages`);
     },

@@ -15,7 +15,10 @@ export const FanvueEnv = z.object({
   /** OAuth base URL (`/oauth2/token` lives under it). @default 'https://auth.fanvue.com' */
   FANVUE_AUTH_BASE_URL: z._default(z.url(), 'https://auth.fanvue.com'),
   /** Dated API version sent as `X-Fanvue-API-Version`. @default FANVUE_API_VERSION */
-  FANVUE_API_VERSION: z._default(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd')), FANVUE_API_VERSION),
+  FANVUE_API_VERSION: z._default(
+    z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd')),
+    FANVUE_API_VERSION,
+  ),
   /** Secret id of the OAuth client credentials (`{ clientId, clientSecret }`). */
   FANVUE_CLIENT_SECRET_ID: z.string().check(z.minLength(1)),
   /** Connection token secret id = this prefix + connectionId. */

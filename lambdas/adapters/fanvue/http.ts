@@ -3,9 +3,9 @@ import type { AppLogger } from '../../shared/logger';
 import type * as z from '../../shared/zod';
 import { parseContract, safeErrorCode } from './contract';
 import { FanvueAuthError, FanvueRequestError } from './errors';
-import type { TokenManager } from './oauth/token-manager';
 import { withSlash } from './oauth/token-endpoint';
-import { runWithRetries, type AttemptOutcome, type RetryRunnerDeps } from './retry';
+import type { TokenManager } from './oauth/token-manager';
+import { type AttemptOutcome, type RetryRunnerDeps, runWithRetries } from './retry';
 
 /** Dependencies of {@link createFanvueHttp}. */
 export interface FanvueHttpDeps extends RetryRunnerDeps {
@@ -67,49 +67,77 @@ export function createFanvueHttp(deps: FanvueHttpDeps): FanvueHttp {
       let token = await deps.tokens.accessToken(req.connectionId, req.deadline);
       let refreshed = false;
 
-      return runWithRetries(deps, req.what, req.deadline, async (timeoutMs): Promise<AttemptOutcome<z.infer<typeof req.schema>>> => {
-        let res: Response;
-        let body: string;
-        try {
-          res = await deps.fetch(url, {
-            headers: { authorization: `Bearer ${token}`, 'x-fanvue-api-version': deps.apiVersion, accept: 'application/json' },
-            signal: AbortSignal.timeout(timeoutMs),
-          });
-          body = await res.text();
-        } catch (err) {
-          const name = (err as Error).name;
-          return { kind: 'retryable', reason: 'unavailable', detail: name === 'TimeoutError' ? 'request timed out' : `network error (${name})`, cause: err };
-        }
-        noteDeprecation(res.headers);
-        const cls = classifyStatus(res.status);
-        switch (cls) {
-          case 'ok':
-            return { kind: 'done', value: parseContract(req.schema, body, req.what) };
-          case 'rate_limited': {
-            const hintMs = serverHintMs(
-              { retryAfter: res.headers.get('retry-after'), rateLimitRemaining: res.headers.get('x-ratelimit-remaining'), rateLimitReset: res.headers.get('x-ratelimit-reset') },
-              deps.clock.now(),
-            );
-            return { kind: 'retryable', reason: 'rate_limited', detail: 'rate limited (429)', ...(hintMs !== undefined && { hintMs }) };
+      return runWithRetries(
+        deps,
+        req.what,
+        req.deadline,
+        async (timeoutMs): Promise<AttemptOutcome<z.infer<typeof req.schema>>> => {
+          let res: Response;
+          let body: string;
+          try {
+            res = await deps.fetch(url, {
+              headers: {
+                authorization: `Bearer ${token}`,
+                'x-fanvue-api-version': deps.apiVersion,
+                accept: 'application/json',
+              },
+              signal: AbortSignal.timeout(timeoutMs),
+            });
+            body = await res.text();
+          } catch (err) {
+            const name = (err as Error).name;
+            return {
+              kind: 'retryable',
+              reason: 'unavailable',
+              detail: name === 'TimeoutError' ? 'request timed out' : `network error (${name})`,
+              cause: err,
+            };
           }
-          case 'unavailable':
-            return { kind: 'retryable', reason: 'unavailable', detail: `fanvue returned ${res.status}` };
-          case 'unauthorized':
-            if (!refreshed) {
-              refreshed = true;
-              token = await deps.tokens.refreshAfterRejection(req.connectionId, token, req.deadline);
-              return { kind: 'again' };
+          noteDeprecation(res.headers);
+          const cls = classifyStatus(res.status);
+          switch (cls) {
+            case 'ok':
+              return { kind: 'done', value: parseContract(req.schema, body, req.what) };
+            case 'rate_limited': {
+              const hintMs = serverHintMs(
+                {
+                  retryAfter: res.headers.get('retry-after'),
+                  rateLimitRemaining: res.headers.get('x-ratelimit-remaining'),
+                  rateLimitReset: res.headers.get('x-ratelimit-reset'),
+                },
+                deps.clock.now(),
+              );
+              return {
+                kind: 'retryable',
+                reason: 'rate_limited',
+                detail: 'rate limited (429)',
+                ...(hintMs !== undefined && { hintMs }),
+              };
             }
-            throw new FanvueAuthError(`${req.what}: fanvue rejected the access token after a refresh (401)`);
-          case 'forbidden':
-            throw new FanvueAuthError(`${req.what}: fanvue refused access (403): check the connection's scopes and that it manages this creator`);
-          case 'rejected': {
-            const code = safeErrorCode(body);
-            const detail = res.status === 410 ? `api version ${deps.apiVersion} is sunset (410)` : `fanvue rejected the request (${res.status})`;
-            throw new FanvueRequestError(res.status, `${req.what}: ${detail}${code ? `: ${code}` : ''}`);
+            case 'unavailable':
+              return { kind: 'retryable', reason: 'unavailable', detail: `fanvue returned ${res.status}` };
+            case 'unauthorized':
+              if (!refreshed) {
+                refreshed = true;
+                token = await deps.tokens.refreshAfterRejection(req.connectionId, token, req.deadline);
+                return { kind: 'again' };
+              }
+              throw new FanvueAuthError(`${req.what}: fanvue rejected the access token after a refresh (401)`);
+            case 'forbidden':
+              throw new FanvueAuthError(
+                `${req.what}: fanvue refused access (403): check the connection's scopes and that it manages this creator`,
+              );
+            case 'rejected': {
+              const code = safeErrorCode(body);
+              const detail =
+                res.status === 410
+                  ? `api version ${deps.apiVersion} is sunset (410)`
+                  : `fanvue rejected the request (${res.status})`;
+              throw new FanvueRequestError(res.status, `${req.what}: ${detail}${code ? `: ${code}` : ''}`);
+            }
           }
-        }
-      });
+        },
+      );
     },
   };
 }

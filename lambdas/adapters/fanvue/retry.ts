@@ -1,7 +1,7 @@
 import type { Clock } from '../../domain/ports';
 import { attemptTimeoutMs, decideRetry, nextRetryDelayMs, type RetryPolicy } from '../../domain/retry';
 import type { AppLogger } from '../../shared/logger';
-import { BudgetExceededError, FanvueRateLimitError, FanvueUnavailableError, type FanvueError } from './errors';
+import { BudgetExceededError, type FanvueError, FanvueRateLimitError, FanvueUnavailableError } from './errors';
 
 /** What one attempt produced. Non-retryable failures are thrown by the attempt itself. */
 export type AttemptOutcome<T> =
@@ -47,8 +47,16 @@ export async function runWithRetries<T>(
     const delayMs = nextRetryDelayMs(failures, outcome.hintMs, deps.policy, deps.random);
     const decision = decideRetry({ failures, delayMs, now: deps.clock.now(), deadline, policy: deps.policy });
     if (decision.kind === 'give-up') {
-      const why = decision.reason === 'attempts' ? `after ${failures} attempts` : `after ${failures} attempts; the next wait (${delayMs} ms) would pass the deadline`;
-      deps.logger.warn('fanvue request gave up', { what, reason: outcome.reason, attempts: failures, giveUp: decision.reason });
+      const why =
+        decision.reason === 'attempts'
+          ? `after ${failures} attempts`
+          : `after ${failures} attempts; the next wait (${delayMs} ms) would pass the deadline`;
+      deps.logger.warn('fanvue request gave up', {
+        what,
+        reason: outcome.reason,
+        attempts: failures,
+        giveUp: decision.reason,
+      });
       throw failure(outcome, `${what}: ${outcome.detail} ${why}`);
     }
     deps.logger.info('fanvue request retrying', { what, reason: outcome.reason, attempt: failures, delayMs });
@@ -56,7 +64,12 @@ export async function runWithRetries<T>(
   }
 }
 
-function failure(outcome: { reason: 'rate_limited' | 'unavailable'; hintMs?: number; cause?: unknown }, message: string): FanvueError {
+function failure(
+  outcome: { reason: 'rate_limited' | 'unavailable'; hintMs?: number; cause?: unknown },
+  message: string,
+): FanvueError {
   const options = outcome.cause === undefined ? undefined : { cause: outcome.cause };
-  return outcome.reason === 'rate_limited' ? new FanvueRateLimitError(message, outcome.hintMs, options) : new FanvueUnavailableError(message, options);
+  return outcome.reason === 'rate_limited'
+    ? new FanvueRateLimitError(message, outcome.hintMs, options)
+    : new FanvueUnavailableError(message, options);
 }

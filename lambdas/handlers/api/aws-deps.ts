@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lambdaSyncInvoker } from '../../adapters/invoke';
 import { awsSecretStore } from '../../adapters/secrets';
 import { DEFAULT_SYNC_INTERVAL_MS, defaultLiveWithinMs } from '../../domain/dashboard';
-import { systemClock, type SyncTrigger } from '../../domain/ports';
+import { type SyncTrigger, systemClock } from '../../domain/ports';
 import { parseEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
 import * as z from '../../shared/zod';
@@ -37,7 +37,9 @@ export function lambdaSyncTrigger(client: LambdaClient, functions: { sync: strin
     syncModel: (modelId, reason) => sync.invokeSync({ modelId, reason }),
     async syncAll(reason) {
       const payload = new TextEncoder().encode(JSON.stringify({ reason }));
-      const out = await client.send(new InvokeCommand({ FunctionName: functions.fanout, InvocationType: 'Event', Payload: payload }));
+      const out = await client.send(
+        new InvokeCommand({ FunctionName: functions.fanout, InvocationType: 'Event', Payload: payload }),
+      );
       if (out.StatusCode !== 202) throw new Error(`async invoke of ${functions.fanout} returned ${out.StatusCode}`);
     },
   };
@@ -51,7 +53,12 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
     tables: { control: e.CONTROL_TABLE, totals: e.TOTALS_TABLE },
     clock: systemClock,
     logger,
-    config: { syncIntervalMs: e.SYNC_INTERVAL_MS, liveWithinMs: e.LIVE_WITHIN_MS ?? defaultLiveWithinMs(e.SYNC_INTERVAL_MS), cronSecretId: e.CRON_SECRET_ID, ...(e.WEBHOOK_SECRET_ID && { webhookSecretId: e.WEBHOOK_SECRET_ID }) },
+    config: {
+      syncIntervalMs: e.SYNC_INTERVAL_MS,
+      liveWithinMs: e.LIVE_WITHIN_MS ?? defaultLiveWithinMs(e.SYNC_INTERVAL_MS),
+      cronSecretId: e.CRON_SECRET_ID,
+      ...(e.WEBHOOK_SECRET_ID && { webhookSecretId: e.WEBHOOK_SECRET_ID }),
+    },
     secrets: awsSecretStore(new SecretsManagerClient({})),
     trigger: lambdaSyncTrigger(new LambdaClient({}), { sync: e.SYNC_FUNCTION_NAME, fanout: e.FANOUT_FUNCTION_NAME }),
   };

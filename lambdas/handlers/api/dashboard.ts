@@ -1,11 +1,11 @@
 import type { DashboardData } from '../../adapters/dynamo/dashboard-reader';
 import {
-  describeSyncError,
-  modelFreshness,
-  nextSyncDueAt,
   type DashboardModel,
   type DashboardResponse,
+  describeSyncError,
   type FreshnessConfig,
+  modelFreshness,
+  nextSyncDueAt,
 } from '../../domain/dashboard';
 import type { ModelRecord } from '../../domain/model';
 import * as z from '../../shared/zod';
@@ -79,6 +79,9 @@ export function buildDashboard(input: {
     }),
     models: data.models
       .map((m) => toModel(m, data, now, cfg))
-      .sort((x, y) => x.displayName.localeCompare(y.displayName, 'en', { numeric: true }) || x.modelId.localeCompare(y.modelId)),
+      .sort(
+        (x, y) =>
+          x.displayName.localeCompare(y.displayName, 'en', { numeric: true }) || x.modelId.localeCompare(y.modelId),
+      ),
   };
 }

@@ -8,8 +8,8 @@ import type { Clock, SecretStore, SyncTrigger } from '../../domain/ports';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
-import { buildDashboard, dayRange, DashboardQuerySchema } from './dashboard';
-import { bodyText, etagOf, header, json, matchesIfNoneMatch, type ApiResult } from './http';
+import { buildDashboard, DashboardQuerySchema, dayRange } from './dashboard';
+import { type ApiResult, bodyText, etagOf, header, json, matchesIfNoneMatch } from './http';
 
 /** Everything the API handler needs; tests build their own. */
 export interface ApiDeps {
@@ -48,9 +48,21 @@ export async function getDashboard(deps: ApiDeps, event: APIGatewayProxyEventV2)
   const range = dayRange(now, query.data.days);
   const [agency, data] = await Promise.all([
     getAgency(deps.doc, deps.tables.control, agencyId),
-    readDashboardData(deps.doc, deps.tables, agencyId, { fromDay: range[0] ?? '', toDay: range[range.length - 1] ?? '' }, deps.logger),
+    readDashboardData(
+      deps.doc,
+      deps.tables,
+      agencyId,
+      { fromDay: range[0] ?? '', toDay: range[range.length - 1] ?? '' },
+      deps.logger,
+    ),
   ]);
-  const body = buildDashboard({ agency: { id: agencyId, name: agency?.name ?? agencyId }, data, now, cfg: deps.config, days: query.data.days });
+  const body = buildDashboard({
+    agency: { id: agencyId, name: agency?.name ?? agencyId },
+    data,
+    now,
+    cfg: deps.config,
+    days: query.data.days,
+  });
   // generatedAt is left out of the hash so idle polls of unchanged data get 304s.
   const { generatedAt: _generatedAt, ...content } = body;
   const etag = etagOf(JSON.stringify(content));
@@ -61,7 +73,11 @@ export async function getDashboard(deps: ApiDeps, event: APIGatewayProxyEventV2)
 }
 
 /** POST /api/models/{modelId}/sync: the caller's own model only (another agency's is a 404). */
-export async function postModelSync(deps: ApiDeps, event: APIGatewayProxyEventV2, rawModelId: string): Promise<ApiResult> {
+export async function postModelSync(
+  deps: ApiDeps,
+  event: APIGatewayProxyEventV2,
+  rawModelId: string,
+): Promise<ApiResult> {
   const agencyId = await authenticate(deps, event);
   const modelId = ModelIdSchema.safeParse(safeDecode(rawModelId));
   if (!modelId.success) throw new HttpError(404, 'model not found');
@@ -90,7 +106,11 @@ export function cronSecretChecker(deps: ApiDeps): (event: APIGatewayProxyEventV2
 }
 
 /** POST /api/sync with optional `{ modelId }`: one model, or the fan-out for all. */
-export async function postManualSync(deps: ApiDeps, event: APIGatewayProxyEventV2, checkCron: (e: APIGatewayProxyEventV2) => Promise<void>): Promise<ApiResult> {
+export async function postManualSync(
+  deps: ApiDeps,
+  event: APIGatewayProxyEventV2,
+  checkCron: (e: APIGatewayProxyEventV2) => Promise<void>,
+): Promise<ApiResult> {
   await checkCron(event);
   const text = bodyText(event).trim();
   let raw: unknown = {};

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { modelsOfCreator } from '../../adapters/dynamo/model-store';
 import { verifyWebhookSignature, WebhookBodySchema, webhookIntent } from '../../domain/webhook';
 import { HttpError } from '../../shared/errors';
-import { bodyText, header, json, type ApiResult } from './http';
+import { type ApiResult, bodyText, header, json } from './http';
 import type { ApiDeps } from './routes';
 
 /**
@@ -23,7 +23,12 @@ export function webhookRoute(deps: ApiDeps): (event: APIGatewayProxyEventV2) => 
       throw err;
     });
     const rawBody = bodyText(event);
-    const check = verifyWebhookSignature({ header: header(event, 'x-fanvue-signature'), rawBody, secret: signingSecret, nowMs: deps.clock.now() });
+    const check = verifyWebhookSignature({
+      header: header(event, 'x-fanvue-signature'),
+      rawBody,
+      secret: signingSecret,
+      nowMs: deps.clock.now(),
+    });
     if (!check.ok) {
       deps.logger.warn('webhook rejected', { reason: check.reason });
       throw new HttpError(401, check.reason);
@@ -35,7 +40,11 @@ export function webhookRoute(deps: ApiDeps): (event: APIGatewayProxyEventV2) => 
       throw new HttpError(400, 'body must be JSON');
     }
     const body = WebhookBodySchema.safeParse(parsedJson);
-    if (!body.success) throw new HttpError(400, `unexpected webhook body: ${body.error.issues[0]?.path.join('.') ?? ''} ${body.error.issues[0]?.message ?? ''}`.trim());
+    if (!body.success)
+      throw new HttpError(
+        400,
+        `unexpected webhook body: ${body.error.issues[0]?.path.join('.') ?? ''} ${body.error.issues[0]?.message ?? ''}`.trim(),
+      );
     const intent = webhookIntent(body.data, header(event, 'x-fanvue-event'));
     if (intent.kind === 'unknown') deps.logger.warn('unknown webhook event acknowledged', { event: intent.event });
     if (intent.kind !== 'revenue' || !intent.creatorUuid) return json(202, { accepted: true, synced: [] });

@@ -1,8 +1,8 @@
 import { vi } from 'vitest';
-import type { SecretStore } from '../../../lambdas/domain/ports';
-import { SecretNotFoundError } from '../../../lambdas/adapters/secrets';
-import type { AppLogger } from '../../../lambdas/shared/logger';
 import type { EarningRow } from '../../../lambdas/adapters/fanvue/schema';
+import { SecretNotFoundError } from '../../../lambdas/adapters/secrets';
+import type { SecretStore } from '../../../lambdas/domain/ports';
+import type { AppLogger } from '../../../lambdas/shared/logger';
 
 /** One request the fake fetch saw. */
 export interface SeenRequest {
@@ -13,7 +13,9 @@ export interface SeenRequest {
 }
 
 /** A fetch that answers from `handler` in-process (no sockets) and records every request. */
-export function fakeFetch(handler: (req: SeenRequest, signal: AbortSignal | undefined) => Response | Promise<Response>) {
+export function fakeFetch(
+  handler: (req: SeenRequest, signal: AbortSignal | undefined) => Response | Promise<Response>,
+) {
   const seen: SeenRequest[] = [];
   const fn = (async (input: string | URL | Request, init?: RequestInit) => {
     const req: SeenRequest = {
@@ -55,7 +57,12 @@ export function memoryStore(initial: Record<string, string>, events: string[] = 
 export function recordingLogger() {
   const calls: unknown[][] = [];
   const rec = (level: string) => vi.fn((...args: unknown[]) => void calls.push([level, ...args]));
-  const logger: AppLogger = { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') } as unknown as AppLogger;
+  const logger: AppLogger = {
+    debug: rec('debug'),
+    info: rec('info'),
+    warn: rec('warn'),
+    error: rec('error'),
+  } as unknown as AppLogger;
   return { logger, calls };
 }
 

@@ -1,11 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { parseContract } from '../contract';
 import { FanvueAuthError } from '../errors';
-import { TokenResponseSchema, type ClientCredentials, type ConnectionTokens } from '../schema';
+import { type ClientCredentials, type ConnectionTokens, TokenResponseSchema } from '../schema';
 import { connectionRevoked, postTokenForm, withSlash } from './token-endpoint';
 
 /** The scopes this product asks for (refresh tokens need `offline_access`). */
-export const CONNECT_SCOPES = ['openid', 'offline_access', 'read:self', 'read:creator', 'read:insights', 'read:agency'] as const;
+export const CONNECT_SCOPES = [
+  'openid',
+  'offline_access',
+  'read:self',
+  'read:creator',
+  'read:insights',
+  'read:agency',
+] as const;
 
 /** A PKCE pair: the verifier stays here, the S256 challenge goes to Fanvue. */
 export function createPkce(): { verifier: string; challenge: string } {
@@ -14,7 +21,13 @@ export function createPkce(): { verifier: string; challenge: string } {
 }
 
 /** `{authBaseUrl}/oauth2/auth` for the authorization-code flow with PKCE (S256 is required by Fanvue). */
-export function authorizeUrl(args: { authBaseUrl: string; clientId: string; redirectUri: string; state: string; challenge: string }): string {
+export function authorizeUrl(args: {
+  authBaseUrl: string;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+  challenge: string;
+}): string {
   const url = new URL('oauth2/auth', withSlash(args.authBaseUrl));
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -43,13 +56,26 @@ export async function exchangeAuthorizationCode(args: {
     authBaseUrl: args.authBaseUrl,
     fetch: args.fetch ?? globalThis.fetch.bind(globalThis),
     creds: args.creds,
-    form: { grant_type: 'authorization_code', code: args.code, redirect_uri: args.redirectUri, code_verifier: args.verifier },
+    form: {
+      grant_type: 'authorization_code',
+      code: args.code,
+      redirect_uri: args.redirectUri,
+      code_verifier: args.verifier,
+    },
     timeoutMs: args.timeoutMs ?? 10_000,
   });
   if (res.status !== 200) {
-    throw new FanvueAuthError(connectionRevoked(res.status, res.body) ? 'authorization code rejected: start the connection again' : `token endpoint returned ${res.status}`);
+    throw new FanvueAuthError(
+      connectionRevoked(res.status, res.body)
+        ? 'authorization code rejected: start the connection again'
+        : `token endpoint returned ${res.status}`,
+    );
   }
   const body = parseContract(TokenResponseSchema, res.body, 'token response');
   if (!body.refresh_token) throw new FanvueAuthError('no refresh token returned: the offline_access scope is required');
-  return { accessToken: body.access_token, accessTokenExpiresAt: args.now + body.expires_in * 1000, refreshToken: body.refresh_token };
+  return {
+    accessToken: body.access_token,
+    accessTokenExpiresAt: args.now + body.expires_in * 1000,
+    refreshToken: body.refresh_token,
+  };
 }

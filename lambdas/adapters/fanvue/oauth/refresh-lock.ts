@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../../../domain/ports';
+import { type Clock, systemClock } from '../../../domain/ports';
 
 /** Releases a held lock (only if we still own it). Never throws for a lost lock. */
 export type ReleaseLock = () => Promise<void>;

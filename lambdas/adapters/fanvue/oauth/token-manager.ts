@@ -1,11 +1,17 @@
 import type { Clock, SecretStore } from '../../../domain/ports';
+import { serverHintMs } from '../../../domain/retry';
 import { ConfigError } from '../../../shared/errors';
 import type { AppLogger } from '../../../shared/logger';
 import { SecretNotFoundError } from '../../secrets';
 import { parseContract, safeErrorCode } from '../contract';
-import { BudgetExceededError, FanvueAuthError, FanvueRateLimitError, FanvueRequestError, FanvueUnavailableError } from '../errors';
-import { ClientCredentialsSchema, ConnectionTokensSchema, TokenResponseSchema, type ConnectionTokens } from '../schema';
-import { serverHintMs } from '../../../domain/retry';
+import {
+  BudgetExceededError,
+  FanvueAuthError,
+  FanvueRateLimitError,
+  FanvueRequestError,
+  FanvueUnavailableError,
+} from '../errors';
+import { ClientCredentialsSchema, type ConnectionTokens, ConnectionTokensSchema, TokenResponseSchema } from '../schema';
 import type { RefreshLock } from './refresh-lock';
 import { connectionRevoked, postTokenRequest } from './token-endpoint';
 
@@ -61,15 +67,20 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     try {
       raw = await deps.secrets.get(deps.connectionSecretId(connectionId));
     } catch (err) {
-      if (err instanceof SecretNotFoundError) throw new FanvueAuthError('no tokens stored for this connection: connect this model in Fanvue', { cause: err });
+      if (err instanceof SecretNotFoundError)
+        throw new FanvueAuthError('no tokens stored for this connection: connect this model in Fanvue', { cause: err });
       throw err;
     }
     const parsed = ConnectionTokensSchema.safeParse(safeJson(raw));
-    if (!parsed.success) throw new FanvueAuthError('stored tokens for this connection are unreadable: reconnect this model in Fanvue');
+    if (!parsed.success)
+      throw new FanvueAuthError('stored tokens for this connection are unreadable: reconnect this model in Fanvue');
     return parsed.data;
   }
 
-  function usable(tokens: ConnectionTokens, rejected: string | undefined): tokens is ConnectionTokens & { accessToken: string } {
+  function usable(
+    tokens: ConnectionTokens,
+    rejected: string | undefined,
+  ): tokens is ConnectionTokens & { accessToken: string } {
     if (!tokens.accessToken || tokens.accessToken === rejected) return false;
     return tokens.accessTokenExpiresAt !== undefined && tokens.accessTokenExpiresAt - skewMs > deps.clock.now();
   }
@@ -92,7 +103,13 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     if (timeout <= 0) throw new BudgetExceededError('no time left to refresh the access token');
     const creds = await clientCredentials();
     deps.logger.info('refreshing fanvue access token', { connectionId });
-    const res = await postTokenRequest({ authBaseUrl: deps.authBaseUrl, fetch: deps.fetch, creds, refreshToken: tokens.refreshToken, timeoutMs: timeout });
+    const res = await postTokenRequest({
+      authBaseUrl: deps.authBaseUrl,
+      fetch: deps.fetch,
+      creds,
+      refreshToken: tokens.refreshToken,
+      timeoutMs: timeout,
+    });
     if (res.status === 200) {
       const body = parseContract(TokenResponseSchema, res.body, 'token response');
       const next: ConnectionTokens = {
@@ -104,9 +121,15 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         await deps.secrets.put(deps.connectionSecretId(connectionId), JSON.stringify(next));
       } catch (err) {
         deps.logger.error('could not store rotated fanvue tokens', { connectionId, errorName: (err as Error).name });
-        throw new FanvueAuthError('could not store the rotated refresh token: reconnect this model in Fanvue', { cause: err });
+        throw new FanvueAuthError('could not store the rotated refresh token: reconnect this model in Fanvue', {
+          cause: err,
+        });
       }
-      deps.logger.info('fanvue access token refreshed', { connectionId, rotated: body.refresh_token !== undefined, expiresInS: body.expires_in });
+      deps.logger.info('fanvue access token refreshed', {
+        connectionId,
+        rotated: body.refresh_token !== undefined,
+        expiresInS: body.expires_in,
+      });
       return body.access_token;
     }
     if (connectionRevoked(res.status, res.body)) {
@@ -121,7 +144,11 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     throw new FanvueRequestError(res.status, detail);
   }
 
-  async function refreshSerialized(connectionId: string, rejected: string | undefined, deadline: number): Promise<string> {
+  async function refreshSerialized(
+    connectionId: string,
+    rejected: string | undefined,
+    deadline: number,
+  ): Promise<string> {
     const waitUntil = Math.min(deadline, deps.clock.now() + lockWaitMs);
     for (;;) {
       const release = await deps.lock.acquire(connectionId, lockTtlMs);
@@ -131,11 +158,15 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
           if (usable(tokens, rejected)) return tokens.accessToken;
           return await refreshWith(connectionId, tokens, deadline);
         } finally {
-          await release().catch((err: unknown) => deps.logger.warn('could not release token refresh lock', { connectionId, errorName: (err as Error).name }));
+          await release().catch((err: unknown) =>
+            deps.logger.warn('could not release token refresh lock', { connectionId, errorName: (err as Error).name }),
+          );
         }
       }
       if (deps.clock.now() + lockPollMs > waitUntil) {
-        throw new FanvueUnavailableError('token refresh for this connection is in progress elsewhere; try again shortly');
+        throw new FanvueUnavailableError(
+          'token refresh for this connection is in progress elsewhere; try again shortly',
+        );
       }
       await deps.sleep(lockPollMs);
       const tokens = await readTokens(connectionId);
