@@ -115,7 +115,10 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
   storeDoc.middlewareStack.add(
     (next) => async (args) => {
       const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
-      if (items) (writes.items += items.length), (writes.transactions += 1);
+      if (items) {
+        writes.items += items.length;
+        writes.transactions += 1;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countWrites' },

@@ -42,14 +42,12 @@ export async function startLambdaEndpoint(
             .writeHead(200, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' })
             .end(JSON.stringify(result ?? null)),
         (err: unknown) =>
-          res
-            .writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' })
-            .end(
-              JSON.stringify({
-                errorType: err instanceof Error ? err.name : 'Error',
-                errorMessage: err instanceof Error ? err.message : String(err),
-              }),
-            ),
+          res.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' }).end(
+            JSON.stringify({
+              errorType: err instanceof Error ? err.name : 'Error',
+              errorMessage: err instanceof Error ? err.message : String(err),
+            }),
+          ),
       );
     });
   });

@@ -25,7 +25,7 @@ import { type AppLogger, silentLogger } from '../lambdas/shared/logger';
  */
 
 /** The handler contract: Lambda's stream handler with ReportBatchItemFailures. */
-export type StreamBatchHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+export type StreamBatchHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
 export interface StreamPollerOptions {
   /** A DynamoDBStreamsClient pointed at DynamoDB Local. */
@@ -105,8 +105,15 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(() => ((wake = undefined), resolve()), ms);
-      wake = () => (clearTimeout(timer), (wake = undefined), resolve());
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
     });
 
   async function refreshShards(): Promise<void> {
@@ -164,7 +171,7 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   }
 
   /** Index of the first reported record, or 0 when an identifier is not in the batch (Lambda then retries the whole batch). */
-  function firstFailed(batch: DynamoDBRecord[], response: DynamoDBBatchResponse | void): number | undefined {
+  function firstFailed(batch: DynamoDBRecord[], response: DynamoDBBatchResponse | undefined): number | undefined {
     const ids = response?.batchItemFailures?.map((f) => f.itemIdentifier) ?? [];
     if (ids.length === 0) return undefined;
     const positions = ids.map((id) => batch.findIndex((r) => r.dynamodb?.SequenceNumber === id));
@@ -274,8 +281,14 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         const timer = setTimeout(() => reject(new Error(`stream not drained within ${timeoutMs} ms`)), timeoutMs);
         waiters.push({
           after: cycle,
-          resolve: () => (clearTimeout(timer), resolve()),
-          reject: (e) => (clearTimeout(timer), reject(e)),
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         });
         wake?.();
       });

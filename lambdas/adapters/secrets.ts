@@ -108,15 +108,20 @@ export function localSecretStore(options: LocalSecretStoreOptions = {}): SecretS
     await rename(tmp, file);
   }
 
+  function loadOnce(): Promise<Map<string, string>> {
+    loaded ??= load();
+    return loaded;
+  }
+
   return {
     async get(id) {
-      const values = await (loaded ??= load());
+      const values = await loadOnce();
       const value = values.get(id);
       if (value === undefined) throw new SecretNotFoundError(id);
       return value;
     },
     async put(id, value) {
-      const values = await (loaded ??= load());
+      const values = await loadOnce();
       values.set(id, value);
       const file = options.file;
       if (!file) return;

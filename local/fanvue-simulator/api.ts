@@ -152,7 +152,7 @@ function earnings(sim: SimCore, creatorUuid: string, url: URL): Omit<ApiReply, '
   const endMs = q.endDate ? Date.parse(q.endDate) : FAR_FUTURE_MS;
   if (startMs > endMs) return { status: 400, body: { error: 'startDate must not be after endDate' } };
   const scope: CursorScope = { creatorUuid, startMs, endMs, source: q.source, order: sim.opts.order };
-  let after;
+  let after: ReturnType<typeof decodeCursor> | undefined;
   try {
     after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, scope);
   } catch (err) {

@@ -136,7 +136,7 @@ describe('every function', () => {
         LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'revenue-heartbeat',
       });
-      const logGroup = (r.Properties?.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      const logGroup = (r.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(resourcesOf(base.template, 'AWS::Logs::LogGroup')[logGroup]?.Properties?.RetentionInDays).toBe(30);
     }
   });

@@ -31,7 +31,7 @@ const dynamoTables = (statements: Statement[]) =>
 describe('IAM least privilege', () => {
   it('never grants DynamoDB or Secrets Manager actions on "*"', () => {
     for (const policy of Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))) {
-      const doc = policy.Properties?.PolicyDocument as {
+      const doc = policy.Properties!.PolicyDocument as {
         Statement: { Action: string | string[]; Resource: unknown }[];
       };
       for (const st of doc.Statement) {
@@ -123,7 +123,7 @@ describe('data protection', () => {
     for (const table of tables) {
       expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST' });
       expect(table.DeletionPolicy).toBe('Retain');
-      const replica = (table.Properties?.Replicas as Record<string, unknown>[])[0];
+      const replica = (table.Properties!.Replicas as Record<string, unknown>[])[0];
       expect(replica).toMatchObject({
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
@@ -169,7 +169,7 @@ describe('data protection', () => {
     }
     for (const policy of Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy'))) {
       const statements = (
-        policy.Properties?.PolicyDocument as {
+        policy.Properties!.PolicyDocument as {
           Statement: { Effect: string; Principal: unknown; Condition?: unknown }[];
         }
       ).Statement;

@@ -56,7 +56,10 @@ export function roleStatements(template: Template, functionLogicalId: string): S
 export function referencedIds(value: unknown): string[] {
   const ids: string[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.Ref === 'string') ids.push(o.Ref);

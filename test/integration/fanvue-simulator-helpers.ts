@@ -16,7 +16,12 @@ import {
 /** A controllable clock for the simulator's `now` option. */
 export function testClock(start = Date.UTC(2025, 5, 1, 12)): { now: () => number; advance(ms: number): void } {
   let nowMs = start;
-  return { now: () => nowMs, advance: (ms) => void (nowMs += ms) };
+  return {
+    now: () => nowMs,
+    advance: (ms) => {
+      nowMs += ms;
+    },
+  };
 }
 
 /** POSTs a form to the token endpoint with the given (default: correct) client credentials. */
@@ -106,7 +111,7 @@ export function rowKey(row: EarningRow): string {
 }
 
 /** A `start(options)` for a test file: simulators on the test clock, all stopped after each test. */
-export function useSimulators(): (options?: FanvueSimulatorOptions) => Promise<FanvueSimulator> {
+export function simulatorsForSuite(): (options?: FanvueSimulatorOptions) => Promise<FanvueSimulator> {
   const running: FanvueSimulator[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((s) => s.stop()));

@@ -8,10 +8,10 @@ import {
   readAll,
   testClock,
   tokenRequest,
-  useSimulators,
+  simulatorsForSuite,
 } from './fanvue-simulator-helpers';
 
-const start = useSimulators();
+const start = simulatorsForSuite();
 
 function uuids(sim: FanvueSimulator): [string, string] {
   const [a, b] = sim.creators;

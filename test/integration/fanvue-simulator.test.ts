@@ -9,10 +9,10 @@ import {
   rowKey,
   testClock,
   tokenRequest,
-  useSimulators,
+  simulatorsForSuite,
 } from './fanvue-simulator-helpers';
 
-const start = useSimulators();
+const start = simulatorsForSuite();
 
 function first(sim: FanvueSimulator): string {
   const c = sim.creators[0];

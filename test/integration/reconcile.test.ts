@@ -32,7 +32,12 @@ function deps(settleMs = 0): ReconcileDeps {
     reader: new TotalsReader(t.doc, { transactions: t.names.transactions, totals: t.names.totals }),
     store: new TotalsStore(t.doc, t.names.totals, clock),
     logger: { ...silentLogger, warn: (...a: unknown[]) => void warnings.push(a) },
-    metrics: { count: (n, v) => void (n === 'TotalsDriftRepaired' && (repairedMetric += v)), flush: () => undefined },
+    metrics: {
+      count: (n, v) => {
+        if (n === 'TotalsDriftRepaired') repairedMetric += v;
+      },
+      flush: () => undefined,
+    },
     settleMs,
   };
 }

@@ -31,12 +31,18 @@ function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
   const errors: unknown[] = [];
   const handler = makeHandler({
     store: {
-      applyRecords: async (r) => (
-        calls.push(r), outcome ? outcome(r) : { applied: r.map((_, i) => i), duplicates: [] }
-      ),
+      applyRecords: async (r) => {
+        calls.push(r);
+        return outcome ? outcome(r) : { applied: r.map((_, i) => i), duplicates: [] };
+      },
     },
     logger: { ...silentLogger, error: (...a: unknown[]) => void errors.push(a) },
-    metrics: { count: (n, v) => void (metrics[n] = (metrics[n] ?? 0) + v), flush: () => undefined },
+    metrics: {
+      count: (n, v) => {
+        metrics[n] = (metrics[n] ?? 0) + v;
+      },
+      flush: () => undefined,
+    },
   });
   return { handler, calls, metrics, errors };
 }

@@ -10,7 +10,12 @@ const ago = (min: number) => new Date(NOW - min * 60_000).toISOString();
 function setup(models: FanoutModel[], failFor: string[] = []) {
   const invoked: string[] = [];
   const counted: Partial<Record<CountMetricName, number>> = {};
-  const metrics: CountMetrics = { count: (n, v) => void (counted[n] = (counted[n] ?? 0) + v), flush: () => undefined };
+  const metrics: CountMetrics = {
+    count: (n, v) => {
+      counted[n] = (counted[n] ?? 0) + v;
+    },
+    flush: () => undefined,
+  };
   const handler = makeFanoutHandler({
     listModels: async function* () {
       yield* models;

@@ -4,7 +4,10 @@ import { recordSyncOutcome } from '../../lambdas/handlers/sync-metrics';
 
 function recorder(): CountMetrics & { seen: Partial<Record<CountMetricName, number>> } {
   const seen: Partial<Record<CountMetricName, number>> = {};
-  return { seen, count: (name, v) => void (seen[name] = (seen[name] ?? 0) + v), flush: () => undefined };
+  const count = (name: CountMetricName, v: number): void => {
+    seen[name] = (seen[name] ?? 0) + v;
+  };
+  return { seen, count, flush: () => undefined };
 }
 
 describe('sync metrics', () => {

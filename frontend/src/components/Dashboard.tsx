@@ -11,7 +11,7 @@ import { SourceBreakdown } from './SourceBreakdown';
 
 function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }) {
   return (
-    <div className="toggle" role="group" aria-label="Amounts shown">
+    <fieldset className="toggle" aria-label="Amounts shown">
       {(['gross', 'net'] as const).map((m) => (
         <button
           key={m}
@@ -23,7 +23,7 @@ function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }
           {m === 'gross' ? 'Gross' : 'Net'}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }
 

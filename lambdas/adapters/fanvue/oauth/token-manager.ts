@@ -176,7 +176,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
 
   function refresh(connectionId: string, rejected: string | undefined, deadline: number): Promise<string> {
     const running = inflight.get(connectionId);
-    if (running) return running;
+    if (running !== undefined) return running;
     const p = refreshSerialized(connectionId, rejected, deadline).finally(() => inflight.delete(connectionId));
     inflight.set(connectionId, p);
     return p;
@@ -185,7 +185,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
   return {
     async accessToken(connectionId, deadline) {
       const running = inflight.get(connectionId);
-      if (running) return running;
+      if (running !== undefined) return running;
       const tokens = await readTokens(connectionId);
       if (usable(tokens, undefined)) return tokens.accessToken;
       return refresh(connectionId, undefined, deadline);
