@@ -44,6 +44,13 @@ await section('aggregate', async () => {
   return JSON.stringify(r, null, 2);
 });
 
+await section('concurrency', async () => {
+  const { runConcurrencyBench, formatConcurrency } = await import('./concurrency');
+  const r = await runConcurrencyBench(quick ? { records: 1_000 } : {});
+  results.concurrency = r;
+  return formatConcurrency(r);
+});
+
 await section('api', async () => {
   const { runApiBench } = await import('./api');
   const r = await runApiBench(quick ? { models: 100, requests: 30 } : {});
