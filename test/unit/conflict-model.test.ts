@@ -6,6 +6,13 @@ import { createConflictModel } from '../../bench/support/conflict-model';
 /** A client whose HTTP layer is a queue of requests the test answers by hand: no network. */
 function heldClient() {
   const pending: { target: string; release: () => void }[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  /** Resolves once `count` requests have reached the HTTP layer (no timing assumptions). */
+  const untilPending = (count: number) =>
+    new Promise<void>((resolve) => {
+      if (pending.length >= count) resolve();
+      else waiters.push({ count, resolve });
+    });
   const client = new DynamoDBClient({
     region: 'us-east-1',
     endpoint: 'http://dynamodb.test',
@@ -25,10 +32,14 @@ function heldClient() {
                 },
               }),
           });
+          for (const w of waiters.splice(0)) {
+            if (pending.length >= w.count) w.resolve();
+            else waiters.push(w);
+          }
         }),
     },
   });
-  return { client, doc: DynamoDBDocumentClient.from(client), pending };
+  return { client, doc: DynamoDBDocumentClient.from(client), pending, untilPending };
 }
 
 const add = (pk: string, sk = 'TOTAL') => ({
@@ -46,7 +57,6 @@ const marker = (id: string) => ({
     ConditionExpression: 'attribute_not_exists(pk)',
   },
 });
-const settle = () => new Promise((r) => setTimeout(r, 10));
 
 describe('transaction conflict model', () => {
   it('cancels a transaction touching an item another in-flight transaction holds, with the reasons AWS returns', async () => {
@@ -57,7 +67,7 @@ describe('transaction conflict model', () => {
     model.attach(b.client);
 
     const first = a.doc.send(new TransactWriteCommand({ TransactItems: [marker('e1'), add('AGENCY#x')] }));
-    await settle();
+    await a.untilPending(1);
     expect(a.pending).toHaveLength(1);
 
     const second = b.doc.send(
@@ -76,7 +86,7 @@ describe('transaction conflict model', () => {
 
     // A transaction on other items goes through while the first is still in flight.
     const disjoint = b.doc.send(new TransactWriteCommand({ TransactItems: [marker('e3'), add('MODEL#m3')] }));
-    await settle();
+    await b.untilPending(1);
     expect(b.pending).toHaveLength(1);
     b.pending.shift()?.release();
     await disjoint;
@@ -87,7 +97,7 @@ describe('transaction conflict model', () => {
     const retried = b.doc.send(
       new TransactWriteCommand({ TransactItems: [marker('e2'), add('MODEL#m2'), add('AGENCY#x')] }),
     );
-    await settle();
+    await b.untilPending(1);
     b.pending.shift()?.release();
     await retried;
     expect(model.stats()).toMatchObject({ transactions: 4, cancelled: 1, maxInFlight: 2 });
@@ -111,7 +121,7 @@ describe('transaction conflict model', () => {
         ],
       }),
     );
-    await settle();
+    await a.untilPending(1);
     await expect(a.doc.send(new TransactWriteCommand({ TransactItems: [add('AGENCY#x')] }))).rejects.toMatchObject({
       name: 'TransactionCanceledException',
       CancellationReasons: [{ Code: 'TransactionConflict' }],
@@ -129,7 +139,7 @@ describe('transaction conflict model', () => {
     ).rejects.toMatchObject({ name: 'TransactionConflictException' });
     // Another sort key of the same partition is another item: no conflict.
     const otherDay = a.doc.send(new TransactWriteCommand({ TransactItems: [add('AGENCY#x', 'DAY#2026-01-01')] }));
-    await settle();
+    await a.untilPending(2);
     for (const p of a.pending.splice(0)) p.release();
     await Promise.all([held, otherDay]);
     expect(model.stats()).toMatchObject({ transactions: 3, cancelled: 1, singleWritesRefused: 1 });
