@@ -13,7 +13,8 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   root: here,
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  // 'hidden': maps are written for local debugging but no bundle points at them, and the site deployment leaves them out.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: 'hidden', target: 'es2022' },
   server: {
     host: '127.0.0.1',
     // The app imports the shared response contract from lambdas/domain.

@@ -17,6 +17,9 @@ export interface DashboardSiteProps {
   readonly priceClass?: cloudfront.PriceClass;
 }
 
+/** Files of the frontend build that are never uploaded (the build writes hidden source maps). */
+export const SOURCE_MAP_PATTERNS = ['*.map', '**/*.map'];
+
 /** Rewrites app routes (no file extension) to the SPA shell; only on the S3 behaviour, never on /api/*. */
 const SPA_REWRITE = `function handler(event) {
   var request = event.request;
@@ -123,7 +126,8 @@ export class DashboardSite extends Construct {
     });
 
     this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
-      sources: [s3deploy.Source.asset(props.distPath)],
+      // Source maps stay out of the bucket: the public site never serves the full source.
+      sources: [s3deploy.Source.asset(props.distPath, { exclude: SOURCE_MAP_PATTERNS })],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
