@@ -13,12 +13,13 @@ import { parseEnv, TablesEnv } from '../../lambdas/shared/env';
 import { pick } from '../../lambdas/shared/zod';
 import { consoleLogger } from '../console-logger';
 
-const USAGE = `npm run connect -- --agency <agencyId> --connection <connectionId> [--name "Agency name"] [--new-key]
+const USAGE = `npm run connect -- --agency <agencyId> --connection <connectionId> [--name "Agency name"] [--new-key] [--move]
 
 Registers every creator the agency connection manages (Fanvue GET /creators, read with the
 connection's tokens: secret FANVUE_CONNECTION_SECRET_PREFIX + connectionId) as a model of
 that agency. --name creates or renames the agency record; --new-key prints a new dashboard
-access key for it (shown once; only its hash is stored).
+access key for it (shown once; only its hash is stored). A creator that is already a model
+of another agency is refused (exit code 3) unless --move is given, which moves it here.
 Environment: CONTROL_TABLE, FANVUE_* (as the sync), AWS credentials or
 AWS_ENDPOINT_URL_DYNAMODB, and LOCAL_SECRETS_FILE to use a local secret file.`;
 
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     connection: { type: 'string' },
     name: { type: 'string' },
     'new-key': { type: 'boolean', default: false },
+    move: { type: 'boolean', default: false },
   },
 });
 const args = z
@@ -59,9 +61,21 @@ else if (!(await getAgency(doc, CONTROL_TABLE, agency))) {
   console.error(`agency ${agency} does not exist yet: pass --name to create it`);
   process.exit(2);
 }
-const result = await connectAgency(client.listCreators(connection), dynamoModelStore(doc, CONTROL_TABLE), {
-  agencyId: agency,
-  connectionId: connection,
-});
+const result = await connectAgency(
+  client.listCreators(connection),
+  dynamoModelStore(doc, CONTROL_TABLE),
+  { agencyId: agency, connectionId: connection },
+  { move: values.move },
+);
 const key = values['new-key'] ? await createApiKey(doc, CONTROL_TABLE, agency) : undefined;
 console.log(JSON.stringify({ ...result, ...(key && { dashboardKey: key }) }, null, 2));
+for (const m of result.models.filter((x) => x.movedFrom))
+  console.error(
+    `moved ${m.modelId} from agency ${m.movedFrom}: run the reconcile function once for all models to move its totals`,
+  );
+if (result.refused.length > 0) {
+  for (const m of result.refused)
+    console.error(`refused ${m.modelId} (${m.displayName}): it is a model of agency ${m.ownerAgencyId}`);
+  console.error('nothing was changed for those; run again with --move to move them to this agency');
+  process.exitCode = 3;
+}

@@ -7,6 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ModelOwnedByAnotherAgencyError, type RegisterOptions } from '../../domain/connect';
 import { type ModelRecord, ModelRecordSchema } from '../../domain/model';
 import { LeaseLostError } from '../../domain/sync';
 import type { Checkpoint, LeaseResult, ModelStore, RunResult } from '../../domain/sync-ports';
@@ -33,33 +34,45 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
   return {
     get,
 
-    async register(model) {
+    async register(model, options = {}) {
       const record = ModelRecordSchema.parse({ ...model, enabled: model.enabled ?? true });
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: modelKey(model.modelId),
-          // Registering again updates identity fields and keeps cursor and status.
-          UpdateExpression:
-            'SET agencyId = :a, displayName = :d, creatorUuid = :c, connectionId = :k, enabled = :e, modelId = :m, gsi1pk = :gpk, gsi1sk = :gsk, ' +
-            '#status = if_not_exists(#status, :idle), consecutiveFailures = if_not_exists(consecutiveFailures, :zero), ' +
-            'rowsWritten = if_not_exists(rowsWritten, :zero), lastRunRows = if_not_exists(lastRunRows, :zero), behind = if_not_exists(behind, :f)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':a': record.agencyId,
-            ':d': record.displayName,
-            ':c': record.creatorUuid,
-            ':k': record.connectionId,
-            ':e': record.enabled,
-            ':m': record.modelId,
-            ':gpk': keys.agencyPk(record.agencyId),
-            ':gsk': keys.modelPk(record.modelId),
-            ':idle': 'idle',
-            ':zero': 0,
-            ':f': false,
-          },
-        }),
-      );
+      let previous: Record<string, unknown> | undefined;
+      try {
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(model.modelId),
+            // Registering again updates identity fields and keeps cursor and status.
+            UpdateExpression:
+              'SET agencyId = :a, displayName = :d, creatorUuid = :c, connectionId = :k, enabled = :e, modelId = :m, gsi1pk = :gpk, gsi1sk = :gsk, ' +
+              '#status = if_not_exists(#status, :idle), consecutiveFailures = if_not_exists(consecutiveFailures, :zero), ' +
+              'rowsWritten = if_not_exists(rowsWritten, :zero), lastRunRows = if_not_exists(lastRunRows, :zero), behind = if_not_exists(behind, :f)',
+            // Another agency's model is only taken over when the caller asks for a move.
+            ...(!options.move && { ConditionExpression: 'attribute_not_exists(agencyId) OR agencyId = :a' }),
+            ReturnValues: 'UPDATED_OLD',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':a': record.agencyId,
+              ':d': record.displayName,
+              ':c': record.creatorUuid,
+              ':k': record.connectionId,
+              ':e': record.enabled,
+              ':m': record.modelId,
+              ':gpk': keys.agencyPk(record.agencyId),
+              ':gsk': keys.modelPk(record.modelId),
+              ':idle': 'idle',
+              ':zero': 0,
+              ':f': false,
+            },
+          }),
+        );
+        previous = out.Attributes;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const owner = (err as { Item?: Record<string, { S?: string }> }).Item?.agencyId?.S ?? 'unknown';
+        throw new ModelOwnedByAnotherAgencyError(record.modelId, owner);
+      }
       // Webhooks name the creator, not our model: keep the index that maps one to the other.
       await doc.send(
         new PutCommand({
@@ -72,6 +85,8 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
           },
         }),
       );
+      const before = typeof previous?.agencyId === 'string' ? previous.agencyId : undefined;
+      return before !== undefined && before !== record.agencyId ? { movedFrom: before } : {};
     },
 
     async *listAll() {
@@ -222,7 +237,7 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
 /** Operator-side access to model records (registration, listing). */
 export interface ModelAdmin {
   get(modelId: string): Promise<ModelRecord | undefined>;
-  register(model: NewModel): Promise<void>;
+  register(model: NewModel, options?: RegisterOptions): Promise<{ movedFrom?: string }>;
   listAll(): AsyncGenerator<ModelRecord>;
 }
 
