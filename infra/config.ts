@@ -1,5 +1,14 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import {
+  DEFAULT_FANOUT_CONCURRENCY,
+  DEFAULT_SCHEDULE_MINUTES,
+  DEFAULT_SYNC_BUDGET_MS,
+  DEFAULT_SYNC_LOOKBACK_MINUTES,
+  DEFAULT_SYNC_RESERVED_CONCURRENCY,
+  FANVUE_API_BASE_URL,
+  FANVUE_AUTH_BASE_URL,
+} from '../lambdas/shared/defaults';
 
 /** Whole minutes from a CDK context value (CLI `-c key=value` gives strings, cdk.json gives numbers). */
 const intFromContext = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -10,21 +19,21 @@ const intFromContext = (min: number, max: number) => z.coerce.number().int().min
  */
 export const StackConfigSchema = z.object({
   /** Minutes between scheduled syncs. @default 10 */
-  scheduleMinutes: intFromContext(1, 1440).default(10),
+  scheduleMinutes: intFromContext(1, 1440).default(DEFAULT_SCHEDULE_MINUTES),
   /** Reserved concurrency of the sync Lambda, sized to the Fanvue rate limit. @default 10 */
-  syncReservedConcurrency: intFromContext(1, 1000).default(10),
+  syncReservedConcurrency: intFromContext(1, 1000).default(DEFAULT_SYNC_RESERVED_CONCURRENCY),
   /** How many async sync invocations the fan-out keeps in flight. @default 10 */
-  fanoutConcurrency: intFromContext(1, 100).default(10),
+  fanoutConcurrency: intFromContext(1, 100).default(DEFAULT_FANOUT_CONCURRENCY),
   /** Work budget of one sync invocation, in seconds; the Lambda timeout is set above it. @default 240 */
-  syncBudgetSeconds: intFromContext(10, 840).default(240),
+  syncBudgetSeconds: intFromContext(10, 840).default(DEFAULT_SYNC_BUDGET_MS / 1000),
   /** Look-back overlap of every incremental window, in minutes (matches the sync handler default). @default 60 */
-  syncLookbackMinutes: intFromContext(0, 1440).default(60),
+  syncLookbackMinutes: intFromContext(0, 1440).default(DEFAULT_SYNC_LOOKBACK_MINUTES),
   /** Hour (UTC) of the daily reconciliation run. @default 3 */
   reconcileHourUtc: intFromContext(0, 23).default(3),
-  /** Fanvue API base URL. @default https://api.fanvue.com */
-  fanvueApiBaseUrl: z.string().url().default('https://api.fanvue.com'),
-  /** Fanvue OAuth base URL. @default https://auth.fanvue.com */
-  fanvueAuthBaseUrl: z.string().url().default('https://auth.fanvue.com'),
+  /** Fanvue API base URL. @default FANVUE_API_BASE_URL */
+  fanvueApiBaseUrl: z.string().url().default(FANVUE_API_BASE_URL),
+  /** Fanvue OAuth base URL. @default FANVUE_AUTH_BASE_URL */
+  fanvueAuthBaseUrl: z.string().url().default(FANVUE_AUTH_BASE_URL),
   /** Optional e-mail subscribed to the alarm topic; no topic when empty. */
   alarmEmail: z
     .string()
@@ -60,8 +69,7 @@ export function readStackConfig(node: Node): StackConfig {
   }
   const parsed = StackConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid CDK context: ${problems}`);
+    throw new Error(`invalid CDK context:\n${z.prettifyError(parsed.error)}`);
   }
   return parsed.data;
 }

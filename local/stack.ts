@@ -8,7 +8,6 @@ import { dynamoModelStore } from '../lambdas/adapters/dynamo/model-store';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { localSecretStore } from '../lambdas/adapters/secrets';
-import { defaultLiveWithinMs } from '../lambdas/domain/dashboard';
 import { type SecretStore, systemClock } from '../lambdas/domain/ports';
 import type { SyncOutcome } from '../lambdas/domain/sync';
 import { makeHandler as makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
@@ -16,6 +15,7 @@ import { makeHandler as makeApiHandler } from '../lambdas/handlers/api';
 import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
 import { buildSyncDeps } from '../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
+import { DEFAULT_SCHEDULE_EXPRESSION, liveWithinMs } from '../lambdas/shared/defaults';
 import type { AppLogger } from '../lambdas/shared/logger';
 import { startApiServer } from './api-server';
 import { createTables, transactionsStreamArn } from './bootstrap';
@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   port?: number;
   /** Port of the local Lambda Invoke API; 0 picks a free one. @default 0 */
   lambdaPort?: number;
-  /** The production schedule expression. @default 'rate(10 minutes)' */
+  /** The production schedule expression. @default DEFAULT_SCHEDULE_EXPRESSION */
   schedule?: string;
   /** Overrides the schedule's interval locally (demos). */
   intervalMs?: number;
@@ -86,7 +86,7 @@ const AGENCY_ID = 'demo-agency';
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.logger;
-  const schedule = options.schedule ?? 'rate(10 minutes)';
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE_EXPRESSION;
   const intervalMs = options.intervalMs ?? rateToMs(schedule);
   const ddb = await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
   const awsLocal = {
@@ -175,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: log,
     config: {
       syncIntervalMs: intervalMs,
-      liveWithinMs: defaultLiveWithinMs(intervalMs),
+      liveWithinMs: liveWithinMs(intervalMs),
       cronSecretId: 'heartbeat/cron',
       webhookSecretId: 'fanvue/webhook',
     },

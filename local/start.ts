@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_SCHEDULE_EXPRESSION } from '../lambdas/shared/defaults';
 import { consoleLogger } from './console-logger';
 import { DurationSchema } from './scheduler';
 import { startLocalStack } from './stack';
@@ -10,7 +11,7 @@ const HELP = `npm start -- [options]
   --port N          dashboard + API port (default 3000; 0 = any free port)
   --lambda-port N   local Lambda Invoke API port (default 3001)
   --interval D      run the fan-out every D (e.g. 30s, 2m) instead of the schedule
-  --schedule EXPR   schedule expression (default "rate(10 minutes)", as in production)
+  --schedule EXPR   schedule expression (default "${DEFAULT_SCHEDULE_EXPRESSION}", as in production)
   --live D          a new simulated sale every D (default 8s; 0 = off)
   --no-webhooks     do not have the simulator send webhooks (new sales then wait for the schedule)
   --persist         keep data in .local-data/ across restarts
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3000' },
     'lambda-port': { type: 'string', default: '3001' },
     interval: { type: 'string' },
-    schedule: { type: 'string', default: 'rate(10 minutes)' },
+    schedule: { type: 'string', default: DEFAULT_SCHEDULE_EXPRESSION },
     live: { type: 'string', default: '8s' },
     persist: { type: 'boolean', default: false },
     'no-webhooks': { type: 'boolean', default: false },
@@ -42,9 +43,7 @@ const args = z
   })
   .safeParse({ port: values.port, lambdaPort: values['lambda-port'], interval: values.interval, live: values.live });
 if (!args.success) {
-  console.error(
-    `invalid option: ${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}\n\n${HELP}`,
-  );
+  console.error(`invalid option:\n${z.prettifyError(args.error)}\n\n${HELP}`);
   process.exit(2);
 }
 

@@ -5,6 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_SCHEDULE_MINUTES, liveWithinMs } from '../../lambdas/shared/defaults';
 import { HeartbeatFunction } from './heartbeat-function';
 import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
 import type { HeartbeatSecrets } from './secrets';
@@ -44,7 +45,7 @@ export class DashboardApi extends Construct {
 
   constructor(scope: Construct, id: string, props: DashboardApiProps) {
     super(scope, id);
-    const intervalMs = (props.scheduleMinutes ?? 10) * 60_000;
+    const intervalMs = (props.scheduleMinutes ?? DEFAULT_SCHEDULE_MINUTES) * 60_000;
     this.apiFunction = new HeartbeatFunction(this, 'Api', {
       handler: 'api',
       description: 'Dashboard API: models, totals, status; POST /api/sync triggers a sync',
@@ -59,8 +60,7 @@ export class DashboardApi extends Construct {
         SYNC_FUNCTION_NAME: props.syncFunction.functionName,
         FANOUT_FUNCTION_NAME: props.fanoutFunction.functionName,
         SYNC_INTERVAL_MS: String(intervalMs),
-        // Live while the last success is within two intervals plus slack (one missed run is tolerated).
-        LIVE_WITHIN_MS: String(2 * intervalMs + 120_000),
+        LIVE_WITHIN_MS: String(liveWithinMs(intervalMs)),
       },
     });
     props.controlTable.grantReadData(this.apiFunction);

@@ -5,6 +5,17 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  DEFAULT_FANOUT_CONCURRENCY,
+  DEFAULT_SCHEDULE_MINUTES,
+  DEFAULT_SYNC_BUDGET_MS,
+  DEFAULT_SYNC_LOOKBACK_MINUTES,
+  DEFAULT_SYNC_RESERVED_CONCURRENCY,
+  FANVUE_API_BASE_URL,
+  FANVUE_AUTH_BASE_URL,
+  liveWithinMs,
+  SYNC_TIMEOUT_MARGIN_MS,
+} from '../../lambdas/shared/defaults';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HeartbeatFunction } from './heartbeat-function';
 import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
@@ -25,9 +36,9 @@ export interface SyncPipelineProps {
   readonly syncBudgetSeconds?: number;
   /** Look-back overlap of each incremental window, in minutes. @default 60 */
   readonly syncLookbackMinutes?: number;
-  /** @default 'https://api.fanvue.com' */
+  /** @default FANVUE_API_BASE_URL */
   readonly fanvueApiBaseUrl?: string;
-  /** @default 'https://auth.fanvue.com' */
+  /** @default FANVUE_AUTH_BASE_URL */
   readonly fanvueAuthBaseUrl?: string;
   /** @default 'INFO' */
   readonly logLevel?: string;
@@ -53,8 +64,8 @@ export class SyncPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: SyncPipelineProps) {
     super(scope, id);
-    const scheduleMinutes = props.scheduleMinutes ?? 10;
-    const budgetSeconds = props.syncBudgetSeconds ?? 240;
+    const scheduleMinutes = props.scheduleMinutes ?? DEFAULT_SCHEDULE_MINUTES;
+    const budgetSeconds = props.syncBudgetSeconds ?? DEFAULT_SYNC_BUDGET_MS / 1000;
     const common = { logLevel: props.logLevel, logRetention: props.logRetention };
 
     this.syncFailures = new DeadLetterQueue(this, 'SyncFailures', {
@@ -68,18 +79,18 @@ export class SyncPipeline extends Construct {
       ...common,
       handler: 'sync',
       description: 'Syncs one model: Fanvue earnings -> transactions table, cursor checkpointed per page',
-      timeout: Duration.seconds(budgetSeconds + 60),
+      timeout: Duration.millis(budgetSeconds * 1000 + SYNC_TIMEOUT_MARGIN_MS),
       memorySize: 512,
-      reservedConcurrentExecutions: props.syncReservedConcurrency ?? 10,
+      reservedConcurrentExecutions: props.syncReservedConcurrency ?? DEFAULT_SYNC_RESERVED_CONCURRENCY,
       environment: {
         TRANSACTIONS_TABLE: props.transactionsTable.tableName,
         CONTROL_TABLE: props.controlTable.tableName,
-        FANVUE_API_BASE_URL: props.fanvueApiBaseUrl ?? 'https://api.fanvue.com',
-        FANVUE_AUTH_BASE_URL: props.fanvueAuthBaseUrl ?? 'https://auth.fanvue.com',
+        FANVUE_API_BASE_URL: props.fanvueApiBaseUrl ?? FANVUE_API_BASE_URL,
+        FANVUE_AUTH_BASE_URL: props.fanvueAuthBaseUrl ?? FANVUE_AUTH_BASE_URL,
         FANVUE_CLIENT_SECRET_ID: props.secrets.fanvueClient.secretArn,
         FANVUE_CONNECTION_SECRET_PREFIX: props.secrets.connectionSecretPrefix,
         SYNC_BUDGET_MS: String(budgetSeconds * 1000),
-        SYNC_LOOKBACK_MINUTES: String(props.syncLookbackMinutes ?? 60),
+        SYNC_LOOKBACK_MINUTES: String(props.syncLookbackMinutes ?? DEFAULT_SYNC_LOOKBACK_MINUTES),
       },
     });
     // A run that is still failing after two retries is stale once the next schedules have passed.
@@ -102,9 +113,9 @@ export class SyncPipeline extends Construct {
       environment: {
         CONTROL_TABLE: props.controlTable.tableName,
         SYNC_FUNCTION_NAME: this.syncFunction.functionName,
-        FANOUT_CONCURRENCY: String(props.fanoutConcurrency ?? 10),
-        // Same threshold as the dashboard's Live: two intervals plus slack.
-        STALE_AFTER_MS: String(2 * scheduleMinutes * 60_000 + 120_000),
+        FANOUT_CONCURRENCY: String(props.fanoutConcurrency ?? DEFAULT_FANOUT_CONCURRENCY),
+        // The dashboard's freshness rule: stale = no longer Live.
+        STALE_AFTER_MS: String(liveWithinMs(scheduleMinutes * 60_000)),
       },
     });
     // A fan-out older than one interval is superseded by the next scheduled one.

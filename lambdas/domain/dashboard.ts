@@ -24,6 +24,7 @@ export type MoneyTotals = z.infer<typeof MoneyTotalsSchema>;
 /** Timing rules the server applies; sent along so the app applies the same ones between polls. */
 export const FreshnessConfigSchema = z.object({
   syncIntervalMs: z.int().check(z.positive()),
+  /** From the freshness rule, `liveWithinMs()` in shared/defaults, unless configured. */
   liveWithinMs: z.int().check(z.positive()),
 });
 export type FreshnessConfig = z.infer<typeof FreshnessConfigSchema>;
@@ -62,17 +63,6 @@ export const DashboardResponseSchema = z.object({
   models: z.array(DashboardModelSchema),
 });
 export type DashboardResponse = z.infer<typeof DashboardResponseSchema>;
-
-/** The default sync interval: the EventBridge schedule's rate(10 minutes). */
-export const DEFAULT_SYNC_INTERVAL_MS = 600_000;
-
-/**
- * Default Live window: two intervals plus two minutes, so one slow or skipped
- * cycle between two healthy syncs never flickers Live to Stale.
- */
-export function defaultLiveWithinMs(syncIntervalMs: number): number {
-  return 2 * syncIntervalMs + 120_000;
-}
 
 /** The fields of a model the freshness rules read. */
 export interface FreshnessInput {

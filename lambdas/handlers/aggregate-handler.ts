@@ -33,9 +33,7 @@ function parseImage(image: Record<string, unknown> | undefined, which: string) {
   if (!image) throw new ValidationError(`${which} image missing`);
   const result = StoredTransactionSchema.safeParse(unmarshall(image as Record<string, AttributeValue>));
   if (!result.success)
-    throw new ValidationError(
-      `${which} image invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new ValidationError(`${which} image invalid:\n${z.prettifyError(result.error)}`);
   return result.data;
 }
 
@@ -43,9 +41,7 @@ function parseImage(image: Record<string, unknown> | undefined, which: string) {
 export function recordDeltas(record: DynamoDBRecord): RecordDeltas & { sequenceNumber: string } {
   const envelope = StreamRecordSchema.safeParse(record);
   if (!envelope.success)
-    throw new ValidationError(
-      `stream record invalid: ${envelope.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new ValidationError(`stream record invalid:\n${z.prettifyError(envelope.error)}`);
   const { eventID, eventName, dynamodb } = envelope.data;
   const oldImage = eventName === 'INSERT' ? undefined : parseImage(dynamodb.OldImage, 'old');
   const newImage = eventName === 'REMOVE' ? undefined : parseImage(dynamodb.NewImage, 'new');

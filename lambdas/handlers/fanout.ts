@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { lambdaSyncInvoker } from '../adapters/invoke';
 import { powertoolsMetrics } from '../adapters/metrics';
+import { DEFAULT_FANOUT_CONCURRENCY, DEFAULT_SYNC_INTERVAL_MS, liveWithinMs } from '../shared/defaults';
 import { parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -14,9 +15,12 @@ const env = parseEnv(
     CONTROL_TABLE: z.string().check(z.minLength(1)),
     SYNC_FUNCTION_NAME: z.string().check(z.minLength(1)),
     /** Async invokes in flight at once. @default 10 */
-    FANOUT_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
-    /** A model not synced successfully for this long counts as stale (StaleModels metric). @default 1320000 (2 x 10 min + 2 min) */
-    STALE_AFTER_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 1_320_000),
+    FANOUT_CONCURRENCY: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)),
+      DEFAULT_FANOUT_CONCURRENCY,
+    ),
+    /** A model not synced successfully for this long counts as stale (StaleModels metric). @default liveWithinMs(10 min) = 1320000 */
+    STALE_AFTER_MS: z._default(z.coerce.number().check(z.int(), z.positive()), liveWithinMs(DEFAULT_SYNC_INTERVAL_MS)),
   }),
 );
 

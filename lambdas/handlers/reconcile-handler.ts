@@ -142,7 +142,7 @@ export function makeHandler(deps: ReconcileDeps) {
   return async (event: unknown): Promise<ReconcileReport> => {
     const parsed = ReconcileEventSchema.safeParse(event ?? {});
     if (!parsed.success)
-      throw new ValidationError(`invalid reconcile event: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      throw new ValidationError(`invalid reconcile event:\n${z.prettifyError(parsed.error)}`);
     return reconcileTotals(deps, parsed.data);
   };
 }

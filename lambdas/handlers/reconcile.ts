@@ -5,6 +5,7 @@ import { TotalsReader } from '../adapters/dynamo/totals-reader';
 import { TotalsStore } from '../adapters/dynamo/totals-store';
 import { powertoolsMetrics } from '../adapters/metrics';
 import { systemClock } from '../domain/ports';
+import { DEFAULT_RECONCILE_SETTLE_MS } from '../shared/defaults';
 import { parseEnv, TablesEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
@@ -13,7 +14,10 @@ import { makeHandler } from './reconcile-handler';
 const env = parseEnv(
   z.extend(TablesEnv, {
     /** Second look before repairing, so in-flight stream records are not repaired twice. @default 10000 */
-    RECONCILE_SETTLE_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)), 10_000),
+    RECONCILE_SETTLE_MS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)),
+      DEFAULT_RECONCILE_SETTLE_MS,
+    ),
   }),
 );
 

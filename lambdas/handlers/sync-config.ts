@@ -1,16 +1,23 @@
 import type { SyncConfig } from '../domain/sync';
+import {
+  DEFAULT_SYNC_BACKFILL_FROM,
+  DEFAULT_SYNC_BUDGET_MS,
+  DEFAULT_SYNC_LOOKBACK_MINUTES,
+  DEFAULT_SYNC_PAGE_SIZE,
+  SYNC_TIMEOUT_MARGIN_MS,
+} from '../shared/defaults';
 import * as z from '../shared/zod';
 
 /** Sync tunables from the environment (all optional, with defaults). */
 export const SyncEnv = z.object({
   /** Time budget of one run, ms; keep it below the Lambda timeout. @default 240000 */
-  SYNC_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.minimum(5_000)), 240_000),
+  SYNC_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.minimum(5_000)), DEFAULT_SYNC_BUDGET_MS),
   /** Look-back overlap behind the cursor, minutes. @default 60 */
-  SYNC_LOOKBACK_MINUTES: z._default(z.coerce.number().check(z.minimum(0)), 60),
+  SYNC_LOOKBACK_MINUTES: z._default(z.coerce.number().check(z.minimum(0)), DEFAULT_SYNC_LOOKBACK_MINUTES),
   /** Fanvue page size. @default 50 */
-  SYNC_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 50),
+  SYNC_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), DEFAULT_SYNC_PAGE_SIZE),
   /** Where a model's first sync starts. @default 2020-01-01T00:00:00.000Z */
-  SYNC_BACKFILL_FROM: z._default(z.iso.datetime(), '2020-01-01T00:00:00.000Z'),
+  SYNC_BACKFILL_FROM: z._default(z.iso.datetime(), DEFAULT_SYNC_BACKFILL_FROM),
 });
 export type SyncEnv = z.infer<typeof SyncEnv>;
 
@@ -22,6 +29,6 @@ export function syncConfigFromEnv(env: SyncEnv): SyncConfig {
     backfillFrom: env.SYNC_BACKFILL_FROM,
     budgetMs: env.SYNC_BUDGET_MS,
     reserveMs: Math.min(5_000, Math.floor(env.SYNC_BUDGET_MS / 10)),
-    leaseMs: env.SYNC_BUDGET_MS + 60_000,
+    leaseMs: env.SYNC_BUDGET_MS + SYNC_TIMEOUT_MARGIN_MS,
   };
 }

@@ -26,9 +26,7 @@ export function makeSyncHandler(deps: SyncDeps) {
   return async (event: unknown, context: SyncContext = {}): Promise<SyncOutcome> => {
     const parsed = SyncEventSchema.safeParse(event);
     if (!parsed.success)
-      throw new ValidationError(
-        `invalid sync event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
-      );
+      throw new ValidationError(`invalid sync event:\n${z.prettifyError(parsed.error)}`);
     const remaining = context.getRemainingTimeInMillis?.();
     const budgetMs =
       remaining === undefined

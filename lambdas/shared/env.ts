@@ -12,8 +12,7 @@ export function parseEnv<S extends z.core.$ZodType>(
 ): z.infer<S> {
   const result = z.safeParse(schema, env);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid environment: ${problems}`);
+    throw new ConfigError(`invalid environment:\n${z.prettifyError(result.error)}`);
   }
   return result.data;
 }

@@ -24,7 +24,7 @@ const args = z
   .object({ connection: z.string().regex(/^[A-Za-z0-9_./-]{1,128}$/), port: z.coerce.number().int().min(1).max(65535) })
   .safeParse(values);
 if (!args.success) {
-  console.error(`${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n')}\n\n${USAGE}`);
+  console.error(`${z.prettifyError(args.error)}\n\n${USAGE}`);
   process.exit(2);
 }
 const env = parseEnv(FanvueEnv);

@@ -40,7 +40,7 @@ const args = z
   })
   .safeParse(values);
 if (!args.success) {
-  console.error(`${args.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n')}\n\n${USAGE}`);
+  console.error(`${z.prettifyError(args.error)}\n\n${USAGE}`);
   process.exit(2);
 }
 const { CONTROL_TABLE } = parseEnv(pick(TablesEnv, { CONTROL_TABLE: true }));

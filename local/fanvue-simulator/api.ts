@@ -53,9 +53,6 @@ function query(url: URL): Record<string, string> {
   return out;
 }
 
-function invalid(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-}
 
 /** Answers one request to the API host: storm, version, auth, rate limit, injected 5xx, then the route. */
 export function handleApi(sim: SimCore, req: ApiRequest): ApiReply {
@@ -137,7 +134,7 @@ function checkVersion(
 
 function listCreators(sim: SimCore, family: TokenFamily, url: URL): Omit<ApiReply, 'kind'> {
   const parsed = CreatorsQuerySchema.safeParse(query(url));
-  if (!parsed.success) return { status: 400, body: { error: invalid(parsed.error) } };
+  if (!parsed.success) return { status: 400, body: { error: z.prettifyError(parsed.error) } };
   const { page, size } = parsed.data;
   const readable = sim.creators.filter((c) => family.creatorUuids.has(c.uuid));
   const data = readable.slice((page - 1) * size, page * size).map((c) => ({ ...c }));
@@ -146,7 +143,7 @@ function listCreators(sim: SimCore, family: TokenFamily, url: URL): Omit<ApiRepl
 
 function earnings(sim: SimCore, creatorUuid: string, url: URL): Omit<ApiReply, 'kind'> {
   const parsed = EarningsQuerySchema.safeParse(query(url));
-  if (!parsed.success) return { status: 400, body: { error: invalid(parsed.error) } };
+  if (!parsed.success) return { status: 400, body: { error: z.prettifyError(parsed.error) } };
   const q = parsed.data;
   const startMs = q.startDate ? Date.parse(q.startDate) : 0;
   const endMs = q.endDate ? Date.parse(q.endDate) : FAR_FUTURE_MS;

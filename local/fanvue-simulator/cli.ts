@@ -37,9 +37,7 @@ const { values } = parseArgs({
 });
 const parsed = ArgsSchema.safeParse(values);
 if (!parsed.success) {
-  process.stderr.write(
-    `invalid arguments: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n`,
-  );
+  process.stderr.write(`invalid arguments:\n${z.prettifyError(parsed.error)}\n`);
   process.exit(2);
 }
 const args = parsed.data;

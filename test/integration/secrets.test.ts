@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
-import { defaultLiveWithinMs } from '../../lambdas/domain/dashboard';
 import { systemClock } from '../../lambdas/domain/ports';
 import { makeHandler as makeApiHandler } from '../../lambdas/handlers/api';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
+import { liveWithinMs } from '../../lambdas/shared/defaults';
 import type { AppLogger } from '../../lambdas/shared/logger';
 import { type SyncHarness, startSyncHarness } from '../support/sync-harness';
 import { apiEvent, recordingTrigger } from './api-fixtures';
@@ -55,7 +55,7 @@ describe('invariant 8: secrets stay secret', () => {
       tables: { control: h.tables.names.control, totals: h.tables.names.totals },
       clock: systemClock,
       logger,
-      config: { syncIntervalMs: 600_000, liveWithinMs: defaultLiveWithinMs(600_000), cronSecretId: 'cron' },
+      config: { syncIntervalMs: 600_000, liveWithinMs: liveWithinMs(600_000), cronSecretId: 'cron' },
       secrets: h.secrets,
       trigger: recordingTrigger(),
     });

@@ -2,17 +2,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   agencyFreshness,
   DASHBOARD_SYNC_STATUSES,
-  defaultLiveWithinMs,
   describeSyncError,
   type FreshnessInput,
   modelFreshness,
   nextSyncDueAt,
 } from '../../lambdas/domain/dashboard';
 import { SYNC_STATUSES } from '../../lambdas/domain/model';
+import { liveWithinMs } from '../../lambdas/shared/defaults';
 
 const T0 = Date.parse('2026-03-10T12:00:00.000Z');
 const MIN = 60_000;
-const cfg = { syncIntervalMs: 10 * MIN, liveWithinMs: defaultLiveWithinMs(10 * MIN) };
+const cfg = { syncIntervalMs: 10 * MIN, liveWithinMs: liveWithinMs(10 * MIN) };
 const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeEach(() => {

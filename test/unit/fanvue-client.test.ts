@@ -291,7 +291,7 @@ describe('fanvueClientFromEnv', () => {
       ),
     ).toThrow(
       new ConfigError(
-        'invalid environment: FANVUE_CLIENT_SECRET_ID: Invalid input: expected string, received undefined',
+        'invalid environment:\n✖ Invalid input: expected string, received undefined\n  → at FANVUE_CLIENT_SECRET_ID',
       ),
     );
   });

@@ -7,6 +7,7 @@ import {
   systemClock,
 } from '../../domain/ports';
 import { type RetryPolicy, resolveRetryPolicy } from '../../domain/retry';
+import { FANVUE_API_BASE_URL, FANVUE_AUTH_BASE_URL } from '../../shared/defaults';
 import { type AppLogger, logger as defaultLogger } from '../../shared/logger';
 import { FanvueContractError } from './errors';
 import { createFanvueHttp } from './http';
@@ -16,9 +17,9 @@ import { type Creator, CreatorsPageSchema, type EarningsPage, EarningsPageSchema
 
 /** Dependencies of {@link createFanvueClient}. */
 export interface FanvueClientDeps {
-  /** @default 'https://api.fanvue.com' */
+  /** @default FANVUE_API_BASE_URL */
   apiBaseUrl?: string;
-  /** @default 'https://auth.fanvue.com' */
+  /** @default FANVUE_AUTH_BASE_URL */
   authBaseUrl?: string;
   /** Sent as `X-Fanvue-API-Version`. @default FANVUE_API_VERSION */
   apiVersion?: string;
@@ -71,7 +72,7 @@ export function createFanvueClient(deps: FanvueClientDeps): FanvueClient {
   const logger = deps.logger ?? defaultLogger;
   const policy = resolveRetryPolicy(deps.retry);
   const tokens = createTokenManager({
-    authBaseUrl: deps.authBaseUrl ?? 'https://auth.fanvue.com',
+    authBaseUrl: deps.authBaseUrl ?? FANVUE_AUTH_BASE_URL,
     fetch: fetchFn,
     clock,
     sleep,
@@ -84,7 +85,7 @@ export function createFanvueClient(deps: FanvueClientDeps): FanvueClient {
     ...deps.oauth,
   });
   const http = createFanvueHttp({
-    apiBaseUrl: deps.apiBaseUrl ?? 'https://api.fanvue.com',
+    apiBaseUrl: deps.apiBaseUrl ?? FANVUE_API_BASE_URL,
     apiVersion: deps.apiVersion ?? FANVUE_API_VERSION,
     fetch: fetchFn,
     tokens,

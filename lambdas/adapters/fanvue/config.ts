@@ -1,3 +1,5 @@
+import { DEFAULT_RETRY_POLICY } from '../../domain/retry';
+import { FANVUE_API_BASE_URL, FANVUE_AUTH_BASE_URL } from '../../shared/defaults';
 import { parseEnv } from '../../shared/env';
 import * as z from '../../shared/zod';
 import { createFanvueClient, type FanvueClient, type FanvueClientDeps } from './client';
@@ -10,10 +12,10 @@ const positiveInt = z.coerce.number().check(z.int(), z.positive());
  * Secrets are referenced by id only; their values live in the secret store.
  */
 export const FanvueEnv = z.object({
-  /** API base URL. @default 'https://api.fanvue.com' */
-  FANVUE_API_BASE_URL: z._default(z.url(), 'https://api.fanvue.com'),
-  /** OAuth base URL (`/oauth2/token` lives under it). @default 'https://auth.fanvue.com' */
-  FANVUE_AUTH_BASE_URL: z._default(z.url(), 'https://auth.fanvue.com'),
+  /** API base URL. @default FANVUE_API_BASE_URL */
+  FANVUE_API_BASE_URL: z._default(z.url(), FANVUE_API_BASE_URL),
+  /** OAuth base URL (`/oauth2/token` lives under it). @default FANVUE_AUTH_BASE_URL */
+  FANVUE_AUTH_BASE_URL: z._default(z.url(), FANVUE_AUTH_BASE_URL),
   /** Dated API version sent as `X-Fanvue-API-Version`. @default FANVUE_API_VERSION */
   FANVUE_API_VERSION: z._default(
     z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd')),
@@ -24,11 +26,11 @@ export const FanvueEnv = z.object({
   /** Connection token secret id = this prefix + connectionId. */
   FANVUE_CONNECTION_SECRET_PREFIX: z.string().check(z.minLength(1)),
   /** Attempts per request, the first included. @default 5 */
-  FANVUE_MAX_RETRIES: z._default(positiveInt, 5),
+  FANVUE_MAX_RETRIES: z._default(positiveInt, DEFAULT_RETRY_POLICY.maxAttempts),
   /** Cap of any single retry wait, Retry-After included, in ms. @default 20000 */
-  FANVUE_MAX_WAIT_MS: z._default(positiveInt, 20_000),
+  FANVUE_MAX_WAIT_MS: z._default(positiveInt, DEFAULT_RETRY_POLICY.maxWaitMs),
   /** Per-attempt timeout in ms (never beyond the request's deadline). @default 10000 */
-  FANVUE_REQUEST_TIMEOUT_MS: z._default(positiveInt, 10_000),
+  FANVUE_REQUEST_TIMEOUT_MS: z._default(positiveInt, DEFAULT_RETRY_POLICY.requestTimeoutMs),
 });
 export type FanvueEnv = z.infer<typeof FanvueEnv>;
 

@@ -4,8 +4,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lambdaSyncInvoker } from '../../adapters/invoke';
 import { awsSecretStore } from '../../adapters/secrets';
-import { DEFAULT_SYNC_INTERVAL_MS, defaultLiveWithinMs } from '../../domain/dashboard';
 import { type SyncTrigger, systemClock } from '../../domain/ports';
+import { DEFAULT_SYNC_INTERVAL_MS, liveWithinMs } from '../../shared/defaults';
 import { parseEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
 import * as z from '../../shared/zod';
@@ -23,7 +23,7 @@ export const ApiEnvSchema = z.object({
   FANOUT_FUNCTION_NAME: z.string().check(z.minLength(1)),
   /** @default 600000 (the schedule's 10 minutes) */
   SYNC_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_SYNC_INTERVAL_MS),
-  /** @default 2 x SYNC_INTERVAL_MS + 2 minutes */
+  /** @default liveWithinMs(SYNC_INTERVAL_MS): 2 x SYNC_INTERVAL_MS + 2 minutes */
   LIVE_WITHIN_MS: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
@@ -55,7 +55,7 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
     logger,
     config: {
       syncIntervalMs: e.SYNC_INTERVAL_MS,
-      liveWithinMs: e.LIVE_WITHIN_MS ?? defaultLiveWithinMs(e.SYNC_INTERVAL_MS),
+      liveWithinMs: e.LIVE_WITHIN_MS ?? liveWithinMs(e.SYNC_INTERVAL_MS),
       cronSecretId: e.CRON_SECRET_ID,
       ...(e.WEBHOOK_SECRET_ID && { webhookSecretId: e.WEBHOOK_SECRET_ID }),
     },

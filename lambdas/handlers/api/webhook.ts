@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { modelsOfCreator } from '../../adapters/dynamo/model-store';
 import { verifyWebhookSignature, WebhookBodySchema, webhookIntent } from '../../domain/webhook';
 import { HttpError } from '../../shared/errors';
+import * as z from '../../shared/zod';
 import { type ApiResult, bodyText, header, json } from './http';
 import type { ApiDeps } from './routes';
 
@@ -40,11 +41,7 @@ export function webhookRoute(deps: ApiDeps): (event: APIGatewayProxyEventV2) => 
       throw new HttpError(400, 'body must be JSON');
     }
     const body = WebhookBodySchema.safeParse(parsedJson);
-    if (!body.success)
-      throw new HttpError(
-        400,
-        `unexpected webhook body: ${body.error.issues[0]?.path.join('.') ?? ''} ${body.error.issues[0]?.message ?? ''}`.trim(),
-      );
+    if (!body.success) throw new HttpError(400, `unexpected webhook body:\n${z.prettifyError(body.error)}`);
     const intent = webhookIntent(body.data, header(event, 'x-fanvue-event'));
     if (intent.kind === 'unknown') deps.logger.warn('unknown webhook event acknowledged', { event: intent.event });
     if (intent.kind !== 'revenue' || !intent.creatorUuid) return json(202, { accepted: true, synced: [] });
