@@ -32,16 +32,14 @@ const StreamRecordSchema = z.object({
 function parseImage(image: Record<string, unknown> | undefined, which: string) {
   if (!image) throw new ValidationError(`${which} image missing`);
   const result = StoredTransactionSchema.safeParse(unmarshall(image as Record<string, AttributeValue>));
-  if (!result.success)
-    throw new ValidationError(`${which} image invalid:\n${z.prettifyError(result.error)}`);
+  if (!result.success) throw new ValidationError(`${which} image invalid:\n${z.prettifyError(result.error)}`);
   return result.data;
 }
 
 /** Turns a stream record into its eventID and totals deltas; throws `ValidationError` for a poison record. */
 export function recordDeltas(record: DynamoDBRecord): RecordDeltas & { sequenceNumber: string } {
   const envelope = StreamRecordSchema.safeParse(record);
-  if (!envelope.success)
-    throw new ValidationError(`stream record invalid:\n${z.prettifyError(envelope.error)}`);
+  if (!envelope.success) throw new ValidationError(`stream record invalid:\n${z.prettifyError(envelope.error)}`);
   const { eventID, eventName, dynamodb } = envelope.data;
   const oldImage = eventName === 'INSERT' ? undefined : parseImage(dynamodb.OldImage, 'old');
   const newImage = eventName === 'REMOVE' ? undefined : parseImage(dynamodb.NewImage, 'new');

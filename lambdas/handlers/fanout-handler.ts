@@ -34,8 +34,7 @@ export interface FanoutDeps {
 export function makeFanoutHandler(deps: FanoutDeps) {
   return async (event: unknown): Promise<FanoutResult> => {
     const parsed = FanoutEventSchema.safeParse(event ?? {});
-    if (!parsed.success)
-      throw new ValidationError(`invalid fan-out event:\n${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new ValidationError(`invalid fan-out event:\n${z.prettifyError(parsed.error)}`);
     const { reason, modelIds } = parsed.data;
     const only = modelIds ? new Set(modelIds) : undefined;
     async function* models() {

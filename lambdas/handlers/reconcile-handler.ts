@@ -141,8 +141,7 @@ export const ReconcileEventSchema = z.union([
 export function makeHandler(deps: ReconcileDeps) {
   return async (event: unknown): Promise<ReconcileReport> => {
     const parsed = ReconcileEventSchema.safeParse(event ?? {});
-    if (!parsed.success)
-      throw new ValidationError(`invalid reconcile event:\n${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new ValidationError(`invalid reconcile event:\n${z.prettifyError(parsed.error)}`);
     return reconcileTotals(deps, parsed.data);
   };
 }

@@ -25,8 +25,7 @@ const TIMEOUT_MARGIN_MS = 10_000;
 export function makeSyncHandler(deps: SyncDeps) {
   return async (event: unknown, context: SyncContext = {}): Promise<SyncOutcome> => {
     const parsed = SyncEventSchema.safeParse(event);
-    if (!parsed.success)
-      throw new ValidationError(`invalid sync event:\n${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new ValidationError(`invalid sync event:\n${z.prettifyError(parsed.error)}`);
     const remaining = context.getRemainingTimeInMillis?.();
     const budgetMs =
       remaining === undefined

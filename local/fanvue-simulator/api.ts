@@ -53,7 +53,6 @@ function query(url: URL): Record<string, string> {
   return out;
 }
 
-
 /** Answers one request to the API host: storm, version, auth, rate limit, injected 5xx, then the route. */
 export function handleApi(sim: SimCore, req: ApiRequest): ApiReply {
   const route = routeOf(req.url.pathname);

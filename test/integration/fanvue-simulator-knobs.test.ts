@@ -6,9 +6,9 @@ import {
   connect,
   earningsPath,
   readAll,
+  simulatorsForSuite,
   testClock,
   tokenRequest,
-  simulatorsForSuite,
 } from './fanvue-simulator-helpers';
 
 const start = simulatorsForSuite();

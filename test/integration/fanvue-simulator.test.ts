@@ -7,9 +7,9 @@ import {
   earningsPath,
   readAll,
   rowKey,
+  simulatorsForSuite,
   testClock,
   tokenRequest,
-  simulatorsForSuite,
 } from './fanvue-simulator-helpers';
 
 const start = simulatorsForSuite();
