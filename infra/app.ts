@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readStackConfig } from './config';
 import { PROJECT_ROOT } from './constructs/heartbeat-function';
+import { ensureFrontendBuild } from './frontend-build';
 import { RevenueHeartbeatStack } from './stack';
 
 /**
@@ -27,7 +28,11 @@ export function buildApp(app: App = new App()): { app: App; stack: RevenueHeartb
 
 if (process.argv[1]?.endsWith('infra/app.ts')) {
   try {
-    buildApp().app.synth();
+    // Every CDK command (bootstrap, diff, deploy, destroy) synthesizes first: a fresh clone builds the dashboard here.
+    const app = new App();
+    const distPath = resolve(PROJECT_ROOT, readStackConfig(app.node).frontendDist);
+    await ensureFrontendBuild(distPath, (line) => console.error(line));
+    buildApp(app).app.synth();
   } catch (error) {
     // A short message for configuration problems (missing frontend build, bad context); the CLI reports the exit code.
     console.error(error instanceof Error ? error.message : String(error));

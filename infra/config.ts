@@ -20,8 +20,12 @@ const intFromContext = (min: number, max: number) => z.coerce.number().int().min
 export const StackConfigSchema = z.object({
   /** Minutes between scheduled syncs. @default 10 */
   scheduleMinutes: intFromContext(1, 1440).default(DEFAULT_SCHEDULE_MINUTES),
-  /** Reserved concurrency of the sync Lambda, sized to the Fanvue rate limit. @default 10 */
-  syncReservedConcurrency: intFromContext(1, 1000).default(DEFAULT_SYNC_RESERVED_CONCURRENCY),
+  /**
+   * Reserved concurrency of the sync Lambda; 0 = no reservation. Opt-in: AWS refuses a reservation that
+   * leaves less than 100 of the account's concurrency unreserved, so on a new account (often 10 in
+   * total) any reservation fails the deploy. @default 0
+   */
+  syncReservedConcurrency: intFromContext(0, 1000).default(DEFAULT_SYNC_RESERVED_CONCURRENCY),
   /** How many async sync invocations the fan-out keeps in flight. @default 10 */
   fanoutConcurrency: intFromContext(1, 100).default(DEFAULT_FANOUT_CONCURRENCY),
   /** Work budget of one sync invocation, in seconds; the Lambda timeout is set above it. @default 240 */
@@ -47,6 +51,10 @@ export const StackConfigSchema = z.object({
   /** HTTP API stage throttling: steady requests per second and burst. @default 50 / 100 */
   apiRateLimit: intFromContext(1, 10_000).default(50),
   apiBurstLimit: intFromContext(1, 5_000).default(100),
+  /** DynamoDB deletion protection on the three tables; turn on after the first successful deploy. @default false */
+  tableDeletionProtection: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
+    .default(false),
   /** Folder of the built frontend, relative to the project root. @default frontend/dist */
   frontendDist: z.string().min(1).default('frontend/dist'),
 });

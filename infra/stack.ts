@@ -36,7 +36,7 @@ export class RevenueHeartbeatStack extends Stack {
     const logRetention = toRetention(config.logRetentionDays);
     const fnDefaults = { logLevel: config.logLevel, logRetention };
 
-    this.tables = new DataTables(this, 'Tables');
+    this.tables = new DataTables(this, 'Tables', { deletionProtection: config.tableDeletionProtection });
     this.secrets = new HeartbeatSecrets(this, 'Secrets');
     this.pipeline = new SyncPipeline(this, 'SyncPipeline', {
       ...fnDefaults,

@@ -6,10 +6,12 @@ import { type KeyAttribute, type TableDefinition, tableDefinitions } from '../..
 /** Options of {@link DataTables}. */
 export interface DataTablesProps {
   /**
-   * Protect the tables from deletion (CloudFormation deletion protection plus a RETAIN policy).
-   * @default true
+   * DynamoDB deletion protection. Off for the first deploy: a first deploy that rolls back must be able
+   * to delete the tables it just created, and DeleteTable refuses a protected table (even for
+   * CloudFormation). Turn it on (context `tableDeletionProtection`) once the stack exists.
+   * @default false
    */
-  readonly protect?: boolean;
+  readonly deletionProtection?: boolean;
 }
 
 const attribute = (key: KeyAttribute): dynamodb.Attribute => ({
@@ -20,7 +22,7 @@ const attribute = (key: KeyAttribute): dynamodb.Attribute => ({
 /**
  * The three DynamoDB tables, built from the shared definitions in `lambdas/shared/tables.ts`
  * (the same objects the local bootstrap uses): keys, GSIs, stream and TTL come from there;
- * on-demand billing, point-in-time recovery and deletion protection are added here.
+ * on-demand billing, point-in-time recovery and the retain policies are added here.
  */
 export class DataTables extends Construct {
   /** Transactions, one item per Fanvue row; its stream feeds the aggregator. */
@@ -32,15 +34,15 @@ export class DataTables extends Construct {
 
   constructor(scope: Construct, id: string, props: DataTablesProps = {}) {
     super(scope, id);
-    const protect = props.protect ?? true;
     const build = (def: TableDefinition): dynamodb.TableV2 =>
       new dynamodb.TableV2(this, capitalize(def.id), {
         partitionKey: attribute(def.partitionKey),
         sortKey: attribute(def.sortKey),
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: protect,
-        removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        deletionProtection: props.deletionProtection ?? false,
+        // Kept on stack delete and on replacement; deleted only when the deploy that created it rolls back.
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         dynamoStream: def.stream === 'NEW_AND_OLD_IMAGES' ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
         timeToLiveAttribute: def.timeToLiveAttribute,
         globalSecondaryIndexes: def.globalIndexes.map((gsi) => ({

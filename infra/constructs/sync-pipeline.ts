@@ -28,7 +28,7 @@ export interface SyncPipelineProps {
   readonly secrets: HeartbeatSecrets;
   /** Minutes between scheduled fan-outs. @default 10 */
   readonly scheduleMinutes?: number;
-  /** Reserved concurrency of the sync function: the Fanvue rate limit buys no more. @default 10 */
+  /** Reserved concurrency of the sync function; 0 or unset = none (see docs/deploy.md for the quota rule). @default 0 */
   readonly syncReservedConcurrency?: number;
   /** Sync invocations the fan-out keeps in flight. @default 10 */
   readonly fanoutConcurrency?: number;
@@ -50,8 +50,12 @@ export interface SyncPipelineProps {
  * Schedule -> fan-out -> one async sync invocation per model.
  *
  * Failed sync invocations (after Lambda's own retries) go to {@link syncFailures};
- * failed fan-outs to {@link fanoutDlq}. The sync function's concurrency is reserved
- * (and capped) at the Fanvue rate-limit budget; Lambda queues the rest.
+ * failed fan-outs to {@link fanoutDlq}. Concurrency is bounded without a reservation: the per-model
+ * lease lets at most one run per model work (a duplicate trigger finds the lease taken and returns),
+ * so concurrent syncs never exceed the number of enabled models; the fan-out keeps at most
+ * `fanoutConcurrency` Invoke calls in flight; Lambda retries throttled async invokes itself (up to
+ * the event age) before the two retries and the failure queue. `syncReservedConcurrency` adds a
+ * hard cap on accounts with room for it.
  */
 export class SyncPipeline extends Construct {
   readonly syncFunction: HeartbeatFunction;
@@ -81,7 +85,8 @@ export class SyncPipeline extends Construct {
       description: 'Syncs one model: Fanvue earnings -> transactions table, cursor checkpointed per page',
       timeout: Duration.millis(budgetSeconds * 1000 + SYNC_TIMEOUT_MARGIN_MS),
       memorySize: 512,
-      reservedConcurrentExecutions: props.syncReservedConcurrency ?? DEFAULT_SYNC_RESERVED_CONCURRENCY,
+      // Opt-in only: a reservation fails the deploy unless 100 of the account's concurrency stays unreserved.
+      reservedConcurrentExecutions: (props.syncReservedConcurrency ?? DEFAULT_SYNC_RESERVED_CONCURRENCY) || undefined,
       environment: {
         TRANSACTIONS_TABLE: props.transactionsTable.tableName,
         CONTROL_TABLE: props.controlTable.tableName,

@@ -41,8 +41,11 @@ export const DEFAULT_SYNC_PAGE_SIZE = 50;
 export const DEFAULT_SYNC_BACKFILL_FROM = '2020-01-01T00:00:00.000Z';
 /** Async sync invocations the fan-out keeps in flight. */
 export const DEFAULT_FANOUT_CONCURRENCY = 10;
-/** Reserved concurrency of the sync Lambda: the Fanvue rate limit is per identity, more buys nothing. */
-export const DEFAULT_SYNC_RESERVED_CONCURRENCY = 10;
+/**
+ * Reserved concurrency of the sync Lambda; 0 = none. Opt-in, because AWS refuses a reservation that
+ * leaves less than 100 of the account's concurrency unreserved (new accounts often have 10 in all).
+ */
+export const DEFAULT_SYNC_RESERVED_CONCURRENCY = 0;
 
 /** Reconciliation's second look before repairing, ms, so in-flight stream records are not repaired twice. */
 export const DEFAULT_RECONCILE_SETTLE_MS = 10_000;
