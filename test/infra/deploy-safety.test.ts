@@ -12,7 +12,7 @@ beforeAll(() => {
 const STATEFUL = ['AWS::DynamoDB::GlobalTable', 'AWS::DynamoDB::Table', 'AWS::S3::Bucket'];
 const stateful = (s: SynthesizedStack): [string, CfnResource][] =>
   STATEFUL.flatMap((type) => Object.entries(resourcesOf(s.template, type)));
-const replicas = (table: CfnResource) => table.Properties?.Replicas as Record<string, unknown>[];
+const replicas = (table: CfnResource) => (table.Properties?.Replicas ?? []) as Record<string, unknown>[];
 
 describe('stateful resources on a first deploy that rolls back, an update, a delete', () => {
   it('keeps every table and bucket on delete and replacement, but lets a create rollback remove it', () => {

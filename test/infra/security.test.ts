@@ -122,7 +122,7 @@ describe('data protection', () => {
     expect(tables).toHaveLength(3);
     for (const table of tables) {
       expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST' });
-      const replica = (table.Properties?.Replicas as Record<string, unknown>[])[0];
+      const replica = (table.Properties!.Replicas as Record<string, unknown>[])[0];
       expect(replica).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     }
   });
