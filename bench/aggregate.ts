@@ -7,7 +7,7 @@ import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { totalsFromTransactions } from '../lambdas/domain/aggregate';
 import { categorize, type StoredTransaction } from '../lambdas/domain/transaction';
-import { makeHandler } from '../lambdas/handlers/aggregate-handler';
+import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables, transactionsStreamArn } from '../local/bootstrap';
@@ -129,7 +129,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     const tp = await createTables(client, 'throughput');
     const tpRows = Array.from({ length: size.throughputRecords }, (_, n) => row(n % size.models, n, 'tp'));
     await load(doc, tp.transactions, tpRows);
-    const tpHandler = makeHandler({
+    const tpHandler = makeAggregateHandler({
       store: new TotalsStore(storeDoc, tp.totals, clock),
       logger: silentLogger,
       metrics: noopMetrics,
@@ -164,7 +164,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     const loadSeconds = (performance.now() - started) / 1000;
 
     // 3. The aggregator listens from LATEST (history is what earlier cycles already applied).
-    const handler = makeHandler({
+    const handler = makeAggregateHandler({
       store: new TotalsStore(storeDoc, names.totals, clock),
       logger: silentLogger,
       metrics: noopMetrics,

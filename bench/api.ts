@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createApiKey, putAgency } from '../lambdas/adapters/dynamo/agencies';
-import { makeHandler } from '../lambdas/handlers/api';
+import { makeApiHandler } from '../lambdas/handlers/api';
 import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
@@ -120,7 +120,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     ]);
 
     let now = NOW;
-    const handler = makeHandler({
+    const handler = makeApiHandler({
       doc,
       tables: { control: names.control, totals: names.totals },
       clock: { now: () => now },

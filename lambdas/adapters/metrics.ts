@@ -1,24 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { CountMetrics } from '../domain/ports';
 
-/** The count metrics the handlers emit (namespace RevenueHeartbeat, dimension service). */
-export type CountMetricName =
-  | 'RecordsApplied'
-  | 'DuplicatesSkipped'
-  | 'PoisonRecords'
-  | 'TotalsDriftRepaired'
-  | 'SyncSucceeded'
-  | 'SyncPartial'
-  | 'SyncFailed'
-  | 'SyncSkipped'
-  | 'RowsWritten'
-  | 'StaleModels';
-
-/** Port for count metrics, so handlers stay testable without CloudWatch. */
-export interface CountMetrics {
-  count(name: CountMetricName, value: number): void;
-  /** Writes buffered metrics (EMF log line in Lambda). */
-  flush(): void;
-}
+export type { CountMetricName, CountMetrics } from '../domain/ports';
 
 /** Drops every metric (tests, local runs, benchmarks). */
 export const noopMetrics: CountMetrics = { count: () => undefined, flush: () => undefined };

@@ -1,5 +1,5 @@
-import type { Creator } from '../adapters/fanvue/schema';
 import { HeartbeatError } from '../shared/errors';
+import type { Creator } from './earnings';
 
 /** A model is registered to another agency and the caller did not ask to move it. */
 export class ModelOwnedByAnotherAgencyError extends HeartbeatError {

@@ -1,5 +1,4 @@
-import type { AppLogger } from '../shared/logger';
-import type { SyncInvoker } from './ports';
+import type { AppLogger, SyncInvoker } from './ports';
 
 /** A model the fan-out may start a sync for. */
 export interface FanoutModel {

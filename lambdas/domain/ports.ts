@@ -1,4 +1,36 @@
 /** Ports the domain depends on; adapters implement them. No AWS imports here. */
+import type { EarningsPage } from './earnings';
+
+/**
+ * Structured logger (Powertools Logger in Lambda): lowercase message, details as fields.
+ * Never given a token, a secret or a whole Fanvue response.
+ */
+export interface AppLogger {
+  debug(message: string, ...fields: Record<string, unknown>[]): void;
+  info(message: string, ...fields: Record<string, unknown>[]): void;
+  warn(message: string, ...fields: Record<string, unknown>[]): void;
+  error(message: string, ...fields: Record<string, unknown>[]): void;
+}
+
+/** The count metrics the handlers emit (namespace RevenueHeartbeat, dimension service). */
+export type CountMetricName =
+  | 'RecordsApplied'
+  | 'DuplicatesSkipped'
+  | 'PoisonRecords'
+  | 'TotalsDriftRepaired'
+  | 'SyncSucceeded'
+  | 'SyncPartial'
+  | 'SyncFailed'
+  | 'SyncSkipped'
+  | 'RowsWritten'
+  | 'StaleModels';
+
+/** Count metrics (CloudWatch EMF in Lambda), so the code that counts stays testable without CloudWatch. */
+export interface CountMetrics {
+  count(name: CountMetricName, value: number): void;
+  /** Writes buffered metrics (EMF log line in Lambda). */
+  flush(): void;
+}
 
 /** Wall clock, injected so tests control time. */
 export interface Clock {
@@ -35,11 +67,12 @@ export interface EarningsPageRequest {
 }
 
 /**
- * Reads earnings pages from Fanvue (the real client, over HTTP). Throws the
- * `FanvueError` subclasses of `adapters/fanvue/errors`.
+ * Reads earnings pages (Fanvue's client, over HTTP). Throws `SourceError`s
+ * (`./errors`): `PageTokenRejectedError` when a saved page token is refused,
+ * `DeadlineReachedError` when the deadline comes first (waits included).
  */
 export interface EarningsReader {
-  readPage(req: EarningsPageRequest): Promise<import('../adapters/fanvue/schema').EarningsPage>;
+  readPage(req: EarningsPageRequest): Promise<EarningsPage>;
 }
 
 /**

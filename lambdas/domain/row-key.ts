@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EarningRow } from '../adapters/fanvue/schema';
+import type { EarningRow } from './earnings';
 import { categorize, type StoredTransaction, StoredTransactionSchema } from './transaction';
 
 /**

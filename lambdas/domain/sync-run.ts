@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { $ZodError } from 'zod/v4/core';
-import { FanvueContractError, FanvueRequestError } from '../adapters/fanvue/errors';
-import type { EarningRow, EarningsPage } from '../adapters/fanvue/schema';
+import type { EarningRow, EarningsPage } from './earnings';
+import { PageTokenRejectedError, SourceContractError } from './errors';
 import type { ModelRecord, ResumePoint } from './model';
 import { type OrdinalCounter, toStoredTransaction } from './row-key';
 import type { SyncDeps } from './sync';
@@ -32,7 +32,7 @@ function toStored(
   } catch (err) {
     if (err instanceof $ZodError) {
       const issue = err.issues[0];
-      throw new FanvueContractError(
+      throw new SourceContractError(
         `earnings row rejected: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
         { cause: err },
       );
@@ -119,7 +119,7 @@ export class SyncRun {
       });
     } catch (err) {
       // A saved page token Fanvue no longer accepts: re-read the window from the committed cursor, once.
-      if (!(err instanceof FanvueRequestError) || !this.window.pageToken || this.restarted) throw err;
+      if (!(err instanceof PageTokenRejectedError) || !this.window.pageToken || this.restarted) throw err;
       logger.warn('saved page token rejected, restarting the window', { modelId: this.model.modelId });
       this.restarted = true;
       this.window = this.freshWindow(this.startedAt);

@@ -1,7 +1,5 @@
-import { FanvueError } from '../adapters/fanvue/errors';
 import { HeartbeatError } from '../shared/errors';
-import type { AppLogger } from '../shared/logger';
-import type { Clock, EarningsReader } from './ports';
+import type { AppLogger, Clock, EarningsReader } from './ports';
 import type { ModelStore, TransactionSink } from './sync-ports';
 import { SyncRun } from './sync-run';
 
@@ -120,7 +118,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
       rowsWritten: run.rowsWritten,
     });
     await finish('error', true, error);
-    if (!(err instanceof FanvueError) && !(err instanceof HeartbeatError)) throw err;
+    if (!(err instanceof HeartbeatError)) throw err;
     return outcome('error', error);
   }
 }

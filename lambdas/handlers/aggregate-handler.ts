@@ -1,16 +1,15 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { RecordDeltas, TotalsStore } from '../adapters/dynamo/totals-store';
-import type { CountMetrics } from '../adapters/metrics';
 import { deltaForChange } from '../domain/aggregate';
+import type { AppLogger, CountMetrics } from '../domain/ports';
+import type { RecordDeltas, TotalsApplier } from '../domain/totals-ports';
 import { StoredTransactionSchema } from '../domain/transaction';
 import { ValidationError } from '../shared/errors';
-import type { AppLogger } from '../shared/logger';
 import * as z from '../shared/zod';
 
 export interface AggregateDeps {
-  store: Pick<TotalsStore, 'applyRecords'>;
+  store: TotalsApplier;
   logger: AppLogger;
   metrics: CountMetrics;
 }
@@ -62,7 +61,7 @@ export function recordDeltas(record: DynamoDBRecord): RecordDeltas & { sequenceN
  * records after it that were already applied are skipped as duplicates on
  * redelivery. A transaction that cannot be written stops the batch there.
  */
-export function makeHandler(deps: AggregateDeps) {
+export function makeAggregateHandler(deps: AggregateDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const records = event.Records ?? [];
     const valid: (RecordDeltas & { position: number })[] = [];

@@ -6,14 +6,14 @@ import { systemClock } from '../domain/ports';
 import { parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
-import { makeHandler } from './aggregate-handler';
+import { makeAggregateHandler } from './aggregate-handler';
 
 const env = parseEnv(z.object({ TOTALS_TABLE: z.string().check(z.minLength(1)) }));
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 /** Lambda entry: DynamoDB Stream of the transactions table (ReportBatchItemFailures) -> exactly-once totals. */
-export const handler = makeHandler({
+export const handler = makeAggregateHandler({
   store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
   logger,
   metrics: powertoolsMetrics(),

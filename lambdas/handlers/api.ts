@@ -16,7 +16,7 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
  * Routes: `GET /api/dashboard`, `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`.
  * 4xx bodies are `{ error }` with a safe message; anything else is a 500 with no details.
  */
-export function makeHandler(deps: ApiDeps): ApiHandler {
+export function makeApiHandler(deps: ApiDeps): ApiHandler {
   const checkCron = cronSecretChecker(deps);
   const postWebhook = webhookRoute(deps);
   return async (event) => {
@@ -57,6 +57,6 @@ let cold: Promise<ApiHandler> | undefined;
 
 /** The Lambda entry point: real clients and config from the environment, built once per cold start. */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
-  cold ??= import('./api/aws-deps').then(({ awsApiDeps }) => makeHandler(awsApiDeps()));
+  cold ??= import('./api/aws-deps').then(({ awsApiDeps }) => makeApiHandler(awsApiDeps()));
   return (await cold)(event);
 };

@@ -1,6 +1,5 @@
-import type { CountMetrics } from '../adapters/metrics';
 import { type FanoutModel, type FanoutResult, fanOut } from '../domain/fanout';
-import { type Clock, type SyncInvoker, systemClock } from '../domain/ports';
+import { type Clock, type CountMetrics, type SyncInvoker, systemClock } from '../domain/ports';
 import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import * as z from '../shared/zod';

@@ -1,132 +1,8 @@
-import type { TotalsReader } from '../adapters/dynamo/totals-reader';
-import type { TotalsStore } from '../adapters/dynamo/totals-store';
-import type { CountMetrics } from '../adapters/metrics';
-import {
-  diffTotals,
-  keyId,
-  mergeDeltas,
-  type TotalsDifference,
-  type TotalsItemDelta,
-  type TotalsKey,
-  totalsFromTransactions,
-} from '../domain/aggregate';
+import { type ReconcileDeps, type ReconcileReport, reconcileTotals } from '../domain/reconcile';
 import { ValidationError } from '../shared/errors';
-import type { AppLogger } from '../shared/logger';
-import { keys } from '../shared/tables';
 import * as z from '../shared/zod';
 
-export interface ReconcileDeps {
-  /** Every connected model (the control table's `sk = MODEL` items). */
-  listModels: () => AsyncIterable<{ modelId: string; agencyId: string }>;
-  reader: Pick<TotalsReader, 'transactionsOf' | 'totalsOf'>;
-  store: Pick<TotalsStore, 'addCounters'>;
-  logger: AppLogger;
-  metrics: CountMetrics;
-  /**
-   * Before repairing, wait this long and compare again; only a difference seen
-   * identically twice is repaired, so a record still in flight in the stream
-   * is not "repaired" and then applied on top. @default 0 (no second look)
-   */
-  settleMs?: number;
-}
-
-export interface ReconcileOptions {
-  /** One model (its items, plus its agency's items recomputed over the agency's models); all models when absent. */
-  modelId?: string;
-  /** Fix each difference with an ADD of (expected - actual). */
-  repair: boolean;
-}
-
-export interface ReconcileReport {
-  models: number;
-  agencies: number;
-  itemsChecked: number;
-  differences: TotalsDifference[];
-  repaired: number;
-}
-
-/** Recomputes totals from the transactions table, compares with the totals items, and (optionally) repairs. */
-export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
-  const all: { modelId: string; agencyId: string }[] = [];
-  for await (const m of deps.listModels()) all.push({ modelId: m.modelId, agencyId: m.agencyId });
-  const target = options.modelId === undefined ? undefined : all.find((m) => m.modelId === options.modelId);
-  if (options.modelId !== undefined && !target) throw new ValidationError(`unknown model ${options.modelId}`);
-  const scope = target ? all.filter((m) => m.agencyId === target.agencyId) : all;
-  const checkedModels = target ? [target] : scope;
-
-  const compare = async () => {
-    const pks = new Set([
-      ...checkedModels.map((m) => keys.modelPk(m.modelId)),
-      ...scope.map((m) => keys.agencyPk(m.agencyId)),
-    ]);
-    const agencyPrefix = keys.agencyPk('');
-    // One model's transactions in memory at a time: memory grows with models x days, not with history.
-    let partial: TotalsItemDelta[] = [];
-    for (const m of scope) {
-      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId)).values()) {
-        if (d.key.pk.startsWith(agencyPrefix)) pks.add(d.key.pk);
-        if (pks.has(d.key.pk)) partial.push(d);
-      }
-      partial = mergeDeltas(partial);
-    }
-    const expected = new Map(partial.map((d) => [keyId(d.key), d]));
-    const actual = new Map<string, { key: TotalsKey; counters: Record<string, number> }>();
-    for (const pk of pks) for (const [id, item] of await deps.reader.totalsOf(pk)) actual.set(id, item);
-    const keyById = new Map<string, TotalsKey>(
-      [...expected.values(), ...actual.values()].map((d) => [keyId(d.key), d.key]),
-    );
-    return {
-      differences: diffTotals(expected, actual),
-      keyById,
-      agencies: [...pks].filter((p) => p.startsWith(keys.agencyPk(''))).length,
-      itemsChecked: keyById.size,
-    };
-  };
-
-  const first = await compare();
-  let toRepair = first.differences;
-  let keyById = first.keyById;
-  if (options.repair && toRepair.length > 0 && (deps.settleMs ?? 0) > 0) {
-    await new Promise((r) => setTimeout(r, deps.settleMs));
-    const second = await compare();
-    const seenBefore = new Set(first.differences.map((d) => `${d.key}/${d.field}/${d.expected - d.actual}`));
-    toRepair = second.differences.filter((d) => seenBefore.has(`${d.key}/${d.field}/${d.expected - d.actual}`));
-    keyById = second.keyById;
-  }
-
-  let repaired = 0;
-  if (options.repair) {
-    const byItem = new Map<string, Record<string, number>>();
-    for (const d of toRepair) {
-      deps.logger.warn('totals drift repaired', { key: d.key, field: d.field, expected: d.expected, actual: d.actual });
-      byItem.set(d.key, { ...byItem.get(d.key), [d.field]: d.expected - d.actual });
-    }
-    for (const [id, counters] of byItem) {
-      const key = keyById.get(id);
-      if (!key) continue;
-      // ADD of the difference composes with concurrent aggregator ADDs (a SET would overwrite them).
-      await deps.store.addCounters({ key, counters });
-      repaired += Object.keys(counters).length;
-    }
-    deps.metrics.count('TotalsDriftRepaired', repaired);
-    deps.metrics.flush();
-  }
-  const report = {
-    models: checkedModels.length,
-    agencies: first.agencies,
-    itemsChecked: first.itemsChecked,
-    differences: first.differences,
-    repaired,
-  };
-  deps.logger.info('totals reconciled', {
-    models: report.models,
-    agencies: report.agencies,
-    itemsChecked: report.itemsChecked,
-    differences: report.differences.length,
-    repaired,
-  });
-  return report;
-}
+export type { ReconcileDeps, ReconcileReport } from '../domain/reconcile';
 
 /** Accepts the EventBridge scheduled event (repair on) or `{ modelId?, repair? }`. */
 export const ReconcileEventSchema = z.union([
@@ -138,7 +14,7 @@ export const ReconcileEventSchema = z.union([
 ]);
 
 /** Builds the reconciliation handler (scheduled, or invoked for one model). */
-export function makeHandler(deps: ReconcileDeps) {
+export function makeReconcileHandler(deps: ReconcileDeps) {
   return async (event: unknown): Promise<ReconcileReport> => {
     const parsed = ReconcileEventSchema.safeParse(event ?? {});
     if (!parsed.success) throw new ValidationError(`invalid reconcile event:\n${z.prettifyError(parsed.error)}`);

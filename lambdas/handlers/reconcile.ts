@@ -9,7 +9,7 @@ import { DEFAULT_RECONCILE_SETTLE_MS } from '../shared/defaults';
 import { parseEnv, TablesEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
-import { makeHandler } from './reconcile-handler';
+import { makeReconcileHandler } from './reconcile-handler';
 
 const env = parseEnv(
   z.extend(TablesEnv, {
@@ -25,7 +25,7 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const models = dynamoModelStore(doc, env.CONTROL_TABLE);
 
 /** Lambda entry: scheduled reconciliation of every model (repairs drift), or `{ modelId, repair }` on demand. */
-export const handler = makeHandler({
+export const handler = makeReconcileHandler({
   listModels: () => models.listAll(),
   reader: new TotalsReader(doc, { transactions: env.TRANSACTIONS_TABLE, totals: env.TOTALS_TABLE }),
   store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),

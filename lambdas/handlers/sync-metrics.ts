@@ -1,4 +1,4 @@
-import type { CountMetrics } from '../adapters/metrics';
+import type { CountMetrics } from '../domain/ports';
 import type { SyncOutcome } from '../domain/sync';
 
 /**

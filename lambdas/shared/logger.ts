@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { AppLogger } from '../domain/ports';
 
 /**
  * The one structured logger. Lowercase messages, details as fields; never a
@@ -8,7 +9,7 @@ export const logger = new Logger({
   serviceName: 'revenue-heartbeat',
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
 });
-export type AppLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+export type { AppLogger } from '../domain/ports';
 
 /** A logger that drops everything (tests, benchmarks). */
 export const silentLogger: AppLogger = {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
-import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
+import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
@@ -108,7 +108,7 @@ describe('exact totals under at-least-once delivery (property)', () => {
             },
             { step: 'initialize', name: 'loseResponse' },
           );
-          const real = makeHandler({
+          const real = makeAggregateHandler({
             store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }, { backoffMs: 1 }),
             logger: silentLogger,
             metrics: noopMetrics,

@@ -2,7 +2,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
-import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
+import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
@@ -46,7 +46,7 @@ describe('aggregator on DynamoDB Local', () => {
     await putTx(t.doc, t.names.transactions, tx({ txKey: 'a', gross: 1200, net: 900, status: 'availableForPayout' }));
     const records = await realRecords(t);
     expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'MODIFY']);
-    const handler = makeHandler({
+    const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
       logger: silentLogger,
       metrics: noopMetrics,
@@ -92,7 +92,7 @@ describe('aggregator on DynamoDB Local', () => {
       },
       { step: 'initialize', name: 'countTransactItems' },
     );
-    const handler = makeHandler({
+    const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
       logger: silentLogger,
       metrics: noopMetrics,

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
-import { makeHandler } from '../../lambdas/handlers/api';
+import { makeApiHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { freshTables, type TestTables } from '../support/ddb';
 import { apiEvent, memorySecrets, modelItem, putAll, recordingTrigger } from './api-fixtures';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 describe('GET /api/dashboard compression', () => {
   const api = () =>
-    makeHandler({
+    makeApiHandler({
       doc: t.doc,
       tables: { control: t.names.control, totals: t.names.totals },
       clock: { now: () => Date.parse('2026-03-10T12:00:00Z') },

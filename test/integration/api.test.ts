@@ -3,7 +3,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { DashboardResponseSchema } from '../../lambdas/domain/dashboard';
-import { type ApiDeps, makeHandler } from '../../lambdas/handlers/api';
+import { type ApiDeps, makeApiHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { keys } from '../../lambdas/shared/tables';
 import { freshTables, type TestTables } from '../support/ddb';
@@ -32,7 +32,7 @@ function deps(over: Partial<ApiDeps> = {}): ApiDeps & { trigger: ReturnType<type
 }
 
 async function call(d: ApiDeps, ...args: Parameters<typeof apiEvent>): Promise<APIGatewayProxyStructuredResultV2> {
-  return (await makeHandler(d)(apiEvent(...args))) as APIGatewayProxyStructuredResultV2;
+  return (await makeApiHandler(d)(apiEvent(...args))) as APIGatewayProxyStructuredResultV2;
 }
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -247,7 +247,7 @@ describe('POST /api/sync (cron secret)', () => {
 
   it('starts the fan-out without a body, one model with { modelId }, and reads the secret once', async () => {
     const d = deps();
-    const h = makeHandler(d);
+    const h = makeApiHandler(d);
     const all = await h(apiEvent('POST', '/api/sync', { headers: { 'x-cron-secret': CRON } }));
     expect(all).toMatchObject({ statusCode: 202 });
     const one = await h(

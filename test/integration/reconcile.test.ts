@@ -4,8 +4,9 @@ import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
-import { makeHandler as makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
-import { makeHandler, type ReconcileDeps, reconcileTotals } from '../../lambdas/handlers/reconcile-handler';
+import { type ReconcileDeps, reconcileTotals } from '../../lambdas/domain/reconcile';
+import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
+import { makeReconcileHandler } from '../../lambdas/handlers/reconcile-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { keys } from '../../lambdas/shared/tables';
 import { transactionsStreamArn } from '../../local/bootstrap';
@@ -94,7 +95,7 @@ afterEach(() => poller.stop());
 
 describe('reconciliation', () => {
   it('reports zero differences on a clean run and repairs nothing', async () => {
-    const report = await makeHandler(deps())({ 'detail-type': 'Scheduled Event', source: 'aws.events' });
+    const report = await makeReconcileHandler(deps())({ 'detail-type': 'Scheduled Event', source: 'aws.events' });
     expect(report).toMatchObject({ models: 3, agencies: 2, differences: [], repaired: 0 });
     // Models: 3 x TOTAL + 3 days; agencies: 2 x TOTAL + a1 on two days + a2 on one.
     expect(report.itemsChecked).toBe(11);
@@ -126,7 +127,7 @@ describe('reconciliation', () => {
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
     ).toHaveLength(8);
 
-    const fixed = await makeHandler(deps())({});
+    const fixed = await makeReconcileHandler(deps())({});
     expect(fixed.repaired).toBe(8);
     expect(repairedMetric).toBe(8);
     expect(JSON.stringify(warnings)).toContain('totals drift repaired');
@@ -153,9 +154,9 @@ describe('reconciliation', () => {
         ExpressionAttributeValues: { ':n': 5 },
       }),
     );
-    const report = await makeHandler(deps())({ modelId: 'm1', repair: false });
+    const report = await makeReconcileHandler(deps())({ modelId: 'm1', repair: false });
     expect(report.differences).toEqual([{ key: 'AGENCY#a1|TOTAL', field: 'net', expected: 2800, actual: 2805 }]);
-    await expect(makeHandler(deps())({ modelId: 'nope' })).rejects.toThrow(/unknown model/);
+    await expect(makeReconcileHandler(deps())({ modelId: 'nope' })).rejects.toThrow(/unknown model/);
   });
 
   it('does not repair a difference that the stream resolves before the second look', async () => {

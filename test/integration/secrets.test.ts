@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { systemClock } from '../../lambdas/domain/ports';
-import { makeHandler as makeApiHandler } from '../../lambdas/handlers/api';
+import { makeApiHandler } from '../../lambdas/handlers/api';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
 import { liveWithinMs } from '../../lambdas/shared/defaults';

@@ -3,7 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
-import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
+import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
@@ -40,7 +40,7 @@ describe('local stream poller', () => {
     const errors: unknown[] = [];
     const logger = { ...silentLogger, error: (...args: unknown[]) => void errors.push(args) };
     const invocations: number[] = [];
-    const handler = makeHandler({
+    const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
       logger,
       metrics: noopMetrics,
@@ -76,7 +76,7 @@ describe('local stream poller', () => {
     const t = await freshTables();
     for (let i = 0; i < 5; i += 1)
       await putTx(t.doc, t.names.transactions, tx({ txKey: `k${i}`, gross: 100 * (i + 1), net: 90 * (i + 1) }));
-    const handler = makeHandler({
+    const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
       logger: silentLogger,
       metrics: noopMetrics,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../lambdas/domain/ports';
 import type { SyncOutcome } from '../../lambdas/domain/sync';
-import { makeHandler as makeApiHandler } from '../../lambdas/handlers/api';
+import { makeApiHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { startApiServer } from '../../local/api-server';
 import { signWebhook } from '../../local/fanvue-simulator';

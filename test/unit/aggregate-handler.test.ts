@@ -3,7 +3,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ApplyOutcome, RecordDeltas } from '../../lambdas/adapters/dynamo/totals-store';
 import type { CountMetricName } from '../../lambdas/adapters/metrics';
-import { makeHandler } from '../../lambdas/handlers/aggregate-handler';
+import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
 
 const row = {
@@ -29,7 +29,7 @@ function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
   const calls: (readonly RecordDeltas[])[] = [];
   const metrics: Partial<Record<CountMetricName, number>> = {};
   const errors: unknown[] = [];
-  const handler = makeHandler({
+  const handler = makeAggregateHandler({
     store: {
       applyRecords: async (r) => {
         calls.push(r);

@@ -1,17 +1,14 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { countersOf, keyId, type TotalsKey } from '../../domain/aggregate';
+import { countersOf, keyId } from '../../domain/aggregate';
 import { parseTotalsItem } from '../../domain/totals';
+import type { TotalsItemCounters, TotalsSourceReader } from '../../domain/totals-ports';
 import { type StoredTransaction, StoredTransactionSchema } from '../../domain/transaction';
 import { keys } from '../../shared/tables';
 
-/** A totals item as counters (absent counters are zero). */
-export interface TotalsItemCounters {
-  key: TotalsKey;
-  counters: Record<string, number>;
-}
+export type { TotalsItemCounters } from '../../domain/totals-ports';
 
 /** Reads for reconciliation: one model's transactions, one scope's totals items. Strongly consistent. */
-export class TotalsReader {
+export class TotalsReader implements TotalsSourceReader {
   /** Items read so far (for the benchmark's "items read" figure). */
   itemsRead = 0;
 

@@ -1,24 +1,10 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keyId, mergeDeltas, type TotalsItemDelta } from '../../domain/aggregate';
 import type { Clock } from '../../domain/ports';
+import type { ApplyOutcome, RecordDeltas, TotalsApplier, TotalsCounterWriter } from '../../domain/totals-ports';
 import { keys } from '../../shared/tables';
 
-/** One stream record's effect: its eventID (the exactly-once marker) and its deltas. */
-export interface RecordDeltas {
-  readonly eventID: string;
-  readonly deltas: readonly TotalsItemDelta[];
-}
-
-/** What `applyRecords` did, per record index of its input. */
-export interface ApplyOutcome {
-  /** Indexes whose deltas were written by this call. */
-  applied: number[];
-  /** Indexes whose marker already existed (applied by an earlier delivery). */
-  duplicates: number[];
-  /** Index of the first record whose transaction could not be written; it and all later ones were not attempted or failed. */
-  failedFrom?: number;
-  error?: unknown;
-}
+export type { ApplyOutcome, RecordDeltas } from '../../domain/totals-ports';
 
 export interface TotalsStoreOptions {
   /** TransactWriteItems item limit. @default 100 */
@@ -51,7 +37,7 @@ interface Chunk {
  * skipped. Deltas of the records in one transaction are grouped per totals
  * item, so a hot agency item gets one write per transaction, not per record.
  */
-export class TotalsStore {
+export class TotalsStore implements TotalsApplier, TotalsCounterWriter {
   private readonly maxItems: number;
   private readonly maxAttempts: number;
   private readonly ttl: number;

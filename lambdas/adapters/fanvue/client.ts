@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { PageTokenRejectedError } from '../../domain/errors';
 import {
   type Clock,
   type EarningsPageRequest,
@@ -9,7 +10,7 @@ import {
 import { type RetryPolicy, resolveRetryPolicy } from '../../domain/retry';
 import { FANVUE_API_BASE_URL, FANVUE_AUTH_BASE_URL } from '../../shared/defaults';
 import { type AppLogger, logger as defaultLogger } from '../../shared/logger';
-import { FanvueContractError } from './errors';
+import { FanvueContractError, FanvueRequestError } from './errors';
 import { createFanvueHttp } from './http';
 import type { RefreshLock } from './oauth/refresh-lock';
 import { createTokenManager, type TokenManagerDeps } from './oauth/token-manager';
@@ -96,7 +97,18 @@ export function createFanvueClient(deps: FanvueClientDeps): FanvueClient {
     policy,
   });
 
-  function readPage(req: EarningsPageRequest): Promise<EarningsPage> {
+  async function readPage(req: EarningsPageRequest): Promise<EarningsPage> {
+    try {
+      return await getEarningsPage(req);
+    } catch (err) {
+      // A 4xx on a request that carries a saved page token: the token is what Fanvue refused.
+      if (req.cursor && err instanceof FanvueRequestError && err.code === 'request_rejected')
+        throw new PageTokenRejectedError(`${err.message} (page token refused)`, { cause: err });
+      throw err;
+    }
+  }
+
+  function getEarningsPage(req: EarningsPageRequest): Promise<EarningsPage> {
     return http.get({
       path: `creators/${encodeURIComponent(req.creatorUuid)}/insights/earnings`,
       query: { startDate: req.startDate, endDate: req.endDate, size: req.size, cursor: req.cursor },

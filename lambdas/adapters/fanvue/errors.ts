@@ -1,10 +1,12 @@
-import { HeartbeatError } from '../../shared/errors';
+import { DeadlineReachedError, SourceError } from '../../domain/errors';
 
 /**
  * Errors the Fanvue client throws. `code` is stable; `message` is safe to store
- * as a model's last error (never a token, never a whole response body).
+ * as a model's last error (never a token, never a whole response body). They are
+ * the domain's `SourceError`s; the conditions the domain acts on (a rejected page
+ * token, the deadline) are thrown as the domain's own error types.
  */
-export class FanvueError extends HeartbeatError {}
+export class FanvueError extends SourceError {}
 
 /** 401/403 after a refresh attempt, or the refresh token was rejected (revoked, reused, expired). */
 export class FanvueAuthError extends FanvueError {
@@ -45,9 +47,5 @@ export class FanvueRequestError extends FanvueError {
   }
 }
 
-/** The invocation's time budget would be exceeded by the next attempt or wait. */
-export class BudgetExceededError extends FanvueError {
-  constructor(message: string) {
-    super('budget', message);
-  }
-}
+/** The invocation's time budget would be exceeded by the next attempt or wait (a budget stop for the domain). */
+export class BudgetExceededError extends DeadlineReachedError {}

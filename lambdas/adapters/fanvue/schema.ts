@@ -1,51 +1,19 @@
+import { CreatorSchema } from '../../domain/earnings';
 import * as z from '../../shared/zod';
 
-/**
- * Fanvue API response schemas, following the public reference's field names.
- * Money is USD cents; a non-integer amount is a contract break, not something
- * to round silently (totals would stop matching Fanvue).
- */
+// The earnings row, page and creator are the domain's contract types; the client parses with them.
+export {
+  type Creator,
+  CreatorSchema,
+  type EarningRow,
+  EarningRowSchema,
+  type EarningsPage,
+  EarningsPageSchema,
+  FanvueUserSchema,
+} from '../../domain/earnings';
+
+/** Fanvue API response schemas (OAuth, pagination), following the public reference's field names. */
 export const FANVUE_API_VERSION = '2025-06-26';
-
-const cents = z.number().check(z.int({ message: 'expected integer cents' }));
-
-export const FanvueUserSchema = z.object({
-  uuid: z.string(),
-  handle: z.optional(z.string()),
-  displayName: z.optional(z.nullable(z.string())),
-  nickname: z.optional(z.nullable(z.string())),
-  isTopSpender: z.optional(z.boolean()),
-});
-
-/** One row of `GET /creators/{uuid}/insights/earnings`. */
-export const EarningRowSchema = z.object({
-  date: z.iso.datetime({ offset: true }),
-  gross: cents,
-  net: cents,
-  currency: z.optional(z.nullable(z.string())),
-  source: z.string().check(z.minLength(1)),
-  transactionOrderId: z.optional(z.string().check(z.minLength(1))),
-  transactionOrderStatus: z.optional(z.string()),
-  reversedTransactionOrderId: z.optional(z.nullable(z.string())),
-  messageUuid: z.optional(z.nullable(z.string())),
-  postUuid: z.optional(z.nullable(z.string())),
-  user: z.optional(z.nullable(FanvueUserSchema)),
-});
-export type EarningRow = z.infer<typeof EarningRowSchema>;
-
-export const EarningsPageSchema = z.object({
-  data: z.array(EarningRowSchema),
-  nextCursor: z.nullable(z.string().check(z.minLength(1))),
-});
-export type EarningsPage = z.infer<typeof EarningsPageSchema>;
-
-/** One entry of `GET /creators` (agency token). */
-export const CreatorSchema = z.object({
-  uuid: z.string(),
-  handle: z.string(),
-  displayName: z.string(),
-});
-export type Creator = z.infer<typeof CreatorSchema>;
 
 export const CreatorsPageSchema = z.object({
   data: z.array(CreatorSchema),

@@ -1,0 +1,128 @@
+import { ValidationError } from '../shared/errors';
+import { keys } from '../shared/tables';
+import {
+  diffTotals,
+  keyId,
+  mergeDeltas,
+  type TotalsDifference,
+  type TotalsItemDelta,
+  type TotalsKey,
+  totalsFromTransactions,
+} from './aggregate';
+import type { AppLogger, CountMetrics } from './ports';
+import type { TotalsCounterWriter, TotalsSourceReader } from './totals-ports';
+
+export interface ReconcileDeps {
+  /** Every connected model (the control table's `sk = MODEL` items). */
+  listModels: () => AsyncIterable<{ modelId: string; agencyId: string }>;
+  reader: TotalsSourceReader;
+  store: TotalsCounterWriter;
+  logger: AppLogger;
+  metrics: CountMetrics;
+  /**
+   * Before repairing, wait this long and compare again; only a difference seen
+   * identically twice is repaired, so a record still in flight in the stream
+   * is not "repaired" and then applied on top. @default 0 (no second look)
+   */
+  settleMs?: number;
+  /** Waits out `settleMs`; injected so tests need no real wait. @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ReconcileOptions {
+  /** One model (its items, plus its agency's items recomputed over the agency's models); all models when absent. */
+  modelId?: string;
+  /** Fix each difference with an ADD of (expected - actual). */
+  repair: boolean;
+}
+
+export interface ReconcileReport {
+  models: number;
+  agencies: number;
+  itemsChecked: number;
+  differences: TotalsDifference[];
+  repaired: number;
+}
+
+/** Recomputes totals from the transactions table, compares with the totals items, and (optionally) repairs. */
+export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
+  const all: { modelId: string; agencyId: string }[] = [];
+  for await (const m of deps.listModels()) all.push({ modelId: m.modelId, agencyId: m.agencyId });
+  const target = options.modelId === undefined ? undefined : all.find((m) => m.modelId === options.modelId);
+  if (options.modelId !== undefined && !target) throw new ValidationError(`unknown model ${options.modelId}`);
+  const scope = target ? all.filter((m) => m.agencyId === target.agencyId) : all;
+  const checkedModels = target ? [target] : scope;
+
+  const compare = async () => {
+    const pks = new Set([
+      ...checkedModels.map((m) => keys.modelPk(m.modelId)),
+      ...scope.map((m) => keys.agencyPk(m.agencyId)),
+    ]);
+    const agencyPrefix = keys.agencyPk('');
+    // One model's transactions in memory at a time: memory grows with models x days, not with history.
+    let partial: TotalsItemDelta[] = [];
+    for (const m of scope) {
+      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId)).values()) {
+        if (d.key.pk.startsWith(agencyPrefix)) pks.add(d.key.pk);
+        if (pks.has(d.key.pk)) partial.push(d);
+      }
+      partial = mergeDeltas(partial);
+    }
+    const expected = new Map(partial.map((d) => [keyId(d.key), d]));
+    const actual = new Map<string, { key: TotalsKey; counters: Record<string, number> }>();
+    for (const pk of pks) for (const [id, item] of await deps.reader.totalsOf(pk)) actual.set(id, item);
+    const keyById = new Map<string, TotalsKey>(
+      [...expected.values(), ...actual.values()].map((d) => [keyId(d.key), d.key]),
+    );
+    return {
+      differences: diffTotals(expected, actual),
+      keyById,
+      agencies: [...pks].filter((p) => p.startsWith(keys.agencyPk(''))).length,
+      itemsChecked: keyById.size,
+    };
+  };
+
+  const first = await compare();
+  let toRepair = first.differences;
+  let keyById = first.keyById;
+  if (options.repair && toRepair.length > 0 && (deps.settleMs ?? 0) > 0) {
+    await (deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(deps.settleMs ?? 0);
+    const second = await compare();
+    const seenBefore = new Set(first.differences.map((d) => `${d.key}/${d.field}/${d.expected - d.actual}`));
+    toRepair = second.differences.filter((d) => seenBefore.has(`${d.key}/${d.field}/${d.expected - d.actual}`));
+    keyById = second.keyById;
+  }
+
+  let repaired = 0;
+  if (options.repair) {
+    const byItem = new Map<string, Record<string, number>>();
+    for (const d of toRepair) {
+      deps.logger.warn('totals drift repaired', { key: d.key, field: d.field, expected: d.expected, actual: d.actual });
+      byItem.set(d.key, { ...byItem.get(d.key), [d.field]: d.expected - d.actual });
+    }
+    for (const [id, counters] of byItem) {
+      const key = keyById.get(id);
+      if (!key) continue;
+      // ADD of the difference composes with concurrent aggregator ADDs (a SET would overwrite them).
+      await deps.store.addCounters({ key, counters });
+      repaired += Object.keys(counters).length;
+    }
+    deps.metrics.count('TotalsDriftRepaired', repaired);
+    deps.metrics.flush();
+  }
+  const report = {
+    models: checkedModels.length,
+    agencies: first.agencies,
+    itemsChecked: first.itemsChecked,
+    differences: first.differences,
+    repaired,
+  };
+  deps.logger.info('totals reconciled', {
+    models: report.models,
+    agencies: report.agencies,
+    itemsChecked: report.itemsChecked,
+    differences: report.differences.length,
+    repaired,
+  });
+  return report;
+}
