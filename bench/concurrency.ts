@@ -7,7 +7,7 @@ import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { diffTotals, totalsFromTransactions } from '../lambdas/domain/aggregate';
 import { categorize, type StoredTransaction } from '../lambdas/domain/transaction';
-import { makeHandler } from '../lambdas/handlers/aggregate-handler';
+import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
@@ -84,7 +84,7 @@ function records(o: ConcurrencyBenchOptions): { tx: StoredTransaction; record: D
 
 /** One shard's aggregator: batches in order, retrying from the first failed record like Lambda. */
 async function drainShard(
-  handler: ReturnType<typeof makeHandler>,
+  handler: ReturnType<typeof makeAggregateHandler>,
   stream: DynamoDBRecord[],
   counts: { batchRetries: number; exhausted: number },
 ): Promise<void> {
@@ -136,7 +136,7 @@ export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions>
           const client = clients[i] as DynamoDBClient;
           model.attach(client);
           const store = new TotalsStore(DynamoDBDocumentClient.from(client), tables.totals, clock);
-          return drainShard(makeHandler({ store, logger: silentLogger, metrics: noopMetrics }), stream, counts);
+          return drainShard(makeAggregateHandler({ store, logger: silentLogger, metrics: noopMetrics }), stream, counts);
         }),
       );
       const seconds = (performance.now() - started) / 1000;
