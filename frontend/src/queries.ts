@@ -9,13 +9,14 @@ export const DEFAULT_DAYS = 30;
 /** Query keys, in one place. */
 export const dashboardKeys = {
   all: ['dashboard'] as const,
-  days: (days: number) => ['dashboard', days] as const,
+  /** One access key's dashboard: a new key never reads another agency's cached data. */
+  days: (accessKey: string, days: number) => ['dashboard', accessKey, days] as const,
 };
 
 /** The dashboard query: polled every 60 s and on window focus. */
 export function dashboardQuery(accessKey: string, days: number = DEFAULT_DAYS) {
   return queryOptions({
-    queryKey: dashboardKeys.days(days),
+    queryKey: dashboardKeys.days(accessKey, days),
     queryFn: ({ signal }) => fetchDashboard(accessKey, days, signal),
     refetchInterval: POLL_INTERVAL_MS,
     refetchOnWindowFocus: true,
