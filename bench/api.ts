@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +31,8 @@ export interface ApiBenchOptions {
   idlePolls?: number;
   /** Built frontend folder. @default frontend/dist */
   frontendDist?: string;
+  /** A DynamoDB Local already running (the test suite's); a private one is started when absent. */
+  ddbEndpoint?: string;
 }
 
 export interface ApiBenchResult {
@@ -64,7 +67,7 @@ export function frontendJsGzipBytes(dir: string): number | null {
 }
 
 /**
- * Dashboard API benchmark against its own DynamoDB Local: handler latency
+ * Dashboard API benchmark against DynamoDB Local (its own, or `ddbEndpoint`): handler latency
  * (p50/p99) and payload size for one agency of `models` models with 90 days of
  * totals, the 304 ratio of idle 60 s polls, and the frontend's gzipped JS.
  */
@@ -72,15 +75,15 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
   const models = options.models ?? 500;
   const requests = options.requests ?? 100;
   const idlePolls = options.idlePolls ?? 20;
-  const ddb = await startDynamoDbLocal();
+  const own = options.ddbEndpoint ? undefined : await startDynamoDbLocal();
   try {
     const client = new DynamoDBClient({
-      endpoint: ddb.endpoint,
+      endpoint: own?.endpoint ?? options.ddbEndpoint!,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const names = await createTables(client, 'bench');
+    const names = await createTables(client, `bench${randomUUID().slice(0, 8)}`);
     await putAgency(doc, names.control, { agencyId: 'ag-bench', name: 'Bench Agency' });
     const key = await createApiKey(doc, names.control, 'ag-bench');
     const ids = Array.from({ length: models }, (_, i) => `m-${String(i).padStart(4, '0')}`);
@@ -173,7 +176,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       ),
     };
   } finally {
-    await ddb.stop();
+    await own?.stop();
   }
 }
 

@@ -136,7 +136,11 @@ export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions>
           const client = clients[i] as DynamoDBClient;
           model.attach(client);
           const store = new TotalsStore(DynamoDBDocumentClient.from(client), tables.totals, clock);
-          return drainShard(makeAggregateHandler({ store, logger: silentLogger, metrics: noopMetrics }), stream, counts);
+          return drainShard(
+            makeAggregateHandler({ store, logger: silentLogger, metrics: noopMetrics }),
+            stream,
+            counts,
+          );
         }),
       );
       const seconds = (performance.now() - started) / 1000;

@@ -27,8 +27,9 @@ let warnings: unknown[];
 let repairedMetric: number;
 const clock = { now: () => Date.now() };
 
-function deps(settleMs = 0): ReconcileDeps {
+function deps(settleMs = 0, sleep?: ReconcileDeps['sleep']): ReconcileDeps {
   return {
+    ...(sleep && { sleep }),
     listModels: () => dynamoModelStore(t.doc, t.names.control).listAll(),
     reader: new TotalsReader(t.doc, { transactions: t.names.transactions, totals: t.names.totals }),
     store: new TotalsStore(t.doc, t.names.totals, clock),
@@ -166,9 +167,18 @@ describe('reconciliation', () => {
       t.names.transactions,
       tx({ txKey: 'd', modelId: 'm3', agencyId: 'a2', gross: 50, net: 40, day: '2026-04-02' }),
     );
-    const running = reconcileTotals(deps(3_000), { repair: true });
+    // The settle wait is held open until the aggregator has applied the in-flight record: no real wait, no race.
+    let firstLookDone!: (ms: number) => void;
+    const settling = new Promise<number>((r) => (firstLookDone = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const sleep = (ms: number) => {
+      firstLookDone(ms);
+      return released;
+    };
+    const running = reconcileTotals(deps(3_000, sleep), { repair: true });
     // The record is still in flight when reconciliation first looks; the aggregator applies it during the settle wait.
-    await new Promise((r) => setTimeout(r, 500));
+    expect(await settling).toBe(3_000);
     const aggregate = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
       logger: silentLogger,
@@ -181,6 +191,7 @@ describe('reconciliation', () => {
       pollIntervalMs: 20,
     });
     await poller.drain();
+    release();
     const report = await running;
     expect(report.differences.length).toBeGreaterThan(0);
     expect(report.repaired).toBe(0);

@@ -37,11 +37,13 @@ describe('invariant 8: secrets stay secret', () => {
   it('no token or client secret reaches a log line, a model record or a dashboard response, through refreshes and a revoked connection', async () => {
     h = await startSyncHarness({ creators: 2, history: 30, accessTokenTtlSeconds: 3600 });
     const logger = recordingLogger();
-    const sync = makeSyncHandler(buildSyncDeps(h.env, { doc: h.tables.doc, secrets: h.secrets, logger }));
+    const sync = makeSyncHandler(
+      buildSyncDeps(h.env, { doc: h.tables.doc, secrets: h.secrets, logger, clock: h.clock }),
+    );
     await sync({ modelId: 'm0' });
     h.sim.expireAccessTokens();
     h.sim.addRow(h.creatorOf.m0!);
-    await new Promise((r) => setTimeout(r, 5));
+    h.clock.advance(5);
     await sync({ modelId: 'm0' });
     h.sim.revokeConnection(h.refreshTokens.m1!);
     await sync({ modelId: 'm1' });

@@ -5,7 +5,10 @@ import { syncModel } from '../../lambdas/domain/sync';
 import { rowIdentities, startSyncHarness, storedIdentities } from '../support/sync-harness';
 
 describe('sync property (simulator over HTTP + DynamoDB Local)', () => {
-  it('for random histories, id modes, orders, page sizes, crash points and overlaps, stored rows equal the simulator rows exactly', async () => {
+  // 12 runs, each with its own simulator and tables: minutes on a busy 2-core machine, so an explicit, generous limit.
+  it('for random histories, id modes, orders, page sizes, crash points and overlaps, stored rows equal the simulator rows exactly', {
+    timeout: 600_000,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -44,10 +47,10 @@ describe('sync property (simulator over HTTP + DynamoDB Local)', () => {
             };
             for (const [cycle, n] of p.arrivals.entries()) {
               for (let i = 0; i < n; i++) h.sim.addRow(creator);
-              await new Promise((r) => setTimeout(r, 3));
+              h.clock.advance(3);
               await syncModel({ ...h.deps, reader }, 'm0', `run-${cycle}`).catch(() => undefined);
             }
-            await new Promise((r) => setTimeout(r, 3));
+            h.clock.advance(3);
             const final = await syncModel(h.deps, 'm0', 'final');
             expect(final.status).toBe('ok');
             const stored = await h.stored('m0');

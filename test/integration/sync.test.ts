@@ -15,7 +15,7 @@ import {
 
 let h: SyncHarness | undefined;
 /** Rows injected "now" fall in the next window only once the clock has moved past them (endDate is exclusive). */
-const tick = () => new Promise((r) => setTimeout(r, 5));
+const tick = () => h!.clock.advance(5);
 afterEach(async () => {
   await h?.stop();
   h = undefined;
@@ -53,7 +53,7 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     expect(await h.sync({ modelId: 'm0' })).toMatchObject({ rowsWritten: 0 });
     const settled = h.sim.settle({ olderThanMs: 0 });
     expect(settled).toBeGreaterThan(0);
-    await tick();
+    tick();
     expect(await h.sync({ modelId: 'm0' })).toMatchObject({ status: 'ok', rowsWritten: settled });
     expect((await h.stored('m0')).every((t) => t.status === 'availableForPayout')).toBe(true);
   });
@@ -80,7 +80,7 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
       h.sim.addRow(h.creatorOf.m0!);
     }
     expect(crashes).toBeGreaterThanOrEqual(4);
-    await tick();
+    tick();
     expect(await h.sync({ modelId: 'm0' })).toMatchObject({ status: 'ok' });
     const stored = await h.stored('m0');
     expect(storedIdentities(stored)).toEqual(rowIdentities(h.sim.rows(h.creatorOf.m0!)));
@@ -108,7 +108,7 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     );
     await h.sync({ modelId: 'm0' });
     h.sim.addRow(h.creatorOf.m0!);
-    await tick();
+    tick();
     await h.sync({ modelId: 'm0' });
     const rows = h.sim.rows(h.creatorOf.m0!);
     expect(rows.every((r) => r.transactionOrderId === undefined)).toBe(true);
@@ -123,7 +123,7 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     const storedBefore = (await h.stored('m0')).length;
     h.sim.addRow(h.creatorOf.m0!);
     h.sim.malformNextPage(h.creatorOf.m0!);
-    await tick();
+    tick();
     const out = await h.sync({ modelId: 'm0' });
     expect(out).toMatchObject({ status: 'error', error: { code: 'malformed' } });
     expect(out.status === 'error' && out.error?.message).toMatch(/data\[\d+\]\./);
@@ -151,9 +151,9 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
       readPage: async (req) => {
         const page = await real.readPage(req);
         if (!late) {
-          await tick();
+          tick();
           late = h!.sim.addRow(h!.creatorOf.m0!).transactionOrderId;
-          await tick();
+          tick();
           second = await h!.sync({ modelId: 'm0', reason: 'webhook' });
         }
         return page;

@@ -26,8 +26,28 @@ import { freshTables, type TestTables } from './ddb';
 
 const runFile = promisify(execFile);
 
+/** Real time plus an offset the test moves: "time passes" is a call, never a sleep. */
+export interface SteppingClock {
+  now(): number;
+  /** Moves this clock (and only this clock) forward. */
+  advance(ms: number): void;
+}
+
+/** A {@link SteppingClock} starting at the real time. */
+export function steppingClock(): SteppingClock {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
 export interface SyncHarness {
   sim: FanvueSimulator;
+  /** The one clock the simulator and the sync read. */
+  clock: SteppingClock;
   tables: TestTables;
   secrets: SecretStore;
   deps: SyncDeps;
@@ -50,7 +70,8 @@ export async function startSyncHarness(
   simOptions: FanvueSimulatorOptions = {},
   envOverrides: Record<string, string> = {},
 ): Promise<SyncHarness> {
-  const sim = await createFanvueSimulator(simOptions);
+  const clock = steppingClock();
+  const sim = await createFanvueSimulator({ now: clock.now, ...simOptions });
   const tables = await freshTables();
   const secrets = localSecretStore({
     initial: { 'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }) },
@@ -84,9 +105,10 @@ export async function startSyncHarness(
     creatorOf[modelId] = creator.uuid;
     refreshTokens[modelId] = conn.refreshToken;
   }
-  const deps = buildSyncDeps(env, { doc: tables.doc, secrets, logger: silentLogger });
+  const deps = buildSyncDeps(env, { doc: tables.doc, secrets, logger: silentLogger, clock });
   return {
     sim,
+    clock,
     tables,
     secrets,
     deps,

@@ -1,0 +1,45 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoModelStore, putModelRecord } from '../../lambdas/adapters/dynamo/model-store';
+import { dynamoTransactionSink } from '../../lambdas/adapters/dynamo/transaction-sink';
+import { StoredTransactionSchema } from '../../lambdas/domain/transaction';
+import { keys } from '../../lambdas/shared/tables';
+import { freshTables } from '../support/ddb';
+import { memoryModelStore, memorySink } from '../support/memory-sync';
+import { modelStoreContract, transactionSinkContract } from '../support/store-contract';
+
+// One contract, two implementations: the fakes of the fast unit tests and the DynamoDB adapters.
+
+modelStoreContract('in memory (unit tests)', async (initial) => {
+  const store = memoryModelStore(initial);
+  return { store, read: async (id) => structuredClone(store.records.get(id)) };
+});
+
+modelStoreContract('DynamoDB (control table)', async (initial) => {
+  const t = await freshTables();
+  for (const m of initial) await putModelRecord(t.doc, t.names.control, m);
+  const store = dynamoModelStore(t.doc, t.names.control);
+  return { store, read: (id) => store.get(id) };
+});
+
+transactionSinkContract('in memory (unit tests)', async () => {
+  const sink = memorySink();
+  return { sink, rows: async (id) => [...sink.items.values()].filter((r) => r.modelId === id) };
+});
+
+transactionSinkContract('DynamoDB (transactions table)', async () => {
+  const t = await freshTables();
+  return {
+    sink: dynamoTransactionSink(t.doc, t.names.transactions),
+    async rows(modelId) {
+      const out = await t.doc.send(
+        new QueryCommand({
+          TableName: t.names.transactions,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.modelPk(modelId) },
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map((i) => StoredTransactionSchema.parse(i));
+    },
+  };
+});

@@ -1,0 +1,248 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ModelRecord } from '../../lambdas/domain/model';
+import { LeaseLostError } from '../../lambdas/domain/sync';
+import type { ModelStore, TransactionSink } from '../../lambdas/domain/sync-ports';
+import type { StoredTransaction } from '../../lambdas/domain/transaction';
+import { tx } from './aggregate-fixtures';
+
+/** A model store under test, seeded with `initial`, and a way to read a record back. */
+export interface ModelStoreUnderTest {
+  store: ModelStore;
+  read(modelId: string): Promise<ModelRecord | undefined>;
+}
+
+/** A transaction sink under test and a way to read one model's rows back. */
+export interface SinkUnderTest {
+  sink: TransactionSink;
+  rows(modelId: string): Promise<StoredTransaction[]>;
+}
+
+const NOW = Date.parse('2026-05-01T12:00:00.000Z');
+const LEASE = 60_000;
+
+/** A registered, never synced model. */
+export function idleModel(modelId: string): ModelRecord {
+  return {
+    modelId,
+    agencyId: 'a1',
+    displayName: `Model ${modelId}`,
+    creatorUuid: `creator-${modelId}`,
+    connectionId: `conn-${modelId}`,
+    enabled: true,
+    status: 'idle',
+    consecutiveFailures: 0,
+    lastRunRows: 0,
+    rowsWritten: 0,
+    behind: false,
+  };
+}
+
+const resume = {
+  windowStart: '2026-05-01T10:00:00.000Z',
+  windowEnd: '2026-05-01T12:00:00.000Z',
+  pageToken: 'next-1',
+  pages: 1,
+};
+
+/**
+ * The ModelStore contract (lease, forward-only cursor, rerun requests, outcome), run
+ * unchanged against every implementation: the in-memory one the fast tests use and the
+ * DynamoDB one, so the fake cannot drift from the real store.
+ */
+export function modelStoreContract(name: string, make: (initial: ModelRecord[]) => Promise<ModelStoreUnderTest>) {
+  describe(`ModelStore contract: ${name}`, () => {
+    let s: ModelStoreUnderTest;
+    beforeEach(async () => {
+      s = await make([idleModel('m1'), idleModel('m2')]);
+    });
+
+    it('a missing model is missing', async () => {
+      expect(await s.store.acquireLease('nope', 'o1', NOW, LEASE)).toEqual({ kind: 'missing' });
+    });
+
+    it('a free lease is taken: syncing, owner, expiry and start time recorded', async () => {
+      const out = await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      expect(out.kind).toBe('acquired');
+      const expected = {
+        status: 'syncing',
+        leaseOwner: 'o1',
+        leaseExpiresAt: NOW + LEASE,
+        lastSyncStartedAt: new Date(NOW).toISOString(),
+      };
+      expect(out.kind === 'acquired' && out.model).toMatchObject(expected);
+      expect(await s.read('m1')).toMatchObject(expected);
+    });
+
+    it('a held lease (up to and including its expiry) is refused and leaves a rerun request', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      expect((await s.store.acquireLease('m1', 'o2', NOW + LEASE, LEASE)).kind).toBe('held');
+      expect(await s.read('m1')).toMatchObject({ leaseOwner: 'o1', rerunRequested: true });
+      expect((await s.read('m2'))?.rerunRequested).toBeUndefined();
+    });
+
+    it('an expired lease is taken over', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      const out = await s.store.acquireLease('m1', 'o2', NOW + LEASE + 1, LEASE);
+      expect(out.kind).toBe('acquired');
+      expect(await s.read('m1')).toMatchObject({ leaseOwner: 'o2', leaseExpiresAt: NOW + 2 * LEASE + 1 });
+    });
+
+    it('a checkpoint by anyone but the owner fails with LeaseLostError and changes nothing', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      const before = await s.read('m1');
+      await expect(
+        s.store.checkpoint('m1', 'o2', { cursor: '2026-05-01T11:00:00.000Z', resume: null, rows: 3 }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(s.store.checkpoint('m2', 'o1', { resume: null, rows: 1 })).rejects.toBeInstanceOf(LeaseLostError);
+      expect(await s.read('m1')).toEqual(before);
+    });
+
+    it('the cursor only moves forward (equal is fine); rows add up; the resume point is set and cleared', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      await s.store.checkpoint('m1', 'o1', { resume, rows: 2 });
+      expect(await s.read('m1')).toMatchObject({ resume, rowsWritten: 2 });
+      await s.store.checkpoint('m1', 'o1', { cursor: '2026-05-01T11:00:00.000Z', resume: null, rows: 3 });
+      await s.store.checkpoint('m1', 'o1', { cursor: '2026-05-01T11:00:00.000Z', resume: null, rows: 0 });
+      await expect(
+        s.store.checkpoint('m1', 'o1', { cursor: '2026-05-01T10:59:59.999Z', resume: null, rows: 0 }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
+      const after = await s.read('m1');
+      expect(after).toMatchObject({ cursor: '2026-05-01T11:00:00.000Z', rowsWritten: 5 });
+      expect(after?.resume).toBeUndefined();
+    });
+
+    it('overlap digests survive a mid-window checkpoint and are replaced or cleared when a window completes', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      await s.store.checkpoint('m1', 'o1', { resume: null, rows: 0, overlap: { a: '1' }, windowComplete: true });
+      await s.store.checkpoint('m1', 'o1', { resume, rows: 0 });
+      expect((await s.read('m1'))?.overlap).toEqual({ a: '1' });
+      await s.store.checkpoint('m1', 'o1', { resume: null, rows: 0, overlap: { b: '2' }, windowComplete: true });
+      expect((await s.read('m1'))?.overlap).toEqual({ b: '2' });
+      await s.store.checkpoint('m1', 'o1', { resume: null, rows: 0, windowComplete: true });
+      expect((await s.read('m1'))?.overlap).toBeUndefined();
+    });
+
+    it('a completed window reports a pending rerun request once and clears it', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      expect(await s.store.checkpoint('m1', 'o1', { resume: null, rows: 0, windowComplete: true })).toEqual({
+        rerunRequested: false,
+      });
+      await s.store.acquireLease('m1', 'o2', NOW + 1, LEASE);
+      expect(await s.store.checkpoint('m1', 'o1', { resume, rows: 0 })).toEqual({ rerunRequested: false });
+      expect((await s.read('m1'))?.rerunRequested).toBe(true);
+      expect(await s.store.checkpoint('m1', 'o1', { resume: null, rows: 0, windowComplete: true })).toEqual({
+        rerunRequested: true,
+      });
+      expect((await s.read('m1'))?.rerunRequested).toBeUndefined();
+    });
+
+    it('finish ok: releases the lease, records the success and clears the error', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      await s.store.finish('m1', 'o1', {
+        status: 'error',
+        finishedAt: '2026-05-01T12:01:00.000Z',
+        lastRunRows: 0,
+        behind: true,
+        error: { code: 'rate_limited', message: 'Fanvue rate limit' },
+      });
+      await s.store.acquireLease('m1', 'o2', NOW + 120_000, LEASE);
+      await s.store.finish('m1', 'o2', {
+        status: 'ok',
+        finishedAt: '2026-05-01T12:03:00.000Z',
+        lastRunRows: 7,
+        behind: false,
+      });
+      const m = await s.read('m1');
+      expect(m).toMatchObject({
+        status: 'ok',
+        lastSuccessAt: '2026-05-01T12:03:00.000Z',
+        lastSyncFinishedAt: '2026-05-01T12:03:00.000Z',
+        lastRunRows: 7,
+        behind: false,
+        consecutiveFailures: 0,
+      });
+      for (const gone of ['leaseOwner', 'leaseExpiresAt', 'lastError', 'lastErrorCode'] as const)
+        expect(m?.[gone]).toBeUndefined();
+    });
+
+    it('finish error: counts consecutive failures, keeps the last success, releases the lease', async () => {
+      const fail = (owner: string, at: string) =>
+        s.store.finish('m1', owner, {
+          status: 'error',
+          finishedAt: at,
+          lastRunRows: 1,
+          behind: true,
+          error: { code: 'auth', message: 'Fanvue access was revoked' },
+        });
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      await s.store.finish('m1', 'o1', {
+        status: 'ok',
+        finishedAt: '2026-05-01T12:00:30.000Z',
+        lastRunRows: 0,
+        behind: false,
+      });
+      await s.store.acquireLease('m1', 'o2', NOW + 1, LEASE);
+      await fail('o2', '2026-05-01T12:01:00.000Z');
+      await s.store.acquireLease('m1', 'o3', NOW + 2, LEASE);
+      await fail('o3', '2026-05-01T12:02:00.000Z');
+      const m = await s.read('m1');
+      expect(m).toMatchObject({
+        status: 'error',
+        lastError: 'Fanvue access was revoked',
+        lastErrorCode: 'auth',
+        consecutiveFailures: 2,
+        lastSuccessAt: '2026-05-01T12:00:30.000Z',
+        lastSyncFinishedAt: '2026-05-01T12:02:00.000Z',
+        behind: true,
+      });
+      expect(m?.leaseOwner).toBeUndefined();
+    });
+
+    it('finish by a former owner changes nothing', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      await s.store.acquireLease('m1', 'o2', NOW + LEASE + 1, LEASE);
+      const before = await s.read('m1');
+      await s.store.finish('m1', 'o1', {
+        status: 'ok',
+        finishedAt: '2026-05-01T12:05:00.000Z',
+        lastRunRows: 0,
+        behind: false,
+      });
+      expect(await s.read('m1')).toEqual(before);
+    });
+  });
+}
+
+/** The TransactionSink contract (idempotent puts keyed by model and txKey), run against every implementation. */
+export function transactionSinkContract(name: string, make: () => Promise<SinkUnderTest>) {
+  describe(`TransactionSink contract: ${name}`, () => {
+    let s: SinkUnderTest;
+    beforeEach(async () => {
+      s = await make();
+    });
+    const byKey = (rows: StoredTransaction[]) => [...rows].sort((a, b) => a.txKey.localeCompare(b.txKey));
+
+    it('stores every row once, per model, and a second put of the same rows changes nothing', async () => {
+      const rows = Array.from({ length: 30 }, (_, i) => tx({ txKey: `oid#${String(i).padStart(2, '0')}`, gross: i }));
+      await s.sink.put(rows);
+      await s.sink.put(rows);
+      await s.sink.put([tx({ txKey: 'oid#00', modelId: 'm2', gross: 5 })]);
+      expect(byKey(await s.rows('m1'))).toEqual(byKey(rows));
+      expect(await s.rows('m2')).toEqual([tx({ txKey: 'oid#00', modelId: 'm2', gross: 5 })]);
+    });
+
+    it('a changed row replaces the stored one; the same key twice in one put keeps the later row', async () => {
+      await s.sink.put([tx({ txKey: 'oid#a', status: 'pendingBalance' })]);
+      await s.sink.put([
+        tx({ txKey: 'oid#a', status: 'availableForPayout', gross: 1 }),
+        tx({ txKey: 'oid#a', status: 'availableForPayout', gross: 2 }),
+      ]);
+      expect(await s.rows('m1')).toEqual([tx({ txKey: 'oid#a', status: 'availableForPayout', gross: 2 })]);
+    });
+
+    it('an empty put is a no-op', async () => {
+      await s.sink.put([]);
+      expect(await s.rows('m1')).toEqual([]);
+    });
+  });
+}
