@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
+import type { EarningRow } from '../../lambdas/domain/earnings';
 import type { ModelRecord } from '../../lambdas/domain/model';
 import { type StoredTransaction, StoredTransactionSchema } from '../../lambdas/domain/transaction';
 import { keys } from '../../lambdas/shared/tables';

@@ -2,7 +2,7 @@ import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import type { ModelRecord } from '../../lambdas/domain/model';
-import { reconcileTotals } from '../../lambdas/handlers/reconcile-handler';
+import { reconcileTotals } from '../../lambdas/domain/reconcile';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { deriveSeed, Rng } from '../../local/fanvue-simulator/prng';
 import { caughtUp, compareRows, storedRows, totalsDrift } from './check';
