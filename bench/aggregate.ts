@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoZoneLookup } from '../lambdas/adapters/dynamo/agencies';
 import { TotalsReader } from '../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
@@ -131,6 +132,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     await load(doc, tp.transactions, tpRows);
     const tpHandler = makeAggregateHandler({
       store: new TotalsStore(storeDoc, tp.totals, clock),
+      zones: dynamoZoneLookup(storeDoc, tp.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });
@@ -166,6 +168,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     // 3. The aggregator listens from LATEST (history is what earlier cycles already applied).
     const handler = makeAggregateHandler({
       store: new TotalsStore(storeDoc, names.totals, clock),
+      zones: dynamoZoneLookup(storeDoc, names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });
@@ -201,7 +204,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     started = performance.now();
     for (let m = 0; m < size.models; m += 1) {
       const txs = await reader.transactionsOf(`m${m}`);
-      const total = totalsFromTransactions(txs).get(`${keys.modelPk(`m${m}`)}|${keys.totalSk}`);
+      const total = totalsFromTransactions(txs, () => ['UTC']).get(`${keys.modelPk(`m${m}`)}|${keys.totalSk}`);
       await doc.send(
         new PutCommand({ TableName: names.totals, Item: { pk: `SEED#m${m}`, sk: keys.totalSk, ...total?.counters } }),
       );

@@ -125,7 +125,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     let now = NOW;
     const handler = makeApiHandler({
       doc,
-      tables: { control: names.control, totals: names.totals },
+      tables: { control: names.control, totals: names.totals, transactions: names.transactions },
       clock: { now: () => now },
       logger: silentLogger,
       config: { syncIntervalMs: 10 * MIN, liveWithinMs: 22 * MIN, cronSecretId: 'cron' },

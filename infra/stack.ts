@@ -55,6 +55,7 @@ export class RevenueHeartbeatStack extends Stack {
       ...fnDefaults,
       transactionsTable: this.tables.transactions,
       totalsTable: this.tables.totals,
+      controlTable: this.tables.control,
     });
     this.reconciliation = new Reconciliation(this, 'Reconciliation', {
       ...fnDefaults,
@@ -66,6 +67,7 @@ export class RevenueHeartbeatStack extends Stack {
     this.api = new DashboardApi(this, 'DashboardApi', {
       ...fnDefaults,
       controlTable: this.tables.control,
+      transactionsTable: this.tables.transactions,
       totalsTable: this.tables.totals,
       secrets: this.secrets,
       syncFunction: this.pipeline.syncFunction,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createApiKey, putAgency } from '../lambdas/adapters/dynamo/agencies';
+import { createApiKey, dynamoZoneLookup, putAgency } from '../lambdas/adapters/dynamo/agencies';
 import { dynamoModelStore } from '../lambdas/adapters/dynamo/model-store';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   liveEveryMs?: number;
   /** The simulator sends signed webhooks for new sales, which start that model's sync at once. @default true */
   webhooks?: boolean;
+  /** IANA zone the demo agency counts its days in. @default 'UTC' */
+  timeZone?: string;
   /** Folder of the dashboard build. @default frontend/dist */
   staticRoot?: string;
   /** Extra environment for the handlers (sync tunables). */
@@ -115,7 +117,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   });
   const models = dynamoModelStore(doc, tables.control);
-  await putAgency(doc, tables.control, { agencyId: AGENCY_ID, name: 'Northstar Talent' });
+  await putAgency(doc, tables.control, {
+    agencyId: AGENCY_ID,
+    name: 'Northstar Talent',
+    ...(options.timeZone && { timeZone: options.timeZone }),
+  });
   const apiKey = await createApiKey(doc, tables.control, AGENCY_ID);
   const creatorOf: Record<string, string> = {};
   for (const [i, creator] of sim.creators.entries()) {
@@ -158,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     streamArn: await transactionsStreamArn(client, tables.transactions),
     handler: makeAggregateHandler({
       store: new TotalsStore(doc, tables.totals, systemClock),
+      zones: dynamoZoneLookup(doc, tables.control),
       logger: log,
       metrics: noopMetrics,
     }),
@@ -170,7 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const api = makeApiHandler({
     doc,
-    tables: { control: tables.control, totals: tables.totals },
+    tables: { control: tables.control, totals: tables.totals, transactions: tables.transactions },
     clock: systemClock,
     logger: log,
     config: {

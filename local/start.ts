@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_SCHEDULE_EXPRESSION } from '../lambdas/shared/defaults';
+import { isTimeZone } from '../lambdas/domain/period';
 import { consoleLogger } from './console-logger';
 import { DurationSchema } from './scheduler';
 import { startLocalStack } from './stack';
@@ -14,6 +15,7 @@ const HELP = `npm start -- [options]
   --schedule EXPR   schedule expression (default "${DEFAULT_SCHEDULE_EXPRESSION}", as in production)
   --live D          a new simulated sale every D (default 8s; 0 = off)
   --no-webhooks     do not have the simulator send webhooks (new sales then wait for the schedule)
+  --time-zone Z     the demo agency counts days in this IANA zone (default UTC)
   --persist         keep data in .local-data/ across restarts
   --verbose         log every sync, not just each cycle`;
 
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     schedule: { type: 'string', default: DEFAULT_SCHEDULE_EXPRESSION },
     live: { type: 'string', default: '8s' },
     persist: { type: 'boolean', default: false },
+    'time-zone': { type: 'string', default: 'UTC' },
     'no-webhooks': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -40,8 +43,15 @@ const args = z
     lambdaPort: z.coerce.number().int().min(0).max(65535),
     interval: DurationSchema.optional(),
     live: DurationSchema,
+    timeZone: z.string().refine(isTimeZone, 'unknown time zone'),
   })
-  .safeParse({ port: values.port, lambdaPort: values['lambda-port'], interval: values.interval, live: values.live });
+  .safeParse({
+    port: values.port,
+    lambdaPort: values['lambda-port'],
+    interval: values.interval,
+    live: values.live,
+    timeZone: values['time-zone'],
+  });
 if (!args.success) {
   console.error(`invalid option:\n${z.prettifyError(args.error)}\n\n${HELP}`);
   process.exit(2);
@@ -58,6 +68,7 @@ const stack = await startLocalStack({
   ...(args.data.interval && { intervalMs: args.data.interval }),
   liveEveryMs: args.data.live,
   webhooks: !values['no-webhooks'],
+  timeZone: args.data.timeZone,
   ...(values.persist && { dataDir: resolve(root, '.local-data') }),
   logger,
   onCycle: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),

@@ -14,6 +14,8 @@ import type { HeartbeatSecrets } from './secrets';
 export interface DashboardApiProps {
   readonly controlTable: dynamodb.ITableV2;
   readonly totalsTable: dynamodb.ITableV2;
+  /** Read one page at a time (a model's latest rows, CSV export), through its `byDate` index. */
+  readonly transactionsTable: dynamodb.ITableV2;
   readonly secrets: HeartbeatSecrets;
   /** Invoked by `POST /api/sync` for one model. */
   readonly syncFunction: lambda.IFunction;
@@ -55,6 +57,7 @@ export class DashboardApi extends Construct {
       environment: {
         CONTROL_TABLE: props.controlTable.tableName,
         TOTALS_TABLE: props.totalsTable.tableName,
+        TRANSACTIONS_TABLE: props.transactionsTable.tableName,
         CRON_SECRET_ID: props.secrets.cron.secretArn,
         WEBHOOK_SECRET_ID: props.secrets.webhook.secretArn,
         SYNC_FUNCTION_NAME: props.syncFunction.functionName,
@@ -65,6 +68,7 @@ export class DashboardApi extends Construct {
     });
     props.controlTable.grantReadData(this.apiFunction);
     props.totalsTable.grantReadData(this.apiFunction);
+    props.transactionsTable.grantReadData(this.apiFunction);
     props.secrets.grantCronRead(this.apiFunction.executionRole);
     props.syncFunction.grantInvoke(this.apiFunction);
     props.fanoutFunction.grantInvoke(this.apiFunction);

@@ -50,7 +50,8 @@ export class Reconciliation extends Construct {
     });
     this.reconcileFunction.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(6) });
     props.transactionsTable.grantReadData(this.reconcileFunction);
-    props.controlTable.grantReadData(this.reconcileFunction);
+    // Read: models and agency zones; write: a rebuilt zone replaces the agency's old one.
+    props.controlTable.grantReadWriteData(this.reconcileFunction);
     props.totalsTable.grantReadWriteData(this.reconcileFunction);
     acknowledgeIndexAccess(this.reconcileFunction.executionRole, props.controlTable);
     this.schedule = new events.Rule(this, 'Schedule', {

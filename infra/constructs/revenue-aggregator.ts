@@ -13,6 +13,8 @@ export interface RevenueAggregatorProps {
   readonly transactionsTable: dynamodb.ITableV2;
   /** Table the totals and exactly-once markers are written to. */
   readonly totalsTable: dynamodb.ITableV2;
+  /** Table holding the agencies' time zone settings (read per batch for local-day totals). */
+  readonly controlTable: dynamodb.ITableV2;
   /** Records per invocation. @default 100 */
   readonly batchSize?: number;
   /** @default 'INFO' */
@@ -42,9 +44,10 @@ export class RevenueAggregator extends Construct {
       timeout: Duration.seconds(60),
       logLevel: props.logLevel,
       logRetention: props.logRetention,
-      environment: { TOTALS_TABLE: props.totalsTable.tableName },
+      environment: { TOTALS_TABLE: props.totalsTable.tableName, CONTROL_TABLE: props.controlTable.tableName },
     });
     props.totalsTable.grantReadWriteData(this.aggregateFunction);
+    props.controlTable.grantReadData(this.aggregateFunction);
     this.aggregateFunction.addEventSource(
       new DynamoEventSource(props.transactionsTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,

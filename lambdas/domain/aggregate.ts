@@ -1,5 +1,6 @@
 import { keys } from '../shared/tables';
-import { counterNames, type Totals } from './totals';
+import { localDay } from './period';
+import { counterNames, MODEL_COLUMN_PREFIX, modelColumns, parseTotalsItem, type Totals } from './totals';
 import { SOURCE_CATEGORIES, type StoredTransaction } from './transaction';
 
 /**
@@ -47,22 +48,53 @@ export function keyId(key: TotalsKey): string {
   return `${key.pk}|${key.sk}`;
 }
 
-/** The four totals items a transaction counts in: model and agency, all-time and its UTC day. */
-export function bucketsFor(tx: StoredTransaction): { key: TotalsKey; modelId?: string; agencyId?: string }[] {
+/**
+ * The time zones whose local-day buckets an agency keeps: its zone, plus the
+ * zone it is moving to while reconciliation rebuilds that zone's buckets.
+ */
+export type ZonesOf = (agencyId: string) => readonly string[];
+
+/** Reads the zones of several agencies at once (the aggregator asks once per batch). */
+export type ZoneLookup = (agencyIds: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>;
+
+/** `ZonesOf` over a looked-up map; an agency missing from it counts in UTC. */
+export function zonesFrom(map: ReadonlyMap<string, readonly string[]>): ZonesOf {
+  return (agencyId) => map.get(agencyId) ?? ['UTC'];
+}
+
+/**
+ * The totals items a transaction counts in: model and agency, all-time and its
+ * UTC day, and for each of the agency's zones its local day (`ZDAY#zone#day`).
+ * The agency's local-day item also carries the model's own columns
+ * (`m#<modelId>#g|n|c`), so one Query over an agency's days gives every
+ * model's figures for any period (the leaderboard) without a read per model.
+ */
+export function bucketsFor(
+  tx: StoredTransaction,
+  zonesOf: ZonesOf,
+): { key: TotalsKey; modelId?: string; agencyId?: string; modelColumns?: true }[] {
   const day = keys.daySk(tx.day);
-  return [
-    { key: { pk: keys.modelPk(tx.modelId), sk: keys.totalSk }, modelId: tx.modelId, agencyId: tx.agencyId },
-    { key: { pk: keys.modelPk(tx.modelId), sk: day }, modelId: tx.modelId, agencyId: tx.agencyId },
+  const model = { modelId: tx.modelId, agencyId: tx.agencyId };
+  const out: { key: TotalsKey; modelId?: string; agencyId?: string; modelColumns?: true }[] = [
+    { key: { pk: keys.modelPk(tx.modelId), sk: keys.totalSk }, ...model },
+    { key: { pk: keys.modelPk(tx.modelId), sk: day }, ...model },
     { key: { pk: keys.agencyPk(tx.agencyId), sk: keys.totalSk } },
     { key: { pk: keys.agencyPk(tx.agencyId), sk: day } },
   ];
+  const instant = Date.parse(tx.date);
+  for (const zone of new Set(zonesOf(tx.agencyId))) {
+    const zday = keys.zoneDaySk(zone, localDay(instant, zone));
+    out.push({ key: { pk: keys.modelPk(tx.modelId), sk: zday }, ...model });
+    out.push({ key: { pk: keys.agencyPk(tx.agencyId), sk: zday }, modelColumns: true });
+  }
+  return out;
 }
 
 /**
  * What `tx` contributes to each of its buckets, times `sign` (+1 to add the
  * row, -1 to take it out). Refunds are negative rows and simply add.
  */
-export function contribution(tx: StoredTransaction, sign: 1 | -1): TotalsItemDelta[] {
+export function contribution(tx: StoredTransaction, sign: 1 | -1, zonesOf: ZonesOf): TotalsItemDelta[] {
   const counters: Record<string, number> = {
     [counterNames.gross]: sign * tx.gross,
     [counterNames.net]: sign * tx.net,
@@ -71,7 +103,17 @@ export function contribution(tx: StoredTransaction, sign: 1 | -1): TotalsItemDel
     [counterNames.sourceNet(tx.category)]: sign * tx.net,
     [counterNames.sourceCount(tx.category)]: sign,
   };
-  return bucketsFor(tx).map((b) => ({ ...b, counters }));
+  const columns = modelColumns(tx.modelId);
+  const withColumns = {
+    ...counters,
+    [columns.gross]: sign * tx.gross,
+    [columns.net]: sign * tx.net,
+    [columns.count]: sign,
+  };
+  return bucketsFor(tx, zonesOf).map(({ modelColumns: wide, ...b }) => ({
+    ...b,
+    counters: wide ? withColumns : counters,
+  }));
 }
 
 /**
@@ -110,18 +152,29 @@ export function mergeDeltas(deltas: readonly TotalsItemDelta[]): TotalsItemDelta
  * change on INSERT/REMOVE), and moves between day/source buckets when the
  * row's day or source changed. A status-only change yields no deltas.
  */
-export function deltaForChange(change: TransactionChange): TotalsItemDelta[] {
+export function deltaForChange(change: TransactionChange, zonesOf: ZonesOf): TotalsItemDelta[] {
   const parts: TotalsItemDelta[] = [];
-  if (change.eventName !== 'INSERT' && change.oldImage) parts.push(...contribution(change.oldImage, -1));
-  if (change.eventName !== 'REMOVE' && change.newImage) parts.push(...contribution(change.newImage, 1));
+  if (change.eventName !== 'INSERT' && change.oldImage) parts.push(...contribution(change.oldImage, -1, zonesOf));
+  if (change.eventName !== 'REMOVE' && change.newImage) parts.push(...contribution(change.newImage, 1, zonesOf));
   return mergeDeltas(parts);
 }
 
 /** Expected totals items recomputed from scratch over a set of stored transactions. */
-export function totalsFromTransactions(txs: Iterable<StoredTransaction>): Map<string, TotalsItemDelta> {
+export function totalsFromTransactions(
+  txs: Iterable<StoredTransaction>,
+  zonesOf: ZonesOf,
+): Map<string, TotalsItemDelta> {
   const parts: TotalsItemDelta[] = [];
-  for (const tx of txs) parts.push(...contribution(tx, 1));
+  for (const tx of txs) parts.push(...contribution(tx, 1, zonesOf));
   return new Map(mergeDeltas(parts).map((d) => [keyId(d.key), d]));
+}
+
+/** Every counter of a stored totals item: the fixed ones and any per-model columns. */
+export function countersOfItem(item: Record<string, unknown>): Record<string, number> {
+  const out = countersOf(parseTotalsItem(item));
+  for (const [name, value] of Object.entries(item))
+    if (name.startsWith(MODEL_COLUMN_PREFIX) && typeof value === 'number' && Number.isInteger(value)) out[name] = value;
+  return out;
 }
 
 /** Flattens parsed `Totals` back into counter attributes (the inverse of `parseTotalsItem`). */
@@ -156,7 +209,11 @@ export function diffTotals(
   const diffs: TotalsDifference[] = [];
   const ids = [...new Set([...expected.keys(), ...actual.keys()])].sort();
   for (const id of ids) {
-    for (const field of ALL_COUNTER_FIELDS) {
+    const columns = [
+      ...Object.keys(expected.get(id)?.counters ?? {}),
+      ...Object.keys(actual.get(id)?.counters ?? {}),
+    ].filter((f) => f.startsWith(MODEL_COLUMN_PREFIX));
+    for (const field of new Set([...ALL_COUNTER_FIELDS, ...columns.sort()])) {
       const e = expected.get(id)?.counters[field] ?? 0;
       const a = actual.get(id)?.counters[field] ?? 0;
       if (e !== a) diffs.push({ key: id, field, expected: e, actual: a });

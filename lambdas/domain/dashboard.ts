@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { PERIOD_KEYS } from './period';
 
 /**
  * The dashboard API's response contract and the pure freshness rules, shared by
@@ -29,6 +30,27 @@ export const FreshnessConfigSchema = z.object({
 });
 export type FreshnessConfig = z.infer<typeof FreshnessConfigSchema>;
 
+/** Gross, net and count per source category. */
+export const BySourceSchema = z.record(z.string(), MoneyTotalsSchema);
+
+/** A period's figures: totals and per source. */
+export const PeriodFiguresSchema = z.object({ gross: cents, net: cents, count, bySource: BySourceSchema });
+export type PeriodFigures = z.infer<typeof PeriodFiguresSchema>;
+
+/** The resolved period the figures are for, in the agency's zone (both ends inclusive, local days). */
+export const PeriodInfoSchema = z.object({
+  key: z.enum(PERIOD_KEYS),
+  from: day,
+  to: day,
+  days: z.int().check(z.positive()),
+  timeZone: z.string(),
+  today: day,
+  previous: z.object({ from: day, to: day }),
+  /** Set while the agency's figures are being rebuilt for a new zone (they stay in `timeZone` until then). */
+  pendingTimeZone: z.optional(z.string()),
+});
+export type PeriodInfo = z.infer<typeof PeriodInfoSchema>;
+
 /** One model's card. */
 export const DashboardModelSchema = z.object({
   modelId: z.string().check(z.minLength(1)),
@@ -45,6 +67,18 @@ export const DashboardModelSchema = z.object({
   consecutiveFailures: count,
   /** True while a backfill or an interrupted window is still being read. */
   behind: z.boolean(),
+  /** The period's and the comparison period's figures. */
+  period: MoneyTotalsSchema,
+  previous: MoneyTotalsSchema,
+  /** Daily gross and net of the {@link SPARK_DAYS} local days ending with the period's last day, oldest first. */
+  spark: z.object({ gross: z.array(cents), net: z.array(cents) }),
+  /** True once a full history import finished (the first complete sync). */
+  imported: z.boolean(),
+  /** When a Fanvue webhook last asked for this model's sync; null when it only follows the schedule. */
+  lastWebhookAt: z.optional(z.nullable(isoTime)),
+  /** When the source audit last compared this model with Fanvue, and how many rows differed. */
+  lastVerifiedAt: z.optional(z.nullable(isoTime)),
+  differences: z.optional(z.nullable(count)),
 });
 export type DashboardModel = z.infer<typeof DashboardModelSchema>;
 
@@ -59,7 +93,14 @@ export const DashboardResponseSchema = z.object({
     count,
     bySource: z.record(z.string(), MoneyTotalsSchema),
   }),
+  /** The period's local days (zero-filled), oldest first. */
   daily: z.array(z.object({ day, gross: cents, net: cents, count })),
+  period: PeriodInfoSchema,
+  /** Figures for the period and for the comparison period of the same length right before it. */
+  current: PeriodFiguresSchema,
+  previous: PeriodFiguresSchema,
+  /** First import: how many enabled models have finished importing their history. */
+  importing: z.object({ models: count, done: count }),
   models: z.array(DashboardModelSchema),
 });
 export type DashboardResponse = z.infer<typeof DashboardResponseSchema>;

@@ -8,6 +8,8 @@ import {
   type TotalsItemDelta,
   type TotalsKey,
   totalsFromTransactions,
+  type ZoneLookup,
+  zonesFrom,
 } from './aggregate';
 import type { AppLogger, CountMetrics } from './ports';
 import type { TotalsCounterWriter, TotalsSourceReader } from './totals-ports';
@@ -17,6 +19,13 @@ export interface ReconcileDeps {
   listModels: () => AsyncIterable<{ modelId: string; agencyId: string }>;
   reader: TotalsSourceReader;
   store: TotalsCounterWriter;
+  /** The agencies' zones (active, then pending): local-day totals are expected in each. */
+  zones: ZoneLookup;
+  /**
+   * Makes a pending zone the agency's zone once its local-day totals are rebuilt (after a repair run).
+   * Absent: pending zones stay pending.
+   */
+  activateZone?: (agencyId: string, zone: string) => Promise<boolean>;
   logger: AppLogger;
   metrics: CountMetrics;
   /**
@@ -42,6 +51,14 @@ export interface ReconcileReport {
   itemsChecked: number;
   differences: TotalsDifference[];
   repaired: number;
+  /** `agencyId -> zone` for each agency whose new zone was rebuilt and made active by this run. */
+  zonesActivated: Record<string, string>;
+}
+
+/** The zone of a `ZDAY#<zone>#<day>` sort key; undefined for any other item. */
+function zoneOfSk(sk: string): string | undefined {
+  const prefix = keys.zoneDaySk('', '').slice(0, -1);
+  return sk.startsWith(prefix) ? sk.slice(prefix.length, sk.lastIndexOf('#')) : undefined;
 }
 
 /** Recomputes totals from the transactions table, compares with the totals items, and (optionally) repairs. */
@@ -52,6 +69,20 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
   if (options.modelId !== undefined && !target) throw new ValidationError(`unknown model ${options.modelId}`);
   const scope = target ? all.filter((m) => m.agencyId === target.agencyId) : all;
   const checkedModels = target ? [target] : scope;
+  const zoneMap = await deps.zones([...new Set(scope.map((m) => m.agencyId))]);
+  const zonesOf = zonesFrom(zoneMap);
+  const agencyOfPk = new Map<string, string>(
+    scope.flatMap((m) => [
+      [keys.modelPk(m.modelId), m.agencyId],
+      [keys.agencyPk(m.agencyId), m.agencyId],
+    ]),
+  );
+  // Local-day items of a zone the agency no longer uses are left alone (never read), not "repaired" to zero.
+  const inCurrentZones = (key: TotalsKey): boolean => {
+    const zone = zoneOfSk(key.sk);
+    const agencyId = agencyOfPk.get(key.pk);
+    return zone === undefined || agencyId === undefined || zonesOf(agencyId).includes(zone);
+  };
 
   const compare = async () => {
     const pks = new Set([
@@ -62,7 +93,7 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
     // One model's transactions in memory at a time: memory grows with models x days, not with history.
     let partial: TotalsItemDelta[] = [];
     for (const m of scope) {
-      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId)).values()) {
+      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId), zonesOf).values()) {
         if (d.key.pk.startsWith(agencyPrefix)) pks.add(d.key.pk);
         if (pks.has(d.key.pk)) partial.push(d);
       }
@@ -70,7 +101,8 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
     }
     const expected = new Map(partial.map((d) => [keyId(d.key), d]));
     const actual = new Map<string, { key: TotalsKey; counters: Record<string, number> }>();
-    for (const pk of pks) for (const [id, item] of await deps.reader.totalsOf(pk)) actual.set(id, item);
+    for (const pk of pks)
+      for (const [id, item] of await deps.reader.totalsOf(pk)) if (inCurrentZones(item.key)) actual.set(id, item);
     const keyById = new Map<string, TotalsKey>(
       [...expected.values(), ...actual.values()].map((d) => [keyId(d.key), d.key]),
     );
@@ -110,12 +142,25 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
     deps.metrics.count('TotalsDriftRepaired', repaired);
     deps.metrics.flush();
   }
+  const zonesActivated: Record<string, string> = {};
+  if (options.repair && deps.activateZone) {
+    // Every difference that held still has been repaired: a pending zone's local days are now complete.
+    for (const [agencyId, zones] of zoneMap) {
+      const pending = zones[1];
+      if (pending === undefined) continue;
+      if (await deps.activateZone(agencyId, pending)) {
+        zonesActivated[agencyId] = pending;
+        deps.logger.info('agency time zone rebuilt and activated', { agencyId, timeZone: pending });
+      }
+    }
+  }
   const report = {
     models: checkedModels.length,
     agencies: first.agencies,
     itemsChecked: first.itemsChecked,
     differences: first.differences,
     repaired,
+    zonesActivated,
   };
   deps.logger.info('totals reconciled', {
     models: report.models,

@@ -14,6 +14,40 @@ export const counterNames = {
   sourceCount: (c: SourceCategory) => `src_${c}_count`,
 } as const;
 
+/** Prefix of the per-model columns on an agency's local-day items. */
+export const MODEL_COLUMN_PREFIX = 'm#';
+
+/** Names of one model's columns on its agency's local-day items: gross, net, count. */
+export function modelColumns(modelId: string): { gross: string; net: string; count: string } {
+  const base = `${MODEL_COLUMN_PREFIX}${modelId}#`;
+  return { gross: `${base}g`, net: `${base}n`, count: `${base}c` };
+}
+
+/** One model's gross, net (integer cents) and row count on one day. */
+export interface ModelDay {
+  gross: number;
+  net: number;
+  count: number;
+}
+
+/** Per-model figures read back from an agency's local-day item (models with no sale that day are absent). */
+export function parseModelColumns(item: Record<string, unknown>): Map<string, ModelDay> {
+  const out = new Map<string, ModelDay>();
+  for (const [name, value] of Object.entries(item)) {
+    if (!name.startsWith(MODEL_COLUMN_PREFIX) || typeof value !== 'number' || !Number.isInteger(value)) continue;
+    const cut = name.lastIndexOf('#');
+    const modelId = name.slice(MODEL_COLUMN_PREFIX.length, cut);
+    const field = name.slice(cut + 1);
+    const entry = out.get(modelId) ?? { gross: 0, net: 0, count: 0 };
+    if (field === 'g') entry.gross = value;
+    else if (field === 'n') entry.net = value;
+    else if (field === 'c') entry.count = value;
+    else continue;
+    out.set(modelId, entry);
+  }
+  return out;
+}
+
 /** Totals for one scope (agency or model) over all time or one day. */
 export interface Totals {
   gross: number;

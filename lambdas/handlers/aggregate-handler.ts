@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { deltaForChange } from '../domain/aggregate';
+import { deltaForChange, type TransactionChange, type ZoneLookup, zonesFrom } from '../domain/aggregate';
 import type { AppLogger, CountMetrics } from '../domain/ports';
 import type { RecordDeltas, TotalsApplier } from '../domain/totals-ports';
 import { StoredTransactionSchema } from '../domain/transaction';
@@ -10,6 +10,8 @@ import * as z from '../shared/zod';
 
 export interface AggregateDeps {
   store: TotalsApplier;
+  /** The agencies' time zones, read once per batch: records count in each zone's local day. */
+  zones: ZoneLookup;
   logger: AppLogger;
   metrics: CountMetrics;
 }
@@ -35,18 +37,18 @@ function parseImage(image: Record<string, unknown> | undefined, which: string) {
   return result.data;
 }
 
-/** Turns a stream record into its eventID and totals deltas; throws `ValidationError` for a poison record. */
-export function recordDeltas(record: DynamoDBRecord): RecordDeltas & { sequenceNumber: string } {
+/** Turns a stream record into its eventID and row change; throws `ValidationError` for a poison record. */
+export function recordChange(record: DynamoDBRecord): {
+  eventID: string;
+  sequenceNumber: string;
+  change: TransactionChange;
+} {
   const envelope = StreamRecordSchema.safeParse(record);
   if (!envelope.success) throw new ValidationError(`stream record invalid:\n${z.prettifyError(envelope.error)}`);
   const { eventID, eventName, dynamodb } = envelope.data;
   const oldImage = eventName === 'INSERT' ? undefined : parseImage(dynamodb.OldImage, 'old');
   const newImage = eventName === 'REMOVE' ? undefined : parseImage(dynamodb.NewImage, 'new');
-  return {
-    eventID,
-    sequenceNumber: dynamodb.SequenceNumber,
-    deltas: deltaForChange({ eventName, oldImage, newImage }),
-  };
+  return { eventID, sequenceNumber: dynamodb.SequenceNumber, change: { eventName, oldImage, newImage } };
 }
 
 /**
@@ -64,21 +66,21 @@ export function recordDeltas(record: DynamoDBRecord): RecordDeltas & { sequenceN
 export function makeAggregateHandler(deps: AggregateDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const records = event.Records ?? [];
-    const valid: (RecordDeltas & { position: number })[] = [];
+    const parsedRecords: (ReturnType<typeof recordChange> & { position: number })[] = [];
     const seen = new Set<string>();
     let firstFailed = records.length;
     let poison = 0;
     let duplicatesInBatch = 0;
     records.forEach((record, position) => {
       try {
-        const parsed = recordDeltas(record);
+        const parsed = recordChange(record);
         // The same eventID twice in one batch: the second is a redelivery (and one transaction cannot put one marker twice).
         if (seen.has(parsed.eventID)) {
           duplicatesInBatch += 1;
           return;
         }
         seen.add(parsed.eventID);
-        valid.push({ ...parsed, position });
+        parsedRecords.push({ ...parsed, position });
       } catch (error) {
         poison += 1;
         firstFailed = Math.min(firstFailed, position);
@@ -91,6 +93,16 @@ export function makeAggregateHandler(deps: AggregateDeps) {
       }
     });
 
+    // A failed zone read throws: Lambda retries the batch, and no record counts in the wrong zone.
+    const agencyIds = parsedRecords.flatMap((r) =>
+      [r.change.oldImage?.agencyId, r.change.newImage?.agencyId].filter((a): a is string => a !== undefined),
+    );
+    const zonesOf = zonesFrom(agencyIds.length > 0 ? await deps.zones(agencyIds) : new Map());
+    const valid: (RecordDeltas & { position: number })[] = parsedRecords.map((r) => ({
+      eventID: r.eventID,
+      position: r.position,
+      deltas: deltaForChange(r.change, zonesOf),
+    }));
     const outcome = await deps.store.applyRecords(valid);
     if (outcome.failedFrom !== undefined) {
       const failed = valid[outcome.failedFrom];

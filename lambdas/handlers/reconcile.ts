@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { activatePendingZone, dynamoZoneLookup } from '../adapters/dynamo/agencies';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { TotalsReader } from '../adapters/dynamo/totals-reader';
 import { TotalsStore } from '../adapters/dynamo/totals-store';
@@ -29,6 +30,8 @@ export const handler = makeReconcileHandler({
   listModels: () => models.listAll(),
   reader: new TotalsReader(doc, { transactions: env.TRANSACTIONS_TABLE, totals: env.TOTALS_TABLE }),
   store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
+  zones: dynamoZoneLookup(doc, env.CONTROL_TABLE),
+  activateZone: (agencyId, zone) => activatePendingZone(doc, env.CONTROL_TABLE, agencyId, zone),
   logger,
   metrics: powertoolsMetrics(),
   settleMs: env.RECONCILE_SETTLE_MS,

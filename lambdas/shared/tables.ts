@@ -4,14 +4,17 @@
  *
  * Key layout (single-purpose tables, string keys `pk` / `sk`):
  *
- * - transactions: `pk = MODEL#<modelId>`, `sk = TX#<txKey>`; stream NEW_AND_OLD_IMAGES.
+ * - transactions: `pk = MODEL#<modelId>`, `sk = TX#<txKey>`; stream NEW_AND_OLD_IMAGES;
+ *                 GSI `byDate`: `pk`, `date` (a model's latest rows first, one page at a time).
  * - control:      `pk = MODEL#<modelId>`, `sk = MODEL` (model config + cursor + status + lease);
  *                 `pk = CONN#<connectionId>`, `sk = LOCK` (token-refresh lock);
  *                 `pk = CREATOR#<creatorUuid>`, `sk = MODEL#<modelId>` (creator index for webhooks);
  *                 `pk = AGENCY#<agencyId>`, `sk = AGENCY` (agency name);
  *                 `pk = APIKEY#<sha256 hex>`, `sk = APIKEY` (dashboard access key -> agencyId);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
- * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>`;
+ * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>` (UTC day)
+ *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
+ *                 per-model columns `m#<modelId>#g|n|c`);
  *                 `pk = MARKER#<eventID>`, `sk = MARKER` (exactly-once markers, TTL `expiresAt`).
  */
 export interface KeyAttribute {
@@ -43,7 +46,7 @@ export const transactionsTable: TableDefinition = {
   partitionKey: pk,
   sortKey: sk,
   stream: 'NEW_AND_OLD_IMAGES',
-  globalIndexes: [],
+  globalIndexes: [{ indexName: 'byDate', partitionKey: pk, sortKey: { name: 'date', type: 'S' } }],
 };
 
 export const controlTable: TableDefinition = {
@@ -79,6 +82,8 @@ export const keys = {
   lockSk: 'LOCK',
   totalSk: 'TOTAL',
   daySk: (day: string) => `DAY#${day}`,
+  /** Totals table: one local day in an IANA zone (`ZDAY#Europe/Berlin#2026-03-29`). */
+  zoneDaySk: (zone: string, day: string) => `ZDAY#${zone}#${day}`,
   markerPk: (eventId: string) => `MARKER#${eventId}`,
   markerSk: 'MARKER',
   /** Control table: agency record `{ agencyId, name }` under `agencyPk(id)`. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
@@ -110,6 +111,7 @@ describe('exact totals under at-least-once delivery (property)', () => {
           );
           const real = makeAggregateHandler({
             store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }, { backoffMs: 1 }),
+            zones: dynamoZoneLookup(t.doc, t.names.control),
             logger: silentLogger,
             metrics: noopMetrics,
           });

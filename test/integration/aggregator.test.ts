@@ -1,5 +1,6 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
@@ -48,6 +49,7 @@ describe('aggregator on DynamoDB Local', () => {
     expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'INSERT', 'MODIFY']);
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
+      zones: dynamoZoneLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });
@@ -94,6 +96,7 @@ describe('aggregator on DynamoDB Local', () => {
     );
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
+      zones: dynamoZoneLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -27,7 +27,7 @@ describe('GET /api/dashboard compression', () => {
   const api = () =>
     makeApiHandler({
       doc: t.doc,
-      tables: { control: t.names.control, totals: t.names.totals },
+      tables: { control: t.names.control, totals: t.names.totals, transactions: t.names.transactions },
       clock: { now: () => Date.parse('2026-03-10T12:00:00Z') },
       logger: silentLogger,
       config: { syncIntervalMs: 600_000, liveWithinMs: 1_320_000, cronSecretId: 'cron' },

@@ -1,9 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
+import { createApiKey, putAgency, setAgencyTimeZone } from '../../lambdas/adapters/dynamo/agencies';
 import { DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 import { type ApiDeps, makeApiHandler } from '../../lambdas/handlers/api';
+import { localDay } from '../../lambdas/domain/period';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { keys } from '../../lambdas/shared/tables';
 import { freshTables, type TestTables } from '../support/ddb';
@@ -21,7 +22,7 @@ let keyB: string;
 function deps(over: Partial<ApiDeps> = {}): ApiDeps & { trigger: ReturnType<typeof recordingTrigger> } {
   return {
     doc: t.doc,
-    tables: { control: t.names.control, totals: t.names.totals },
+    tables: { control: t.names.control, totals: t.names.totals, transactions: t.names.transactions },
     clock: { now: () => NOW },
     logger: silentLogger,
     config: { syncIntervalMs: 600_000, liveWithinMs: 1_320_000, cronSecretId: 'cron' },
@@ -78,9 +79,9 @@ beforeAll(async () => {
       count: 4,
       bySource: { subscription: { gross: 10_000, net: 8_000, count: 3 }, tip: { gross: 2_500, net: 2_000, count: 1 } },
     }),
-    totalsItem(keys.agencyPk('ag-a'), keys.daySk('2026-03-10'), { gross: 2_500, net: 2_000, count: 1 }),
-    totalsItem(keys.agencyPk('ag-a'), keys.daySk('2026-02-09'), { gross: 4_000, net: 3_200, count: 1 }),
-    totalsItem(keys.agencyPk('ag-a'), keys.daySk('2026-02-08'), { gross: 6_000, net: 4_800, count: 2 }),
+    totalsItem(keys.agencyPk('ag-a'), keys.zoneDaySk('UTC', '2026-03-10'), { gross: 2_500, net: 2_000, count: 1 }),
+    totalsItem(keys.agencyPk('ag-a'), keys.zoneDaySk('UTC', '2026-02-09'), { gross: 4_000, net: 3_200, count: 1 }),
+    totalsItem(keys.agencyPk('ag-a'), keys.zoneDaySk('UTC', '2026-02-08'), { gross: 6_000, net: 4_800, count: 2 }),
     totalsItem(keys.modelPk('m-a1'), keys.totalSk, { gross: 10_000, net: 8_000, count: 3 }),
     totalsItem(keys.modelPk('m-a2'), keys.totalSk, { gross: 2_500, net: 2_000, count: 1 }),
     totalsItem(keys.agencyPk('ag-b'), keys.totalSk, { gross: 99_900, net: 80_000, count: 9 }),
@@ -145,6 +146,55 @@ describe('GET /api/dashboard', () => {
       expect(res.statusCode, `days=${days}`).toBe(400);
       expect(JSON.parse(String(res.body)).error).toMatch(/days must be a whole number from 1 to 90/);
     }
+  });
+
+  it('serves each period with its comparison period, in the agency zone, and rejects bad periods with a 400', async () => {
+    const get = async (key: string, query: Record<string, string>) => {
+      const res = await call(deps(), 'GET', '/api/dashboard', { headers: bearer(key), query });
+      expect(res.statusCode, JSON.stringify(query)).toBe(200);
+      return { body: DashboardResponseSchema.parse(JSON.parse(String(res.body))), etag: res.headers?.etag };
+    };
+    const week = await get(keyA, { period: '7d' });
+    expect(week.body.period).toMatchObject({
+      key: '7d',
+      from: '2026-03-04',
+      to: '2026-03-10',
+      timeZone: 'UTC',
+      previous: { from: '2026-02-25', to: '2026-03-03' },
+    });
+    expect(week.body.current).toMatchObject({ gross: 2_500, net: 2_000, count: 1 });
+    expect(week.body.previous).toMatchObject({ gross: 0, count: 0 });
+    const month = await get(keyA, { period: '30d' });
+    expect(month.body.current).toMatchObject({ gross: 6_500, count: 2 });
+    expect(month.body.previous).toMatchObject({ gross: 6_000, count: 2 });
+    expect(month.etag).not.toBe(week.etag);
+    const custom = await get(keyA, { period: 'custom', from: '2026-02-08', to: '2026-02-09' });
+    expect(custom.body.current.gross).toBe(10_000);
+    expect(custom.body.daily.map((d) => d.gross)).toEqual([6_000, 4_000]);
+
+    for (const [query, error] of [
+      [{ period: 'fortnight' }, /period must be one of/],
+      [{ period: 'custom' }, /needs from and to/],
+      [{ period: 'custom', from: '2026-03-10', to: '2026-03-01' }, /from must not be after to/],
+      [{ period: 'custom', from: '2025-01-01', to: '2026-03-01' }, /at most 92 days/],
+      [{ period: 'custom', from: '2026-02-30', to: '2026-03-01' }, /not a calendar date/],
+    ] as const) {
+      const res = await call(deps(), 'GET', '/api/dashboard', { headers: bearer(keyA), query });
+      expect(res.statusCode, JSON.stringify(query)).toBe(400);
+      expect(JSON.parse(String(res.body)).error).toMatch(error);
+    }
+
+    // Agency B counts in Kathmandu (UTC+05:45): "today" is that zone's day.
+    await setAgencyTimeZone(t.doc, t.names.control, 'ag-b', 'Asia/Kathmandu', true);
+    const b = await get(keyB, { period: 'today' });
+    expect(b.body.period).toMatchObject({ timeZone: 'Asia/Kathmandu', from: localDay(NOW, 'Asia/Kathmandu') });
+    await setAgencyTimeZone(t.doc, t.names.control, 'ag-b', 'Europe/Berlin', false);
+    // A zone still being rebuilt is announced, and the figures stay in the old zone until then.
+    expect((await get(keyB, { period: 'today' })).body.period).toMatchObject({
+      timeZone: 'Asia/Kathmandu',
+      pendingTimeZone: 'Europe/Berlin',
+    });
+    await expect(setAgencyTimeZone(t.doc, t.names.control, 'ag-b', 'Mars/Olympus', true)).rejects.toThrow();
   });
 
   it('answers 304 with no body for an unchanged ETag, and 200 with a new one once the data changes', async () => {
@@ -282,7 +332,7 @@ describe('routing and errors', () => {
 
   it('answers 500 with no internals when storage fails', async () => {
     const res = await call(
-      deps({ tables: { control: t.names.control, totals: 'no-such-table' } }),
+      deps({ tables: { control: t.names.control, totals: 'no-such-table', transactions: t.names.transactions } }),
       'GET',
       '/api/dashboard',
       { headers: bearer(keyA) },

@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { activatePendingZone, dynamoZoneLookup, getAgency, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
@@ -33,6 +34,7 @@ function deps(settleMs = 0, sleep?: ReconcileDeps['sleep']): ReconcileDeps {
     listModels: () => dynamoModelStore(t.doc, t.names.control).listAll(),
     reader: new TotalsReader(t.doc, { transactions: t.names.transactions, totals: t.names.totals }),
     store: new TotalsStore(t.doc, t.names.totals, clock),
+    zones: dynamoZoneLookup(t.doc, t.names.control),
     logger: { ...silentLogger, warn: (...a: unknown[]) => void warnings.push(a) },
     metrics: {
       count: (n, v) => {
@@ -81,6 +83,7 @@ beforeEach(async () => {
   );
   const aggregate = makeAggregateHandler({
     store: new TotalsStore(t.doc, t.names.totals, clock),
+    zones: dynamoZoneLookup(t.doc, t.names.control),
     logger: silentLogger,
     metrics: noopMetrics,
   });
@@ -98,8 +101,8 @@ describe('reconciliation', () => {
   it('reports zero differences on a clean run and repairs nothing', async () => {
     const report = await makeReconcileHandler(deps())({ 'detail-type': 'Scheduled Event', source: 'aws.events' });
     expect(report).toMatchObject({ models: 3, agencies: 2, differences: [], repaired: 0 });
-    // Models: 3 x TOTAL + 3 days; agencies: 2 x TOTAL + a1 on two days + a2 on one.
-    expect(report.itemsChecked).toBe(11);
+    // Models: 3 x TOTAL + 3 UTC days + 3 local (UTC zone) days; agencies: 2 x TOTAL + (a1 on two days + a2 on one) x 2.
+    expect(report.itemsChecked).toBe(17);
     expect(warnings).toEqual([]);
   });
 
@@ -135,6 +138,29 @@ describe('reconciliation', () => {
     expect(
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
     ).toEqual([]);
+    expect((await reconcileTotals(deps(), { repair: true })).differences).toEqual([]);
+  });
+
+  it('rebuilds the local-day totals of a new agency zone from the transactions, then makes the zone active', async () => {
+    await putAgency(t.doc, t.names.control, { agencyId: 'a1', name: 'A1', pendingTimeZone: 'Asia/Kathmandu' });
+    const report = await reconcileTotals(
+      { ...deps(), activateZone: (id, zone) => activatePendingZone(t.doc, t.names.control, id, zone) },
+      { repair: true },
+    );
+    expect(report.zonesActivated).toEqual({ a1: 'Asia/Kathmandu' });
+    expect(report.differences.every((d) => d.key.includes('ZDAY#Asia/Kathmandu#'))).toBe(true);
+    expect(report.differences.length).toBeGreaterThan(0);
+    expect(await getAgency(t.doc, t.names.control, 'a1')).toMatchObject({ timeZone: 'Asia/Kathmandu' });
+    expect((await getAgency(t.doc, t.names.control, 'a1'))?.pendingTimeZone).toBeUndefined();
+    // Old-zone (UTC) local days stay as they were; the new zone's are exact.
+    const zones = (agencyId: string) => (agencyId === 'a1' ? ['UTC', 'Asia/Kathmandu'] : ['UTC']);
+    expect(
+      mismatches(
+        await expectedFromTable(t.doc, t.names.transactions, zones),
+        await actualTotals(t.doc, t.names.totals),
+      ),
+    ).toEqual([]);
+    // Once active, a clean run finds nothing, and the old zone's items are not "repaired" away.
     expect((await reconcileTotals(deps(), { repair: true })).differences).toEqual([]);
   });
 
@@ -181,6 +207,7 @@ describe('reconciliation', () => {
     expect(await settling).toBe(3_000);
     const aggregate = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
+      zones: dynamoZoneLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -54,7 +54,11 @@ describe('invariant 8: secrets stay secret', () => {
     await h.secrets.put('cron', cronSecret);
     const api = makeApiHandler({
       doc: h.tables.doc,
-      tables: { control: h.tables.names.control, totals: h.tables.names.totals },
+      tables: {
+        control: h.tables.names.control,
+        totals: h.tables.names.totals,
+        transactions: h.tables.names.transactions,
+      },
       clock: systemClock,
       logger,
       config: { syncIntervalMs: 600_000, liveWithinMs: liveWithinMs(600_000), cronSecretId: 'cron' },

@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
@@ -42,6 +43,7 @@ describe('local stream poller', () => {
     const invocations: number[] = [];
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
+      zones: dynamoZoneLookup(t.doc, t.names.control),
       logger,
       metrics: noopMetrics,
     });
@@ -78,6 +80,7 @@ describe('local stream poller', () => {
       await putTx(t.doc, t.names.transactions, tx({ txKey: `k${i}`, gross: 100 * (i + 1), net: 90 * (i + 1) }));
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
+      zones: dynamoZoneLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -29,7 +29,11 @@ async function wire(webhookSecretId: string | undefined) {
   );
   const api = makeApiHandler({
     doc: h.tables.doc,
-    tables: { control: h.tables.names.control, totals: h.tables.names.totals },
+    tables: {
+      control: h.tables.names.control,
+      totals: h.tables.names.totals,
+      transactions: h.tables.names.transactions,
+    },
     clock: systemClock,
     logger: silentLogger,
     config: {

@@ -51,13 +51,40 @@ async function scanAll(doc: DynamoDBDocumentClient, table: string): Promise<Reco
 
 type Counters = Record<string, number>;
 
-/** The test's own oracle: sums the transactions table into every totals item, written independently of the domain code. */
-export async function expectedFromTable(doc: DynamoDBDocumentClient, table: string): Promise<Map<string, Counters>> {
+/** Local calendar day of an ISO instant in an IANA zone, straight from Intl (en-CA prints yyyy-mm-dd). */
+function zoneDay(date: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    Date.parse(date),
+  );
+}
+
+/**
+ * The test's own oracle: sums the transactions table into every totals item, written independently of the domain
+ * code: all-time, UTC day and local day in each of the agency's zones (`zonesOf`, UTC unless told), with each
+ * model's own columns on the agency's local days.
+ */
+export async function expectedFromTable(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  zonesOf: (agencyId: string) => string[] = () => ['UTC'],
+): Promise<Map<string, Counters>> {
   const out = new Map<string, Counters>();
   for (const item of await scanAll(doc, table)) {
     const t = item as unknown as StoredTransaction;
+    for (const zone of zonesOf(t.agencyId)) {
+      const id = `AGENCY#${t.agencyId}|ZDAY#${zone}#${zoneDay(t.date, zone)}`;
+      const c = out.get(id) ?? {};
+      c[`m#${t.modelId}#g`] = (c[`m#${t.modelId}#g`] ?? 0) + t.gross;
+      c[`m#${t.modelId}#n`] = (c[`m#${t.modelId}#n`] ?? 0) + t.net;
+      c[`m#${t.modelId}#c`] = (c[`m#${t.modelId}#c`] ?? 0) + 1;
+      out.set(id, c);
+    }
     for (const pk of [`MODEL#${t.modelId}`, `AGENCY#${t.agencyId}`]) {
-      for (const sk of ['TOTAL', `DAY#${t.day}`]) {
+      for (const sk of [
+        'TOTAL',
+        `DAY#${t.day}`,
+        ...zonesOf(t.agencyId).map((z) => `ZDAY#${z}#${zoneDay(t.date, z)}`),
+      ]) {
         const c = out.get(`${pk}|${sk}`) ?? {};
         const add = (f: string, v: number) => (c[f] = (c[f] ?? 0) + v);
         add('gross', t.gross);
@@ -85,6 +112,8 @@ export async function actualTotals(doc: DynamoDBDocumentClient, table: string): 
       c[`src_${s}_net`] = t.bySource[s].net;
       c[`src_${s}_count`] = t.bySource[s].count;
     }
+    for (const [name, value] of Object.entries(item))
+      if (name.startsWith('m#') && typeof value === 'number') c[name] = value;
     out.set(`${item.pk}|${item.sk}`, c);
   }
   return out;

@@ -36,6 +36,7 @@ function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
         return outcome ? outcome(r) : { applied: r.map((_, i) => i), duplicates: [] };
       },
     },
+    zones: async (ids) => new Map(ids.map((id) => [id, ['UTC']])),
     logger: { ...silentLogger, error: (...a: unknown[]) => void errors.push(a) },
     metrics: {
       count: (n, v) => {

@@ -14,12 +14,14 @@ const base: StoredTransaction = {
   category: 'tip',
   status: 'pendingBalance',
 };
+/** No local-day buckets here: these tests are about the UTC buckets (zone buckets: zone-buckets.test). */
+const utc = () => [];
 const byKey = (deltas: ReturnType<typeof deltaForChange>) =>
   Object.fromEntries(deltas.map((d) => [`${d.key.pk}|${d.key.sk}`, d.counters]));
 
 describe('deltaForChange', () => {
   it('INSERT adds the row to model and agency, all-time and its day, with its source and a count of one', () => {
-    const d = byKey(deltaForChange({ eventName: 'INSERT', newImage: base }));
+    const d = byKey(deltaForChange({ eventName: 'INSERT', newImage: base }, utc));
     const expected = { gross: 1000, net: 800, count: 1, src_tip_gross: 1000, src_tip_net: 800, src_tip_count: 1 };
     expect(d).toEqual({
       'MODEL#m1|TOTAL': expected,
@@ -30,7 +32,7 @@ describe('deltaForChange', () => {
   });
 
   it('REMOVE subtracts the old row and lowers the count', () => {
-    const d = byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base }));
+    const d = byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base }, utc));
     expect(d['AGENCY#a1|TOTAL']).toEqual({
       gross: -1000,
       net: -800,
@@ -43,7 +45,7 @@ describe('deltaForChange', () => {
 
   it('a refund row is negative and simply adds', () => {
     const refund = { ...base, txKey: 'oid#2', gross: -250, net: -250, source: 'refund', category: 'refund' as const };
-    expect(byKey(deltaForChange({ eventName: 'INSERT', newImage: refund }))['MODEL#m1|TOTAL']).toEqual({
+    expect(byKey(deltaForChange({ eventName: 'INSERT', newImage: refund }, utc))['MODEL#m1|TOTAL']).toEqual({
       gross: -250,
       net: -250,
       count: 1,
@@ -55,13 +57,13 @@ describe('deltaForChange', () => {
 
   it('a status-only MODIFY gives no money and no count delta', () => {
     expect(
-      deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, status: 'availableForPayout' } }),
+      deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, status: 'availableForPayout' } }, utc),
     ).toEqual([]);
   });
 
   it('an amount MODIFY adds (new - old) and leaves counts alone', () => {
     const d = byKey(
-      deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, gross: 1300, net: 1000 } }),
+      deltaForChange({ eventName: 'MODIFY', oldImage: base, newImage: { ...base, gross: 1300, net: 1000 } }, utc),
     );
     expect(d['MODEL#m1|TOTAL']).toEqual({ gross: 300, net: 200, src_tip_gross: 300, src_tip_net: 200 });
     expect(Object.keys(d)).toHaveLength(4);
@@ -69,11 +71,14 @@ describe('deltaForChange', () => {
 
   it('a day change moves amount and count between day buckets without touching all-time totals', () => {
     const d = byKey(
-      deltaForChange({
-        eventName: 'MODIFY',
-        oldImage: base,
-        newImage: { ...base, day: '2026-02-04', date: '2026-02-04T00:00:00.000Z' },
-      }),
+      deltaForChange(
+        {
+          eventName: 'MODIFY',
+          oldImage: base,
+          newImage: { ...base, day: '2026-02-04', date: '2026-02-04T00:00:00.000Z' },
+        },
+        utc,
+      ),
     );
     expect(d['MODEL#m1|TOTAL']).toBeUndefined();
     expect(d['AGENCY#a1|DAY#2026-02-03']).toMatchObject({ gross: -1000, count: -1 });
@@ -82,11 +87,14 @@ describe('deltaForChange', () => {
 
   it('a source change moves amounts between source buckets; the overall count stays', () => {
     const d = byKey(
-      deltaForChange({
-        eventName: 'MODIFY',
-        oldImage: base,
-        newImage: { ...base, source: 'message', category: 'message' },
-      }),
+      deltaForChange(
+        {
+          eventName: 'MODIFY',
+          oldImage: base,
+          newImage: { ...base, source: 'message', category: 'message' },
+        },
+        utc,
+      ),
     );
     expect(d['MODEL#m1|TOTAL']).toEqual({
       src_tip_gross: -1000,
@@ -100,10 +108,10 @@ describe('deltaForChange', () => {
 
   it('INSERT ignores a stray old image and REMOVE a stray new one', () => {
     expect(
-      byKey(deltaForChange({ eventName: 'INSERT', oldImage: base, newImage: base }))['MODEL#m1|TOTAL']?.count,
+      byKey(deltaForChange({ eventName: 'INSERT', oldImage: base, newImage: base }, utc))['MODEL#m1|TOTAL']?.count,
     ).toBe(1);
     expect(
-      byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base, newImage: base }))['MODEL#m1|TOTAL']?.count,
+      byKey(deltaForChange({ eventName: 'REMOVE', oldImage: base, newImage: base }, utc))['MODEL#m1|TOTAL']?.count,
     ).toBe(-1);
   });
 });
@@ -123,7 +131,7 @@ describe('mergeDeltas', () => {
 
 describe('totalsFromTransactions and diffTotals', () => {
   it('recomputes totals and reports every differing counter, absent items counting as zero', () => {
-    const expected = totalsFromTransactions([base, { ...base, txKey: 'oid#2', gross: 500, net: 400 }]);
+    const expected = totalsFromTransactions([base, { ...base, txKey: 'oid#2', gross: 500, net: 400 }], utc);
     expect(expected.get('MODEL#m1|TOTAL')?.counters).toMatchObject({ gross: 1500, net: 1200, count: 2 });
     const actual = new Map<string, { counters: Readonly<Record<string, number>> }>([
       ['MODEL#m1|TOTAL', { counters: { ...expected.get('MODEL#m1|TOTAL')!.counters, gross: 1400 } }],

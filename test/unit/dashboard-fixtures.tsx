@@ -24,6 +24,11 @@ export function model(over: Partial<DashboardModel> = {}): DashboardModel {
     lastError: null,
     consecutiveFailures: 0,
     behind: false,
+    period: { gross: 23_456, net: 20_000, count: 3 },
+    previous: { gross: 20_000, net: 16_000, count: 2 },
+    spark: { gross: Array.from({ length: 30 }, (_, i) => i * 10), net: Array.from({ length: 30 }, (_, i) => i * 8) },
+    imported: true,
+    lastWebhookAt: null,
     ...over,
   };
 }
@@ -50,6 +55,34 @@ export function dashboard(models: DashboardModel[], over: Partial<DashboardRespo
       net: i * 80,
       count: i,
     })),
+    period: {
+      key: '30d',
+      from: iso(T0 - 29 * 86_400_000).slice(0, 10),
+      to: iso(T0).slice(0, 10),
+      days: 30,
+      timeZone: 'UTC',
+      today: iso(T0).slice(0, 10),
+      previous: { from: iso(T0 - 59 * 86_400_000).slice(0, 10), to: iso(T0 - 30 * 86_400_000).slice(0, 10) },
+    },
+    current: {
+      gross: 43_500,
+      net: 34_800,
+      count: 435,
+      bySource: {
+        subscription: { gross: 40_000, net: 32_000, count: 400 },
+        tip: { gross: 3_500, net: 2_800, count: 35 },
+      },
+    },
+    previous: {
+      gross: 30_000,
+      net: 24_000,
+      count: 300,
+      bySource: { subscription: { gross: 30_000, net: 24_000, count: 300 } },
+    },
+    importing: {
+      models: models.filter((m) => m.enabled).length,
+      done: models.filter((m) => m.enabled && m.imported).length,
+    },
     models,
     ...over,
   };

@@ -1,25 +1,19 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DashboardData } from '../../domain/dashboard-build';
 import { type ModelRecord, ModelRecordSchema } from '../../domain/model';
-import { emptyTotals, parseTotalsItem, type Totals } from '../../domain/totals';
+import { emptyTotals, type ModelDay, parseModelColumns, parseTotalsItem, type Totals } from '../../domain/totals';
 import type { AppLogger } from '../../shared/logger';
 import { controlTable, keys } from '../../shared/tables';
 
 /**
  * Reads what the dashboard shows, in O(models + days) requests and items:
- * the agency TOTAL, one Query over the agency's DAY# items in range, the
+ * the agency TOTAL, one Query over the agency's local-day items (`ZDAY#zone#`)
+ * in range (each also carries every model's figures of that day), the
  * agency's models through the `byAgency` index, and each model's TOTAL by
  * BatchGetItem. Never touches the transactions table.
  */
 
-/** Everything the dashboard is built from. */
-export interface DashboardData {
-  agencyTotals: Totals;
-  /** Per UTC day (`yyyy-mm-dd`) in range; days with no item are absent. */
-  days: Map<string, Totals>;
-  models: ModelRecord[];
-  /** Per modelId; models with no item are absent. */
-  modelTotals: Map<string, Totals>;
-}
+export type { DashboardData } from '../../domain/dashboard-build';
 
 export interface DashboardReaderTables {
   control: string;
@@ -36,19 +30,18 @@ const counterProjection = {
   ProjectionExpression: 'pk, sk, gross, net, #count',
   ExpressionAttributeNames: { '#count': 'count' },
 };
-
-/** Reads the dashboard data of one agency for the UTC days `fromDay..toDay` (inclusive). */
+/** Reads the dashboard data of one agency for the local days `fromDay..toDay` (inclusive) in `zone`. */
 export async function readDashboardData(
   doc: DynamoDBDocumentClient,
   tables: DashboardReaderTables,
   agencyId: string,
-  range: { fromDay: string; toDay: string },
+  range: { zone: string; fromDay: string; toDay: string },
   logger?: AppLogger,
 ): Promise<DashboardData> {
   const modelsPromise = readModels(doc, tables.control, agencyId, logger);
-  const [agencyTotals, days, models] = await Promise.all([
-    readAgencyTotal(doc, tables.totals, agencyId),
-    readDays(doc, tables.totals, agencyId, range),
+  const [agencyTotals, dayItems, models] = await Promise.all([
+    readTotal(doc, tables.totals, keys.agencyPk(agencyId)),
+    readZoneDays(doc, tables.totals, keys.agencyPk(agencyId), range),
     modelsPromise,
   ]);
   const modelTotals = await readModelTotals(
@@ -56,23 +49,56 @@ export async function readDashboardData(
     tables.totals,
     models.map((m) => m.modelId),
   );
-  return { agencyTotals, days, models, modelTotals };
+  const days = new Map<string, Totals>();
+  const modelDays = new Map<string, Map<string, ModelDay>>();
+  for (const [day, item] of dayItems) {
+    days.set(day, parseTotalsItem(item));
+    modelDays.set(day, parseModelColumns(item));
+  }
+  return { agencyTotals, days, modelDays, models, modelTotals };
 }
 
-async function readAgencyTotal(doc: DynamoDBDocumentClient, table: string, agencyId: string): Promise<Totals> {
+/** One model's all-time TOTAL and its local days `fromDay..toDay` in `zone` (per source): O(days). */
+export async function readModelPeriodData(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  modelId: string,
+  range: { zone: string; fromDay: string; toDay: string },
+): Promise<{ total: Totals; days: Map<string, Totals> }> {
+  const [total, items] = await Promise.all([
+    readTotal(doc, table, keys.modelPk(modelId)),
+    readZoneDays(doc, table, keys.modelPk(modelId), range),
+  ]);
+  return { total, days: new Map([...items].map(([day, item]) => [day, parseTotalsItem(item)])) };
+}
+
+/** One model record (GetItem); undefined when missing or unreadable. */
+export async function readModel(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  modelId: string,
+): Promise<ModelRecord | undefined> {
   const out = await doc.send(
-    new GetCommand({ TableName: table, Key: { pk: keys.agencyPk(agencyId), sk: keys.totalSk } }),
+    new GetCommand({ TableName: table, Key: { pk: keys.modelPk(modelId), sk: keys.modelSk } }),
   );
+  const parsed = ModelRecordSchema.safeParse(out.Item ?? {});
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function readTotal(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Totals> {
+  const out = await doc.send(new GetCommand({ TableName: table, Key: { pk, sk: keys.totalSk } }));
   return out.Item ? parseTotalsItem(out.Item) : emptyTotals();
 }
 
-async function readDays(
+/** The `ZDAY#zone#day` items of one scope in range, by day (one Query, all pages). */
+async function readZoneDays(
   doc: DynamoDBDocumentClient,
   table: string,
-  agencyId: string,
-  range: { fromDay: string; toDay: string },
-): Promise<Map<string, Totals>> {
-  const days = new Map<string, Totals>();
+  pk: string,
+  range: { zone: string; fromDay: string; toDay: string },
+): Promise<Map<string, Record<string, unknown>>> {
+  const days = new Map<string, Record<string, unknown>>();
+  const prefix = keys.zoneDaySk(range.zone, '');
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await doc.send(
@@ -80,15 +106,14 @@ async function readDays(
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':pk': keys.agencyPk(agencyId),
-          ':from': keys.daySk(range.fromDay),
-          ':to': keys.daySk(range.toDay),
+          ':pk': pk,
+          ':from': keys.zoneDaySk(range.zone, range.fromDay),
+          ':to': keys.zoneDaySk(range.zone, range.toDay),
         },
-        ...counterProjection,
         ExclusiveStartKey: startKey,
       }),
     );
-    for (const item of out.Items ?? []) days.set(String(item.sk).slice(keys.daySk('').length), parseTotalsItem(item));
+    for (const item of out.Items ?? []) days.set(String(item.sk).slice(prefix.length), item);
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return days;

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { countersOf, keyId } from '../../domain/aggregate';
-import { parseTotalsItem } from '../../domain/totals';
+import { countersOfItem, keyId } from '../../domain/aggregate';
 import type { TotalsItemCounters, TotalsSourceReader } from '../../domain/totals-ports';
 import { type StoredTransaction, StoredTransactionSchema } from '../../domain/transaction';
 import { keys } from '../../shared/tables';
@@ -30,7 +29,7 @@ export class TotalsReader implements TotalsSourceReader {
     const out = new Map<string, TotalsItemCounters>();
     for await (const item of this.query(this.tables.totals, pk)) {
       const key = { pk, sk: String(item.sk) };
-      out.set(keyId(key), { key, counters: countersOf(parseTotalsItem(item)) });
+      out.set(keyId(key), { key, counters: countersOfItem(item) });
     }
     return out;
   }

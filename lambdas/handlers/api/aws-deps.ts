@@ -15,6 +15,7 @@ import type { ApiDeps } from './routes';
 export const ApiEnvSchema = z.object({
   CONTROL_TABLE: z.string().check(z.minLength(1)),
   TOTALS_TABLE: z.string().check(z.minLength(1)),
+  TRANSACTIONS_TABLE: z.string().check(z.minLength(1)),
   /** Secrets Manager id of the manual-trigger secret (`x-cron-secret`). */
   CRON_SECRET_ID: z.string().check(z.minLength(1)),
   /** Secrets Manager id of the Fanvue app's webhook signing secret; unset turns the webhook route off. */
@@ -50,7 +51,7 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
   const e = parseEnv(ApiEnvSchema, env);
   return {
     doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
-    tables: { control: e.CONTROL_TABLE, totals: e.TOTALS_TABLE },
+    tables: { control: e.CONTROL_TABLE, totals: e.TOTALS_TABLE, transactions: e.TRANSACTIONS_TABLE },
     clock: systemClock,
     logger,
     config: {

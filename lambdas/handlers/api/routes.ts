@@ -1,20 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { getAgency, resolveApiKey } from '../../adapters/dynamo/agencies';
+import { activeTimeZone, getAgency, resolveApiKey } from '../../adapters/dynamo/agencies';
 import { readDashboardData, readModelAgency } from '../../adapters/dynamo/dashboard-reader';
 import type { FreshnessConfig } from '../../domain/dashboard';
+import { buildDashboard, daysToRead } from '../../domain/dashboard-build';
+import { localDay, type ResolvedPeriod, resolvePeriod } from '../../domain/period';
 import type { Clock, SecretStore, SyncTrigger } from '../../domain/ports';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
-import { buildDashboard, DashboardQuerySchema, dayRange } from './dashboard';
+import { periodRequestOf } from './dashboard';
 import { type ApiResult, bodyText, etagOf, header, json, matchesIfNoneMatch } from './http';
 
 /** Everything the API handler needs; tests build their own. */
 export interface ApiDeps {
   doc: DynamoDBDocumentClient;
-  tables: { control: string; totals: string };
+  tables: { control: string; totals: string; transactions: string };
   clock: Clock;
   logger: AppLogger;
   /** `webhookSecretId` names the Fanvue app's signing secret; without it the webhook route is off. */
@@ -39,37 +41,54 @@ export async function authenticate(deps: ApiDeps, event: APIGatewayProxyEventV2)
   return agencyId;
 }
 
-/** GET /api/dashboard: the agency's totals, days and models, with an ETag for 304s. */
-export async function getDashboard(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<ApiResult> {
-  const agencyId = await authenticate(deps, event);
-  const query = DashboardQuerySchema.safeParse({ days: event.queryStringParameters?.days });
-  if (!query.success) throw new HttpError(400, message(query.error));
+/** The caller's agency, its zone and the period the query asks for, resolved in that zone (400 on a bad query). */
+export async function agencyPeriod(
+  deps: ApiDeps,
+  event: APIGatewayProxyEventV2,
+  agencyId: string,
+): Promise<{ name: string; pendingTimeZone?: string; period: ResolvedPeriod }> {
+  const agency = await getAgency(deps.doc, deps.tables.control, agencyId);
+  const zone = activeTimeZone(agency);
   const now = deps.clock.now();
-  const range = dayRange(now, query.data.days);
-  const [agency, data] = await Promise.all([
-    getAgency(deps.doc, deps.tables.control, agencyId),
-    readDashboardData(
-      deps.doc,
-      deps.tables,
-      agencyId,
-      { fromDay: range[0] ?? '', toDay: range[range.length - 1] ?? '' },
-      deps.logger,
-    ),
-  ]);
-  const body = buildDashboard({
-    agency: { id: agencyId, name: agency?.name ?? agencyId },
-    data,
-    now,
-    cfg: deps.config,
-    days: query.data.days,
-  });
-  // generatedAt is left out of the hash so idle polls of unchanged data get 304s.
-  const { generatedAt: _generatedAt, ...content } = body;
+  const request = periodRequestOf(event.queryStringParameters, () => localDay(now, zone));
+  return {
+    name: agency?.name ?? agencyId,
+    ...(agency?.pendingTimeZone !== undefined && { pendingTimeZone: agency.pendingTimeZone }),
+    period: resolvePeriod(request, zone, now),
+  };
+}
+
+/** A JSON 200 with a strong ETag over `content` (which leaves out what changes on every call), or a 304. */
+export function withEtag(event: APIGatewayProxyEventV2, body: unknown, content: unknown): ApiResult {
   const etag = etagOf(JSON.stringify(content));
   if (matchesIfNoneMatch(header(event, 'if-none-match'), etag)) {
     return { statusCode: 304, headers: { etag, 'cache-control': 'no-cache' } };
   }
   return json(200, body, { etag });
+}
+
+/** GET /api/dashboard?period=: the agency's figures for a period in its zone, with an ETag for 304s. */
+export async function getDashboard(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<ApiResult> {
+  const agencyId = await authenticate(deps, event);
+  const { name, pendingTimeZone, period } = await agencyPeriod(deps, event, agencyId);
+  const range = daysToRead(period);
+  const data = await readDashboardData(
+    deps.doc,
+    deps.tables,
+    agencyId,
+    { zone: period.timeZone, fromDay: range.from, toDay: range.to },
+    deps.logger,
+  );
+  const body = buildDashboard({
+    agency: { id: agencyId, name, ...(pendingTimeZone !== undefined && { pendingTimeZone }) },
+    data,
+    now: deps.clock.now(),
+    cfg: deps.config,
+    period,
+  });
+  // generatedAt is left out of the hash so idle polls of unchanged data get 304s.
+  const { generatedAt: _generatedAt, ...content } = body;
+  return withEtag(event, body, content);
 }
 
 /** POST /api/models/{modelId}/sync: the caller's own model only (another agency's is a 404). */
