@@ -5,7 +5,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
-import { diffTotals, totalsFromTransactions } from '../lambdas/domain/aggregate';
+import { diffTotals, totalsFromTransactions, type ZoneLookup } from '../lambdas/domain/aggregate';
 import { categorize, type StoredTransaction } from '../lambdas/domain/transaction';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../lambdas/shared/logger';
@@ -106,10 +106,16 @@ async function drainShard(
 }
 
 /** Runs every writer count on one DynamoDB Local (fresh tables per run). */
+/** Every bench agency counts in UTC (no agency records in these tables). */
+const utcZones: ZoneLookup = async (ids) => new Map(ids.map((id) => [id, ['UTC']]));
+
 export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions> = {}): Promise<ConcurrencyRun[]> {
   const o: ConcurrencyBenchOptions = { records: 4_000, models: 40, days: 30, writers: [1, 2, 4, 8], ...opts };
   const all = records(o);
-  const expected = totalsFromTransactions(all.map((r) => r.tx));
+  const expected = totalsFromTransactions(
+    all.map((r) => r.tx),
+    () => ['UTC'],
+  );
   const ddb = await startDynamoDbLocal();
   const config = {
     endpoint: ddb.endpoint,
@@ -137,7 +143,7 @@ export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions>
           model.attach(client);
           const store = new TotalsStore(DynamoDBDocumentClient.from(client), tables.totals, clock);
           return drainShard(
-            makeAggregateHandler({ store, logger: silentLogger, metrics: noopMetrics }),
+            makeAggregateHandler({ store, zones: utcZones, logger: silentLogger, metrics: noopMetrics }),
             stream,
             counts,
           );

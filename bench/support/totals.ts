@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { countersOf, keyId, type TotalsKey } from '../../lambdas/domain/aggregate';
-import { parseTotalsItem } from '../../lambdas/domain/totals';
+import { countersOfItem, keyId, type TotalsKey } from '../../lambdas/domain/aggregate';
 
 /** Every totals item of a table (markers excluded) as counters, keyed by `keyId`. Strongly consistent scan. */
 export async function readTotalsTable(
@@ -14,7 +13,7 @@ export async function readTotalsTable(
     for (const item of page.Items ?? []) {
       if (String(item.pk).startsWith('MARKER#')) continue;
       const key = { pk: String(item.pk), sk: String(item.sk) };
-      out.set(keyId(key), { key, counters: countersOf(parseTotalsItem(item)) });
+      out.set(keyId(key), { key, counters: countersOfItem(item) });
     }
     start = page.LastEvaluatedKey;
   } while (start);

@@ -32,7 +32,8 @@ export interface DashboardData {
 /** The local days the dashboard reads for a period: its comparison period, the period, and the sparkline days. */
 export function daysToRead(period: ResolvedPeriod): DayRange {
   const sparkFrom = addDays(period.to, -(SPARK_DAYS - 1));
-  return { from: sparkFrom < period.previous.from ? sparkFrom : period.previous.from, to: period.to };
+  // yyyy-mm-dd strings order like the dates they name.
+  return { from: [sparkFrom, period.previous.from].sort()[0] ?? sparkFrom, to: period.to };
 }
 
 /** Sums day totals (with per-source figures) over a range; absent days are zero. */

@@ -77,10 +77,6 @@ const result = await connectAgency(
 const timeZone = args.data['time-zone'];
 // A new agency has no totals to rebuild: its zone applies at once.
 if (timeZone) await setAgencyTimeZone(doc, CONTROL_TABLE, agency, timeZone, !existing);
-const result = await connectAgency(client.listCreators(connection), dynamoModelStore(doc, CONTROL_TABLE), {
-  agencyId: agency,
-  connectionId: connection,
-});
 const key = values['new-key'] ? await createApiKey(doc, CONTROL_TABLE, agency) : undefined;
 console.log(JSON.stringify({ ...result, ...(key && { dashboardKey: key }) }, null, 2));
 for (const m of result.models.filter((x) => x.movedFrom))
