@@ -74,6 +74,7 @@ export class DashboardApi extends Construct {
     props.fanoutFunction.grantInvoke(this.apiFunction);
     const role = this.apiFunction.executionRole;
     acknowledgeIndexAccess(role, props.controlTable);
+    acknowledgeIndexAccess(role, props.transactionsTable);
     acknowledgeInvokeQualifiers(role, props.syncFunction);
     acknowledgeInvokeQualifiers(role, props.fanoutFunction);
 

@@ -54,6 +54,7 @@ export class Reconciliation extends Construct {
     props.controlTable.grantReadWriteData(this.reconcileFunction);
     props.totalsTable.grantReadWriteData(this.reconcileFunction);
     acknowledgeIndexAccess(this.reconcileFunction.executionRole, props.controlTable);
+    acknowledgeIndexAccess(this.reconcileFunction.executionRole, props.transactionsTable);
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Daily reconciliation of revenue totals',
       schedule: events.Schedule.cron({ minute: '0', hour: String(props.hourUtc ?? 3) }),

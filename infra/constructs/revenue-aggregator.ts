@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HeartbeatFunction } from './heartbeat-function';
+import { acknowledgeIndexAccess } from './nag';
 
 /** Options of {@link RevenueAggregator}. */
 export interface RevenueAggregatorProps {
@@ -48,6 +49,7 @@ export class RevenueAggregator extends Construct {
     });
     props.totalsTable.grantReadWriteData(this.aggregateFunction);
     props.controlTable.grantReadData(this.aggregateFunction);
+    acknowledgeIndexAccess(this.aggregateFunction.executionRole, props.controlTable);
     this.aggregateFunction.addEventSource(
       new DynamoEventSource(props.transactionsTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,

@@ -108,6 +108,7 @@ export class SyncPipeline extends Construct {
     props.controlTable.grantReadWriteData(this.syncFunction);
     props.secrets.grantFanvueAccess(this.syncFunction.executionRole);
     acknowledgeIndexAccess(this.syncFunction.executionRole, props.controlTable);
+    acknowledgeIndexAccess(this.syncFunction.executionRole, props.transactionsTable);
 
     this.fanoutFunction = new HeartbeatFunction(this, 'Fanout', {
       ...common,

@@ -68,6 +68,12 @@ export function zonesFrom(map: ReadonlyMap<string, readonly string[]>): ZonesOf 
  * The agency's local-day item also carries the model's own columns
  * (`m#<modelId>#g|n|c`), so one Query over an agency's days gives every
  * model's figures for any period (the leaderboard) without a read per model.
+ *
+ * Why local days and not hourly or 15-minute UTC buckets summed on read: a
+ * 30-day period with its comparison period for 500 models would read
+ * 500 x 60 x 96 quarter-hours; local days read 60 agency items. The price is
+ * a rebuild when the agency changes zone (reconciliation does it while the new
+ * zone is pending, and the aggregator writes both zones meanwhile).
  */
 export function bucketsFor(
   tx: StoredTransaction,

@@ -189,3 +189,42 @@ const ERROR_TEXT: Readonly<Record<string, string>> = {
 export function describeSyncError(code: string | undefined): string {
   return (code && ERROR_TEXT[code]) ?? 'Sync failed; we will retry next cycle';
 }
+
+/** `GET /api/models/{modelId}?period=`: one model's page. */
+export const ModelDetailResponseSchema = z.object({
+  model: DashboardModelSchema,
+  period: PeriodInfoSchema,
+  current: PeriodFiguresSchema,
+  previous: PeriodFiguresSchema,
+  daily: z.array(z.object({ day, gross: cents, net: cents, count })),
+  /** The last run in plain figures. */
+  lastRun: z.object({
+    startedAt: z.nullable(isoTime),
+    finishedAt: z.nullable(isoTime),
+    rows: count,
+    rowsEver: count,
+  }),
+});
+export type ModelDetailResponse = z.infer<typeof ModelDetailResponseSchema>;
+
+/** One stored transaction as the model page lists it. */
+export const TransactionRowSchema = z.object({
+  date: isoTime,
+  source: z.string(),
+  category: z.string(),
+  gross: cents,
+  net: cents,
+  status: z.nullable(z.string()),
+  fanHandle: z.nullable(z.string()),
+  /** A refund or chargeback (a negative row). */
+  refund: z.boolean(),
+});
+export type TransactionRow = z.infer<typeof TransactionRowSchema>;
+
+/** `GET /api/models/{modelId}/transactions?limit=&cursor=`: newest first, one page. */
+export const TransactionsPageSchema = z.object({
+  items: z.array(TransactionRowSchema),
+  /** Opaque; pass back as `cursor` for the next (older) page. Null on the last page. */
+  nextCursor: z.nullable(z.string()),
+});
+export type TransactionsPage = z.infer<typeof TransactionsPageSchema>;

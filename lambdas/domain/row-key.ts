@@ -63,5 +63,6 @@ export function toStoredTransaction(
     currency: row.currency ?? undefined,
     transactionOrderId: row.transactionOrderId,
     reversedTransactionOrderId: row.reversedTransactionOrderId ?? undefined,
+    fanHandle: row.user?.handle ?? undefined,
   });
 }

@@ -51,5 +51,7 @@ export const StoredTransactionSchema = z.object({
   currency: z.optional(z.string()),
   transactionOrderId: z.optional(z.string()),
   reversedTransactionOrderId: z.optional(z.string()),
+  /** The paying fan's Fanvue handle, when the row names one (shown on the model page). */
+  fanHandle: z.optional(z.string()),
 });
 export type StoredTransaction = z.infer<typeof StoredTransactionSchema>;

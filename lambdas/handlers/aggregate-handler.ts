@@ -100,6 +100,7 @@ export function makeAggregateHandler(deps: AggregateDeps) {
     const zonesOf = zonesFrom(agencyIds.length > 0 ? await deps.zones(agencyIds) : new Map());
     const valid: (RecordDeltas & { position: number })[] = parsedRecords.map((r) => ({
       eventID: r.eventID,
+      sequenceNumber: r.sequenceNumber,
       position: r.position,
       deltas: deltaForChange(r.change, zonesOf),
     }));

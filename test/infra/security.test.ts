@@ -46,10 +46,12 @@ describe('IAM least privilege', () => {
     const t = ids();
     expect(dynamoTables(statementsOf(s.stack.pipeline.syncFunction))).toEqual(new Set([t.transactions, t.control]));
     expect(dynamoTables(statementsOf(s.stack.pipeline.fanoutFunction))).toEqual(new Set([t.control]));
+    // Control: the agencies' time zones (local-day totals).
     expect(dynamoTables(statementsOf(s.stack.aggregator.aggregateFunction))).toEqual(
-      new Set([t.totals, t.transactions]),
+      new Set([t.totals, t.transactions, t.control]),
     );
-    expect(dynamoTables(statementsOf(s.stack.api.apiFunction))).toEqual(new Set([t.control, t.totals]));
+    // Transactions: one page of a model's latest rows at a time (model page, CSV export).
+    expect(dynamoTables(statementsOf(s.stack.api.apiFunction))).toEqual(new Set([t.control, t.totals, t.transactions]));
     expect(dynamoTables(statementsOf(s.stack.reconciliation.reconcileFunction))).toEqual(
       new Set([t.transactions, t.control, t.totals]),
     );

@@ -7,6 +7,7 @@ import { etagOf, matchesIfNoneMatch } from '../../lambdas/handlers/api/http';
 const env = {
   CONTROL_TABLE: 'c',
   TOTALS_TABLE: 't',
+  TRANSACTIONS_TABLE: 'x',
   CRON_SECRET_ID: 'cron',
   SYNC_FUNCTION_NAME: 'sync-fn',
   FANOUT_FUNCTION_NAME: 'fanout-fn',
