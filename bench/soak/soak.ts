@@ -1,3 +1,4 @@
+import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
@@ -176,6 +177,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         listModels: () => s.models.listAll(),
         reader: new TotalsReader(s.doc, { transactions: s.tables.transactions, totals: s.tables.totals }),
         store: new TotalsStore(s.doc, s.tables.totals, { now: () => Date.now() }),
+        zones: dynamoZoneLookup(s.doc, s.tables.control),
         logger: silentLogger,
         metrics: noopMetrics,
       },

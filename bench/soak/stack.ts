@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
+import { createApiKey, dynamoZoneLookup, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
@@ -187,7 +187,12 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
   const instances = aggregatorClients.map((c) => {
     conflicts.attach(c);
     const store = new TotalsStore(DynamoDBDocumentClient.from(c), tables.totals, { now: () => Date.now() });
-    return makeAggregateHandler({ store, logger: silentLogger, metrics: noopMetrics });
+    return makeAggregateHandler({
+      store,
+      zones: dynamoZoneLookup(DynamoDBDocumentClient.from(c), tables.control),
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
   });
   const streamsClient = new DynamoDBStreamsClient(aws);
   const poller = startStreamPoller({
@@ -209,7 +214,7 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
   const intervalMs = 600_000;
   const api = makeApiHandler({
     doc,
-    tables: { control: tables.control, totals: tables.totals },
+    tables: { control: tables.control, totals: tables.totals, transactions: tables.transactions },
     clock,
     logger: silentLogger,
     config: {
