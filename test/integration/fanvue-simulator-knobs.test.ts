@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EarningsPageSchema } from '../../lambdas/adapters/fanvue/schema';
 import type { FanvueSimulator } from '../../local/fanvue-simulator';
 import {
@@ -182,13 +182,17 @@ describe('data knobs', () => {
   it('keeps adding rows in live mode until stopped', async () => {
     const sim = await start({ creators: 2, history: 0 });
     const count = () => sim.creators.reduce((n, c) => n + sim.rows(c.uuid).length, 0);
-    sim.startLive({ intervalMs: 10, rowsPerTick: 2 });
-    await new Promise((r) => setTimeout(r, 120));
-    sim.stopLive();
-    const afterStop = count();
-    expect(afterStop).toBeGreaterThanOrEqual(4);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(count()).toBe(afterStop);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      sim.startLive({ intervalMs: 10, rowsPerTick: 2 });
+      vi.advanceTimersByTime(30);
+      sim.stopLive();
+      expect(count()).toBe(6);
+      vi.advanceTimersByTime(50);
+      expect(count()).toBe(6);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('settles pending rows: the same transaction is served with a new status', async () => {
