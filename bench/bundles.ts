@@ -13,9 +13,17 @@ import {
   PROJECT_ROOT,
 } from '../infra/constructs/heartbeat-function';
 
+/**
+ * Where a bundle's AWS SDK comes from: `external` leaves `@aws-sdk/*` to the Lambda runtime's
+ * copy (here loaded from node_modules, as the runtime loads its own), `bundled` puts the
+ * pinned SDK inside the bundle (tree-shaken and minified with the rest).
+ */
+export type SdkMode = 'external' | 'bundled';
+
 /** Size and cold import time of one handler bundle. */
 export interface BundleResult {
   readonly handler: HandlerName;
+  readonly sdk: SdkMode;
   readonly bytes: number;
   /** Median of {@link RUNS} cold imports, each in a fresh Node process. */
   readonly importMs: number;
@@ -48,9 +56,10 @@ const DUMMY_ENV: Record<string, string> = {
 /** Bundles one handler exactly as HeartbeatFunction does (ESM, minified, tree-shaken, node target, SDK external). */
 async function bundle(
   handler: HandlerName,
+  sdk: SdkMode,
   outdir: string,
 ): Promise<{ file: string; bytes: number; topPackages: [string, number][] }> {
-  const file = join(outdir, `${handler}.mjs`);
+  const file = join(outdir, `${handler}-${sdk}.mjs`);
   const result = await build({
     entryPoints: [handlerEntry(handler)],
     outfile: file,
@@ -62,7 +71,7 @@ async function bundle(
     target: BUNDLE_TARGET,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    external: EXTERNAL_MODULES,
+    external: sdk === 'external' ? [...EXTERNAL_MODULES, '@aws-sdk/*'] : EXTERNAL_MODULES,
     sourcemap: false,
     metafile: true,
     logLevel: 'error',
@@ -99,22 +108,29 @@ function coldImportMs(file: string, probeDir: string): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /**
- * Bundles every handler like the CDK construct does and measures each bundle's size and
- * cold import time in Node. Reports against {@link GOALS}; it fails nothing by itself.
+ * Bundles every handler like the CDK construct does, once per SDK mode, and measures each
+ * bundle's size and cold import time in Node. Reports against {@link GOALS}; it fails nothing.
  */
-export async function runBundleBench(): Promise<BundleResult[]> {
+export async function runBundleBench(modes: readonly SdkMode[] = ['bundled', 'external']): Promise<BundleResult[]> {
   // Bundles go inside the project (git-ignored .cache) so their bare @aws-sdk imports resolve like the runtime's.
   mkdirSync(join(PROJECT_ROOT, '.cache'), { recursive: true });
   const dir = mkdtempSync(join(PROJECT_ROOT, '.cache', 'bundle-bench-'));
   const probeDir = mkdtempSync(join(tmpdir(), 'bundle-bench-probe-'));
   try {
-    const results: BundleResult[] = [];
-    for (const handler of HANDLERS) {
-      const { file, bytes, topPackages } = await bundle(handler, dir);
-      const times = Array.from({ length: RUNS }, () => coldImportMs(file, probeDir));
-      results.push({ handler, bytes, importMs: median(times), topPackages });
-    }
-    return results;
+    const built = [];
+    for (const sdk of modes)
+      for (const handler of HANDLERS) built.push({ handler, sdk, ...(await bundle(handler, sdk, dir)) });
+    // Runs interleave the bundles, so a change in the machine's load hits every bundle alike.
+    const times = built.map(() => [] as number[]);
+    for (let run = 0; run < RUNS; run++)
+      for (const [i, b] of built.entries()) times[i]?.push(coldImportMs(b.file, probeDir));
+    return built.map(({ handler, sdk, bytes, topPackages }, i) => ({
+      handler,
+      sdk,
+      bytes,
+      importMs: median(times[i] ?? []),
+      topPackages,
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(probeDir, { recursive: true, force: true });
@@ -128,7 +144,7 @@ export function formatBundleReport(results: readonly BundleResult[]): string {
     const size = `${kb(r.bytes)}${r.bytes > GOALS.bytes ? ' (over goal)' : ''}`;
     const time = `${r.importMs.toFixed(1)} ms${r.importMs > GOALS.importMs ? ' (over goal)' : ''}`;
     const top = r.topPackages.map(([p, b]) => `${p} ${kb(b)}`).join(', ');
-    return `${r.handler.padEnd(10)} ${size.padEnd(24)} cold import ${time.padEnd(22)} largest: ${top}`;
+    return `${r.handler.padEnd(10)} SDK ${r.sdk.padEnd(9)} ${size.padEnd(24)} cold import ${time.padEnd(22)} largest: ${top}`;
   });
   return [`bundle goals: < ${kb(GOALS.bytes)} and < ${GOALS.importMs} ms cold import each`, ...lines].join('\n');
 }
