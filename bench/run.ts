@@ -51,6 +51,27 @@ await section('concurrency', async () => {
   return formatConcurrency(r);
 });
 
+await section('scale', async () => {
+  const { runScaleBench, formatScale } = await import('./scale');
+  const r = await runScaleBench(quick ? { models: 100 } : {});
+  results.scale = r;
+  return formatScale(r);
+});
+
+await section('reconcile', async () => {
+  const { runReconcileScale, formatReconcileScale } = await import('./reconcile-scale');
+  const r = await runReconcileScale(quick ? { models: 5, rowsPerModel: 1_000 } : { models: 20, rowsPerModel: 2_000 });
+  results.reconcile = r;
+  return formatReconcileScale(r);
+});
+
+await section('freshness', async () => {
+  const { runFreshnessBench, formatFreshness } = await import('./freshness');
+  const r = await runFreshnessBench(quick ? { intervalMs: 5_000, sales: 6 } : {});
+  results.freshness = r;
+  return formatFreshness(r);
+});
+
 await section('api', async () => {
   const { runApiBench } = await import('./api');
   const r = await runApiBench(quick ? { models: 100, requests: 30 } : {});

@@ -20,9 +20,9 @@ import { createTables, transactionsStreamArn } from '../../local/bootstrap';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { createFanvueSimulator, type FanvueSimulator } from '../../local/fanvue-simulator';
 import { deriveSeed, Rng } from '../../local/fanvue-simulator/prng';
-import { localSyncInvoker } from '../../local/invoke';
 import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
 import { type ConflictModel, createConflictModel } from '../support/conflict-model';
+import { boundedInvoker, operationCounter } from '../support/parts';
 import { faultyAggregators, NO_STREAM_FAULTS, type StreamFaultCounts, type StreamFaultSettings } from './stream-faults';
 import { crashingSyncDeps, SyncCrash } from './sync-crash';
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay';
@@ -49,6 +49,7 @@ export interface SoakStackOptions {
   historyRows: number;
   /** Aggregator instances at once (stream shards), under the conflict model. */
   aggregators: number;
+  /** Sync runs at once (the sync Lambda's concurrency); invokes beyond it queue. */
   syncConcurrency: number;
   /** A running DynamoDB Local to use (tables get a unique prefix); one is started and stopped when absent. */
   endpoint?: string | undefined;
@@ -75,10 +76,19 @@ export interface SoakStack {
   conflicts: ConflictModel;
   relay: WebhookRelay;
   poller: StreamPoller;
+  /** The API server (dashboard API and webhooks) and each agency's dashboard key. */
+  url: string;
+  apiKeys: Record<string, string>;
+  /** Where the simulator's webhooks go (through the relay), with the app's signing secret. */
+  webhook: { url: string; secret: string };
+  /** DynamoDB requests by operation, from every client of the stack. */
+  ops: ReturnType<typeof operationCounter>;
   /** Starts one model's sync the way a trigger does (async, not awaited). */
   trigger(modelId: string, reason: string): Promise<void>;
   /** One fan-out; resolves when it has invoked every model (syncs may still run). */
   fanout(reason: string): Promise<void>;
+  /** Waits for every sync in flight (queued ones included). */
+  syncsIdle(): Promise<void>;
   /** Waits for every sync in flight, then for the stream to drain. */
   settle(): Promise<void>;
   outcomes: { reason: string; outcome: SyncOutcome }[];
@@ -102,6 +112,8 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const client = new DynamoDBClient(aws);
+  const ops = operationCounter();
+  ops.attach(client);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tables = await createTables(client, `soak${o.seed}x${Date.now().toString(36)}`);
   const sim = await createFanvueSimulator({
@@ -121,9 +133,10 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
   });
   const models = dynamoModelStore(doc, tables.control);
   const roster: SoakStack['roster'] = [];
+  const apiKeys: Record<string, string> = {};
   for (let a = 0; a < o.agencies; a++) {
     await putAgency(doc, tables.control, { agencyId: `agency-${a + 1}`, name: `Agency ${a + 1}` });
-    await createApiKey(doc, tables.control, `agency-${a + 1}`);
+    apiKeys[`agency-${a + 1}`] = await createApiKey(doc, tables.control, `agency-${a + 1}`);
   }
   for (const [i, creator] of sim.creators.entries()) {
     const modelId = `model-${String(i + 1).padStart(3, '0')}`;
@@ -164,7 +177,8 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
   const syncDeps = buildSyncDeps(env, { doc, secrets, logger: silentLogger, clock });
   const sync = makeSyncHandler(syncDeps);
   const outcomes: SoakStack['outcomes'] = [];
-  const invoker = localSyncInvoker(
+  const invoker = boundedInvoker(
+    o.syncConcurrency,
     async ({ modelId, reason }) => {
       const crash = rng.chance(knobs.syncCrash);
       const handler = crash ? makeSyncHandler(crashingSyncDeps(syncDeps, modelId, rng.int(1, 2))) : sync;
@@ -179,13 +193,14 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
     listModels: () => models.listAll(),
     invoker,
     logger: silentLogger,
-    concurrency: o.syncConcurrency,
+    concurrency: 10,
   });
 
   const conflicts = createConflictModel();
   const aggregatorClients = Array.from({ length: o.aggregators }, () => new DynamoDBClient(aws));
   const instances = aggregatorClients.map((c) => {
     conflicts.attach(c);
+    ops.attach(c);
     const store = new TotalsStore(DynamoDBDocumentClient.from(c), tables.totals, { now: () => Date.now() });
     return makeAggregateHandler({
       store,
@@ -249,9 +264,14 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
     conflicts,
     relay,
     poller,
+    url: server.url,
+    apiKeys,
+    webhook: { url: relay.url, secret: webhookSecret },
+    ops,
     outcomes,
     trigger: (modelId, reason) => invoker.invokeSync({ modelId, reason }),
     fanout: async (reason) => void (await fanout({ reason })),
+    syncsIdle: () => invoker.idle(),
     async settle() {
       await sim.webhooksIdle();
       await relay.idle();
