@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoZoneLookup } from '../lambdas/adapters/dynamo/agencies';
 import { TotalsReader } from '../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
@@ -104,6 +105,7 @@ export async function runReconcileScale(
           },
           reader: new TotalsReader(doc, { transactions: t.transactions, totals: t.totals }),
           store: new TotalsStore(doc, t.totals, { now: () => Date.now() }),
+          zones: dynamoZoneLookup(doc, t.control),
           logger: silentLogger,
           metrics: noopMetrics,
         },
