@@ -5,18 +5,24 @@ export const SYNC_STATUSES = ['idle', 'syncing', 'ok', 'error'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
 /**
- * Where an unfinished window stopped: enough to resume it in the next
- * invocation without re-reading it. Saved after every durably written page.
+ * The slice of a window being read: its bounds are fixed once chosen, so an
+ * interrupted slice restarts (or resumes) only itself. Saved after every durably
+ * written page and when a slice completes (then it names the next slice).
  */
 export const ResumePointSchema = z.object({
-  /** Window bounds as sent to Fanvue (`startDate` inclusive-ish, `endDate` exclusive). */
+  /** Slice bounds as sent to Fanvue (`startDate`, `endDate` exclusive). */
   windowStart: z.iso.datetime(),
   windowEnd: z.iso.datetime(),
-  /** Fanvue's `nextCursor` for the next page of this window. */
-  pageToken: z.string().check(z.minLength(1)),
-  /** Newest row date stored so far in this window. */
+  /**
+   * Fanvue's `nextCursor` for the next page of this slice. Absent: read the slice from its
+   * start (it holds id-less rows, whose ordinals are only stable over one whole read).
+   */
+  pageToken: z.optional(z.string().check(z.minLength(1))),
+  /** Newest row date stored so far in this slice (only with a page token). */
   highWater: z.optional(z.iso.datetime()),
   pages: z.number().check(z.int(), z.nonnegative()),
+  /** Length of the slices that follow this one in its window; absent = the rest of the window. */
+  sliceMs: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type ResumePoint = z.infer<typeof ResumePointSchema>;
 

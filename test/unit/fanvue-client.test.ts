@@ -2,15 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFanvueClient, type FanvueClientDeps } from '../../lambdas/adapters/fanvue/client';
 import { fanvueClientFromEnv } from '../../lambdas/adapters/fanvue/config';
 import {
+  BudgetExceededError,
   FanvueAuthError,
   FanvueContractError,
-  FanvueRateLimitError,
   FanvueRequestError,
   FanvueUnavailableError,
 } from '../../lambdas/adapters/fanvue/errors';
 import { resetDeprecationWarnings } from '../../lambdas/adapters/fanvue/http';
 import { inMemoryRefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
 import { FANVUE_API_VERSION } from '../../lambdas/adapters/fanvue/schema';
+import { PageTokenRejectedError } from '../../lambdas/domain/errors';
 import { ConfigError } from '../../lambdas/shared/errors';
 import { fakeFetch, json, memoryStore, recordingLogger, row, type SeenRequest } from './support/fanvue-fakes';
 
@@ -189,11 +190,12 @@ describe('fanvue client: retries and status mapping', () => {
     expect(sleeps).toEqual([3_000]);
   });
 
-  it('a 429 storm near the deadline ends with FanvueRateLimitError, without sleeping past it', async () => {
+  it('a 429 storm near the deadline ends with a budget stop (BudgetExceededError), without sleeping past it', async () => {
     const { client, sleeps, seen } = setup(() => json(429, {}, { 'retry-after': '30' }));
     const deadline = START + 25_000;
     const err = await client.readPage(req({ deadline })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FanvueRateLimitError);
+    expect(err).toBeInstanceOf(BudgetExceededError);
+    expect(err).toMatchObject({ code: 'budget', waitingFor: 'rate_limited', retryAfterMs: 30_000 });
     expect(seen).toHaveLength(2);
     expect(sleeps).toEqual([20_000]);
     expect(Date.now()).toBeLessThanOrEqual(deadline);
@@ -221,6 +223,17 @@ describe('fanvue client: retries and status mapping', () => {
     expect((err as FanvueRequestError).status).toBe(status);
     expect((err as FanvueRequestError).code).toBe(code);
     expect(seen).toHaveLength(1);
+  });
+
+  it('a 400 on a request that carries a saved page token is the domain error PageTokenRejectedError', async () => {
+    const { client, seen } = setup(() => json(400, { error: 'invalid cursor' }));
+    const err = await client.readPage(req({ cursor: 'stale-token' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PageTokenRejectedError);
+    expect(err).toMatchObject({ code: 'page_token_rejected' });
+    expect((err as Error).cause).toBeInstanceOf(FanvueRequestError);
+    expect(seen).toHaveLength(1);
+    // Without a page token the same 400 stays a rejected request (nothing to restart).
+    expect(await client.readPage(req()).catch((e: unknown) => e)).not.toBeInstanceOf(PageTokenRejectedError);
   });
 
   it('403 -> FanvueAuthError without a refresh', async () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeadlineReachedError } from '../../lambdas/domain/errors';
 import {
   BudgetExceededError,
   FanvueRateLimitError,
@@ -140,15 +141,17 @@ describe('runWithRetries (fake time)', () => {
     expect(sleeps).toHaveLength(4);
   });
 
-  it('never sleeps past the deadline: throws the rate-limit error at once instead', async () => {
+  it('never sleeps past the deadline: throws a budget stop (BudgetExceededError) carrying the 429 at once instead', async () => {
     const err = await runWithRetries(deps(), 'x', start + 10_000, async () => ({
       kind: 'retryable',
       reason: 'rate_limited',
       detail: '429',
       hintMs: 15_000,
     })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FanvueRateLimitError);
-    expect((err as FanvueRateLimitError).retryAfterMs).toBe(15_000);
+    expect(err).toBeInstanceOf(BudgetExceededError);
+    expect(err).toBeInstanceOf(DeadlineReachedError);
+    expect(err).toMatchObject({ code: 'budget', waitingFor: 'rate_limited', retryAfterMs: 15_000 });
+    expect((err as Error).cause).toBeInstanceOf(FanvueRateLimitError);
     expect(sleeps).toEqual([]);
     expect(Date.now()).toBeLessThanOrEqual(start + 10_000);
   });

@@ -272,5 +272,5 @@ describe('syncModel (pure, in-memory stores)', () => {
       ),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });

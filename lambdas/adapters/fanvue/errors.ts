@@ -48,4 +48,17 @@ export class FanvueRequestError extends FanvueError {
 }
 
 /** The invocation's time budget would be exceeded by the next attempt or wait (a budget stop for the domain). */
-export class BudgetExceededError extends DeadlineReachedError {}
+export class BudgetExceededError extends DeadlineReachedError {
+  /** What the request was waiting out when the deadline came (a 429, a 5xx), if anything. */
+  readonly waitingFor: 'rate_limited' | 'unavailable' | undefined;
+  /** The server's wait hint (Retry-After), when the wait was a 429's. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    message: string,
+    options?: { cause?: unknown; waitingFor?: 'rate_limited' | 'unavailable'; retryAfterMs?: number },
+  ) {
+    super(message, options);
+    this.waitingFor = options?.waitingFor;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}

@@ -21,9 +21,10 @@ export interface RetryRunnerDeps {
 
 /**
  * Runs `attempt` until it is done, a non-retryable error is thrown, the
- * attempt cap is reached or the next wait would cross `deadline`. Never sleeps
- * past the deadline: when it would, it throws the last rate-limit/unavailable
- * error at once (or {@link BudgetExceededError} when no attempt fitted at all).
+ * attempt cap is reached (the last rate-limit/unavailable error) or the next
+ * wait would cross `deadline`. Never sleeps past the deadline: when it would,
+ * it throws {@link BudgetExceededError} at once (a budget stop for the caller,
+ * with the 429 or 5xx it was waiting out as `cause`).
  */
 export async function runWithRetries<T>(
   deps: RetryRunnerDeps,
@@ -36,8 +37,10 @@ export async function runWithRetries<T>(
   for (;;) {
     const timeoutMs = attemptTimeoutMs(deps.clock.now(), deadline, deps.policy);
     if (timeoutMs === undefined) {
-      if (last) throw failure(last, `${what}: ${last.detail}; no time left before the deadline`);
-      throw new BudgetExceededError(`${what}: no time left before the deadline`);
+      throw new BudgetExceededError(`${what}: ${last ? `${last.detail}; ` : ''}no time left before the deadline`, {
+        ...(last && { cause: failure(last, `${what}: ${last.detail}`), waitingFor: last.reason }),
+        ...(last?.hintMs !== undefined && { retryAfterMs: last.hintMs }),
+      });
     }
     const outcome = await attempt(timeoutMs);
     if (outcome.kind === 'done') return outcome.value;
@@ -47,17 +50,23 @@ export async function runWithRetries<T>(
     const delayMs = nextRetryDelayMs(failures, outcome.hintMs, deps.policy, deps.random);
     const decision = decideRetry({ failures, delayMs, now: deps.clock.now(), deadline, policy: deps.policy });
     if (decision.kind === 'give-up') {
-      const why =
-        decision.reason === 'attempts'
-          ? `after ${failures} attempts`
-          : `after ${failures} attempts; the next wait (${delayMs} ms) would pass the deadline`;
       deps.logger.warn('fanvue request gave up', {
         what,
         reason: outcome.reason,
         attempts: failures,
         giveUp: decision.reason,
       });
-      throw failure(outcome, `${what}: ${outcome.detail} ${why}`);
+      if (decision.reason === 'attempts')
+        throw failure(outcome, `${what}: ${outcome.detail} after ${failures} attempts`);
+      // The wait would pass the caller's deadline: a budget stop, not a failure of Fanvue.
+      throw new BudgetExceededError(
+        `${what}: ${outcome.detail}; the next wait (${delayMs} ms) would pass the deadline`,
+        {
+          cause: failure(outcome, `${what}: ${outcome.detail} after ${failures} attempts`),
+          waitingFor: outcome.reason,
+          ...(outcome.hintMs !== undefined && { retryAfterMs: outcome.hintMs }),
+        },
+      );
     }
     deps.logger.info('fanvue request retrying', { what, reason: outcome.reason, attempt: failures, delayMs });
     await deps.sleep(decision.delayMs);
