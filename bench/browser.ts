@@ -76,7 +76,7 @@ function lcg(seed: number): () => number {
 }
 
 async function agencyGross(stack: LocalStack): Promise<number> {
-  const res = await fetch(`${stack.url}/api/dashboard?days=30`, {
+  const res = await fetch(`${stack.url}/api/key/dashboard?days=30`, {
     headers: { authorization: `Bearer ${stack.apiKey}` },
   });
   if (res.status !== 200) throw new Error(`dashboard answered ${res.status}`);

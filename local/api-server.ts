@@ -91,9 +91,21 @@ export async function startApiServer(options: {
   handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
   staticRoot: string;
   onError: (err: unknown) => void;
+  /**
+   * The HTTP API's JWT authorizer: called before the handler on every route it guards;
+   * false answers 401 `{"message":"Unauthorized"}` as API Gateway does.
+   */
+  authorizer?: (event: APIGatewayProxyEventV2) => Promise<boolean>;
+  /** The site's runtime configuration, served as `/config.json` (the deployed site has it as a file). */
+  siteConfig?: () => unknown;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/config.json' && options.siteConfig) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+      res.end(JSON.stringify(options.siteConfig()));
+      return;
+    }
     if (!url.pathname.startsWith('/api/')) return serveStatic(options.staticRoot, url.pathname, res);
     const chunks: Buffer[] = [];
     let size = 0;
@@ -103,8 +115,14 @@ export async function startApiServer(options: {
       else chunks.push(c);
     });
     req.on('end', () => {
-      options
-        .handler(toApiGatewayEvent(req, Buffer.concat(chunks).toString('utf8')))
+      const event = toApiGatewayEvent(req, Buffer.concat(chunks).toString('utf8'));
+      const unauthorized = {
+        statusCode: 401,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Unauthorized"}',
+      };
+      (options.authorizer ?? (async () => true))(event)
+        .then(async (allowed) => (allowed ? options.handler(event) : unauthorized))
         .then((result) => send(res, result))
         .catch((err: unknown) => {
           options.onError(err);

@@ -11,13 +11,14 @@ import { localSecretStore } from '../lambdas/adapters/secrets';
 import { type SecretStore, systemClock } from '../lambdas/domain/ports';
 import type { SyncOutcome } from '../lambdas/domain/sync';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
-import { makeApiHandler } from '../lambdas/handlers/api';
+import { type ApiHandler, makeApiHandler } from '../lambdas/handlers/api';
 import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
 import { buildSyncDeps } from '../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
 import { DEFAULT_SCHEDULE_EXPRESSION, liveWithinMs } from '../lambdas/shared/defaults';
 import type { AppLogger } from '../lambdas/shared/logger';
 import { startApiServer } from './api-server';
+import { type LocalAuth, startLocalAuth } from './auth';
 import { createTables, transactionsStreamArn } from './bootstrap';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from './fanvue-simulator';
@@ -57,8 +58,10 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
-  /** The demo agency's dashboard access key (shown once, local only). */
+  /** The demo agency's read-only access key (shown once, local only). */
   apiKey: string;
+  /** Sign-in: the local OpenID Connect issuer, its accounts and one demo member per role. */
+  auth: LocalAuth;
   /** The manual trigger's secret (local only). */
   cronSecret: string;
   agencyId: string;
@@ -175,7 +178,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: log,
   });
 
-  const api = makeApiHandler({
+  // The server starts first: the issuer needs the site's URL for the app's redirect URI.
+  let api: ApiHandler | undefined;
+  let auth: LocalAuth | undefined;
+  const server = await startApiServer({
+    port: options.port ?? 0,
+    handler: async (event) => {
+      if (!api) throw new Error('api not ready');
+      return api(event);
+    },
+    authorizer: async (event) => (auth ? auth.authorizer(event) : false),
+    siteConfig: () => auth?.siteConfig,
+    staticRoot: options.staticRoot ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
+    onError: (err) => log.error('api server error', { error: err instanceof Error ? err.message : String(err) }),
+  });
+  auth = await startLocalAuth({ doc, controlTable: tables.control, siteUrl: server.url, agencyId: AGENCY_ID });
+  api = makeApiHandler({
     doc,
     tables: { control: tables.control, totals: tables.totals, transactions: tables.transactions },
     clock: systemClock,
@@ -192,12 +210,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       syncAll: async (reason) =>
         void runCycle(reason).catch((err: unknown) => log.error('manual cycle failed', { error: String(err) })),
     },
-  });
-  const server = await startApiServer({
-    port: options.port ?? 0,
-    handler: api,
-    staticRoot: options.staticRoot ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
-    onError: (err) => log.error('api server error', { error: err instanceof Error ? err.message : String(err) }),
+    auth: { verifier: auth.verifier, directory: auth.accounts },
   });
 
   const lambda = await startLambdaEndpoint(
@@ -249,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url: server.url,
     lambdaEndpoint: lambda.url,
     apiKey,
+    auth,
     cronSecret,
     agencyId: AGENCY_ID,
     sim,
@@ -267,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await invoker.idle();
       await poller.stop();
       await server.stop();
+      await auth?.issuer.stop();
       await lambda.stop();
       await sim.stop();
       client.destroy();

@@ -84,7 +84,10 @@ writeFileSync(
 console.log(`
 Revenue Heartbeat is running locally.
 
-  Dashboard     ${stack.url}/#key=${stack.apiKey}
+  Dashboard     ${stack.url}   (sign in with one of the demo users below)
+  Sign-in       local OpenID Connect issuer at ${stack.auth.issuer.issuer} (authorization code + PKCE)
+${stack.auth.demoUsers.map((u) => `                ${u.role.padEnd(6)}  ${u.email}  password ${u.password}`).join('\n')}
+  Wall display  ${stack.url}/#key=${stack.apiKey}   (read-only access key)
   Sync cycle    every ${stack.intervalMs % 60_000 === 0 ? `${stack.intervalMs / 60_000} min` : `${Math.round(stack.intervalMs / 1000)} s`} (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
   Manual sync   npm run invoke -- sync model-01      (or: npm run invoke -- fanout)
                 curl -X POST ${stack.url}/api/sync -H 'x-cron-secret: ${stack.cronSecret}'
@@ -95,10 +98,12 @@ Revenue Heartbeat is running locally.
   Webhooks      each sale is a signed webhook to ${stack.url}/api/webhooks/fanvue, which syncs that model at once`
   }
 
-The key in the link is this demo agency's local dashboard key; the page stores it and drops it from the address bar.
+The demo passwords and the key are local only, new on every start; the page drops the key from the address bar.
+Invitations sent from the Members page are printed here (locally there is no e-mail).
 Ctrl-C stops everything.
 `);
 
+stack.auth.accounts.onInvite = (m) => console.log(`invitation for ${m.to}: temporary password ${m.temporaryPassword}`);
 await stack.cycle('startup');
 
 let stopping = false;

@@ -31,6 +31,11 @@ async function failure(res: Response): Promise<Error> {
   return new ApiError(res.status, message);
 }
 
+/** A member's sign-in token (a JWT) reads `/api/dashboard`; a read-only access key reads `/api/key/dashboard`. */
+export function dashboardPath(credential: string): string {
+  return credential.split('.').length === 3 ? '/api/dashboard' : '/api/key/dashboard';
+}
+
 /**
  * GET /api/dashboard, parsed with the shared contract. `cache: 'no-cache'`
  * makes the browser revalidate with If-None-Match, so unchanged polls are 304s.
@@ -40,7 +45,7 @@ export async function fetchDashboard(
   days: number,
   signal?: AbortSignal,
 ): Promise<DashboardResponse> {
-  const res = await fetch(`/api/dashboard?days=${days}`, {
+  const res = await fetch(`${dashboardPath(accessKey)}?days=${days}`, {
     headers: { authorization: `Bearer ${accessKey}`, accept: 'application/json' },
     cache: 'no-cache',
     ...(signal && { signal }),

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { HttpError } from '../shared/errors';
+import { accountsRoute } from './api/accounts';
 import { compressed, errorResult } from './api/http';
 import { type ApiDeps, cronSecretChecker, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
@@ -13,7 +14,8 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
 
 /**
  * Builds the dashboard API handler from its dependencies.
- * Routes: `GET /api/dashboard`, `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`.
+ * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `POST /api/models/{modelId}/sync`,
+ * `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes (`/api/me`, `/api/members`, `/api/access-keys`).
  * 4xx bodies are `{ error }` with a safe message; anything else is a 500 with no details.
  */
 export function makeApiHandler(deps: ApiDeps): ApiHandler {
@@ -26,6 +28,10 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
       if (path === '/api/dashboard') {
         if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
         return compressed(event, await getDashboard(deps, event));
+      }
+      if (path === '/api/key/dashboard') {
+        if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
+        return compressed(event, await getDashboard(deps, event, 'key'));
       }
       if (path === '/api/sync') {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
@@ -40,6 +46,8 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
         return await postModelSync(deps, event, modelSync[1]);
       }
+      const accounts = await accountsRoute(deps, event, method, path);
+      if (accounts) return accounts;
       throw new HttpError(404, 'not found');
     } catch (err) {
       if (err instanceof HttpError && err.status < 500) return errorResult(err.status, err.message);

@@ -10,7 +10,10 @@
  *                 `pk = CONN#<connectionId>`, `sk = LOCK` (token-refresh lock);
  *                 `pk = CREATOR#<creatorUuid>`, `sk = MODEL#<modelId>` (creator index for webhooks);
  *                 `pk = AGENCY#<agencyId>`, `sk = AGENCY` (agency name);
- *                 `pk = APIKEY#<sha256 hex>`, `sk = APIKEY` (dashboard access key -> agencyId);
+ *                 `pk = APIKEY#<sha256 hex>`, `sk = APIKEY` (dashboard access key -> agencyId, keyId);
+ *                 `pk = AGENCY#<agencyId>`, `sk = MEMBER#<userId>` (member: email, role);
+ *                 `pk = AGENCY#<agencyId>`, `sk = ACCESSKEY#<keyId>` (access key listing: label, hash);
+ *                 `pk = OAUTHSTATE#<sha256 hex>`, `sk = OAUTHSTATE` (pending Fanvue authorization, TTL `expiresAt`);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
  * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>` (UTC day)
  *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
@@ -93,4 +96,13 @@ export const keys = {
   apiKeySk: 'APIKEY',
   /** Control table: creator index `{ modelId, agencyId }` under `creatorPk(uuid)`, `sk = modelPk(id)` (webhooks name creators). */
   creatorPk: (creatorUuid: string) => `CREATOR#${creatorUuid}`,
+  /** Control table: a member of an agency `{ userId, email, role }` under `agencyPk(id)`. */
+  memberSk: (userId: string) => `MEMBER#${userId}`,
+  memberSkPrefix: 'MEMBER#',
+  /** Control table: an access key's listing `{ keyId, label, createdAt, keyHash }` under `agencyPk(id)`. */
+  accessKeySk: (keyId: string) => `ACCESSKEY#${keyId}`,
+  accessKeySkPrefix: 'ACCESSKEY#',
+  /** Control table: a pending Fanvue authorization, keyed by the SHA-256 of its `state`. */
+  oauthStatePk: (stateHash: string) => `OAUTHSTATE#${stateHash}`,
+  oauthStateSk: 'OAUTHSTATE',
 } as const;

@@ -28,7 +28,7 @@ function live(): LocalStack {
 /** GET /api/dashboard as the app calls it, parsed with the shared contract. */
 async function apiDashboard(): Promise<DashboardResponse> {
   const s = live();
-  const res = await fetch(`${s.url}/api/dashboard?days=30`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+  const res = await fetch(`${s.url}/api/key/dashboard?days=30`, { headers: { authorization: `Bearer ${s.apiKey}` } });
   expect(res.status).toBe(200);
   return DashboardResponseSchema.parse(await res.json());
 }

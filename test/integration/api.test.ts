@@ -270,15 +270,19 @@ describe('tenancy', () => {
     expect(a.body).not.toContain('99900');
   });
 
-  it("lets an agency start its own model's sync (202) but not another agency's (404)", async () => {
+  it('treats access keys as read-only: no model sync, for its own agency or another (signed-in members sync)', async () => {
     const d = deps();
-    const own = await call(d, 'POST', '/api/models/m-a1/sync', { headers: bearer(keyA) });
-    expect(own.statusCode).toBe(202);
-    const foreign = await call(d, 'POST', '/api/models/m-b1/sync', { headers: bearer(keyA) });
-    expect(foreign.statusCode).toBe(404);
-    expect((await call(d, 'POST', '/api/models/nope/sync', { headers: bearer(keyA) })).statusCode).toBe(404);
+    for (const path of ['/api/models/m-a1/sync', '/api/models/m-b1/sync', '/api/models/nope/sync']) {
+      expect((await call(d, 'POST', path, { headers: bearer(keyA) })).statusCode, path).toBe(401);
+    }
     expect((await call(d, 'POST', '/api/models/m-a1/sync', {})).statusCode).toBe(401);
-    expect(d.trigger.calls).toEqual([{ kind: 'model', modelId: 'm-a1', reason: 'dashboard' }]);
+    expect(d.trigger.calls).toEqual([]);
+  });
+
+  it('serves the key-only dashboard route to access keys, scoped to their agency', async () => {
+    const res = await call(deps(), 'GET', '/api/key/dashboard', { headers: bearer(keyB) });
+    expect(DashboardResponseSchema.parse(JSON.parse(String(res.body))).agency.id).toBe('ag-b');
+    expect((await call(deps(), 'GET', '/api/key/dashboard', {})).statusCode).toBe(401);
   });
 });
 

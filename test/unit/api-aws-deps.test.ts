@@ -12,6 +12,9 @@ const env = {
   SYNC_FUNCTION_NAME: 'sync-fn',
   FANOUT_FUNCTION_NAME: 'fanout-fn',
   AWS_REGION: 'us-east-1',
+  AUTH_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool',
+  AUTH_CLIENT_ID: 'client',
+  USER_POOL_ID: 'us-east-1_pool',
 };
 
 describe('API wiring', () => {

@@ -20,7 +20,7 @@ describe('polling', () => {
     await renderApp();
     expect(dashboardCalls(fetchMock)).toBe(1);
     const [url, init] = fetchMock.mock.calls[0] ?? [];
-    expect(url).toBe('/api/dashboard?days=30');
+    expect(url).toBe('/api/key/dashboard?days=30');
     expect(init?.cache).toBe('no-cache');
     expect(new Headers(init?.headers).get('authorization')).toBe('Bearer test-key');
     expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();

@@ -127,5 +127,5 @@ export async function advance(ms: number): Promise<void> {
 
 /** GET /api/dashboard calls so far. */
 export function dashboardCalls(fetchMock: FetchMock): number {
-  return fetchMock.mock.calls.filter(([url]) => String(url).startsWith('/api/dashboard')).length;
+  return fetchMock.mock.calls.filter(([url]) => /^\/api\/(key\/)?dashboard\b/.test(String(url))).length;
 }

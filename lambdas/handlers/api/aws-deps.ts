@@ -1,7 +1,10 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoDirectory } from '../../adapters/auth/cognito-directory';
+import { jwtVerifier } from '../../adapters/auth/jwt-verifier';
 import { lambdaSyncInvoker } from '../../adapters/invoke';
 import { awsSecretStore } from '../../adapters/secrets';
 import { type SyncTrigger, systemClock } from '../../domain/ports';
@@ -26,6 +29,12 @@ export const ApiEnvSchema = z.object({
   SYNC_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_SYNC_INTERVAL_MS),
   /** @default liveWithinMs(SYNC_INTERVAL_MS): 2 x SYNC_INTERVAL_MS + 2 minutes */
   LIVE_WITHIN_MS: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  /** `iss` of members' ID tokens (the Cognito user pool's issuer URL). */
+  AUTH_ISSUER: z.string().check(z.url()),
+  /** The dashboard's app client id: the tokens' audience. */
+  AUTH_CLIENT_ID: z.string().check(z.minLength(1)),
+  /** The user pool where owners' invitations create accounts. */
+  USER_POOL_ID: z.string().check(z.minLength(1)),
 });
 
 /**
@@ -62,5 +71,9 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
     },
     secrets: awsSecretStore(new SecretsManagerClient({})),
     trigger: lambdaSyncTrigger(new LambdaClient({}), { sync: e.SYNC_FUNCTION_NAME, fanout: e.FANOUT_FUNCTION_NAME }),
+    auth: {
+      verifier: jwtVerifier({ issuer: e.AUTH_ISSUER, audience: [e.AUTH_CLIENT_ID] }),
+      directory: cognitoDirectory(new CognitoIdentityProviderClient({}), e.USER_POOL_ID),
+    },
   };
 }

@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { activeTimeZone, getAgency, resolveApiKey } from '../../adapters/dynamo/agencies';
+import type { TokenVerifier } from '../../adapters/auth/jwt-verifier';
+import { activeTimeZone, getAgency } from '../../adapters/dynamo/agencies';
 import { readDashboardData, readModelAgency } from '../../adapters/dynamo/dashboard-reader';
+import type { UserDirectory } from '../../domain/access';
 import type { FreshnessConfig } from '../../domain/dashboard';
 import { buildDashboard, daysToRead } from '../../domain/dashboard-build';
 import { localDay, type ResolvedPeriod, resolvePeriod } from '../../domain/period';
@@ -10,6 +12,7 @@ import type { Clock, SecretStore, SyncTrigger } from '../../domain/ports';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
+import { authorize, type Callers } from './auth';
 import { periodRequestOf } from './dashboard';
 import { type ApiResult, bodyText, etagOf, header, json, matchesIfNoneMatch } from './http';
 
@@ -23,6 +26,16 @@ export interface ApiDeps {
   config: FreshnessConfig & { cronSecretId: string; webhookSecretId?: string };
   secrets: SecretStore;
   trigger: SyncTrigger;
+  /** Sign-in for members; without it only access keys (and the cron and webhook secrets) are accepted. */
+  auth?: ApiAuth;
+}
+
+/** How members sign in and are invited. */
+export interface ApiAuth {
+  /** Verifies ID tokens as the HTTP API's JWT authorizer does. */
+  verifier: TokenVerifier;
+  /** Creates and deletes sign-in accounts when owners invite and remove members. */
+  directory: UserDirectory;
 }
 
 /** A model id as it may appear in a path segment. */
@@ -33,12 +46,16 @@ function message(error: z.core.$ZodError): string {
   return error.issues[0]?.message ?? 'invalid request';
 }
 
-/** The caller's agency from `Authorization: Bearer <key>`; 401 when missing or unknown. */
-export async function authenticate(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<string> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '');
-  const agencyId = match?.[1] ? await resolveApiKey(deps.doc, deps.tables.control, match[1]) : undefined;
-  if (!agencyId) throw new HttpError(401, 'missing or invalid access key');
-  return agencyId;
+/**
+ * The agency of a caller who may read: a signed-in member, or a read-only access key
+ * (`callers` narrows it); 401 when unknown. See `auth.ts`.
+ */
+export async function authenticate(
+  deps: ApiDeps,
+  event: APIGatewayProxyEventV2,
+  callers: Callers = 'any',
+): Promise<string> {
+  return (await authorize(deps, event, 'read', callers)).agencyId;
 }
 
 /** The caller's agency, its zone and the period the query asks for, resolved in that zone (400 on a bad query). */
@@ -68,8 +85,12 @@ export function withEtag(event: APIGatewayProxyEventV2, body: unknown, content: 
 }
 
 /** GET /api/dashboard?period=: the agency's figures for a period in its zone, with an ETag for 304s. */
-export async function getDashboard(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<ApiResult> {
-  const agencyId = await authenticate(deps, event);
+export async function getDashboard(
+  deps: ApiDeps,
+  event: APIGatewayProxyEventV2,
+  callers: Callers = 'any',
+): Promise<ApiResult> {
+  const agencyId = await authenticate(deps, event, callers);
   const { name, pendingTimeZone, period } = await agencyPeriod(deps, event, agencyId);
   const range = daysToRead(period);
   const data = await readDashboardData(
@@ -97,7 +118,7 @@ export async function postModelSync(
   event: APIGatewayProxyEventV2,
   rawModelId: string,
 ): Promise<ApiResult> {
-  const agencyId = await authenticate(deps, event);
+  const { agencyId } = await authorize(deps, event, 'sync', 'member');
   const modelId = ModelIdSchema.safeParse(safeDecode(rawModelId));
   if (!modelId.success) throw new HttpError(404, 'model not found');
   const owner = await readModelAgency(deps.doc, deps.tables.control, modelId.data);
@@ -154,7 +175,7 @@ export async function postManualSync(
   return json(202, { accepted: true, scope: 'model', modelId: body.data.modelId });
 }
 
-function safeDecode(s: string): string {
+export function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {

@@ -1,0 +1,25 @@
+/**
+ * Which API routes are not behind the HTTP API's JWT authorizer: each carries
+ * its own credential. Every other `/api/*` route requires a valid sign-in
+ * token before the request reaches the Lambda. The CDK construct builds its
+ * routes from this list, and the local server enforces it the same way.
+ */
+export interface OpenRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** What authenticates it instead. */
+  readonly credential: string;
+}
+
+export const OPEN_ROUTES: readonly OpenRoute[] = [
+  { method: 'POST', path: '/api/webhooks/fanvue', credential: 'the Fanvue webhook signature (X-Fanvue-Signature)' },
+  { method: 'POST', path: '/api/sync', credential: 'the cron secret (x-cron-secret)' },
+  { method: 'GET', path: '/api/key/dashboard', credential: 'a read-only access key (Authorization: Bearer <key>)' },
+];
+
+/** True when the JWT authorizer stands in front of this request. */
+export function needsSignIn(method: string, path: string): boolean {
+  if (!path.startsWith('/api/')) return false;
+  const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return !OPEN_ROUTES.some((r) => r.path === path && r.method === m);
+}
