@@ -57,6 +57,11 @@ export const StackConfigSchema = z.object({
     .default(false),
   /** Folder of the built frontend, relative to the project root. @default frontend/dist */
   frontendDist: z.string().min(1).default('frontend/dist'),
+  /** Prefix of the Cognito managed login domain, unique in the region. @default 'heartbeat-<account id>' */
+  authDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'lowercase letters, digits and hyphens')
+    .optional(),
 });
 
 /** Validated deploy-time settings. */

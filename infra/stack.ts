@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config';
 import { DashboardApi } from './constructs/dashboard-api';
+import { DashboardAuth } from './constructs/dashboard-auth';
 import { DashboardSite } from './constructs/dashboard-site';
 import { DataTables } from './constructs/data-tables';
 import { Observability } from './constructs/observability';
@@ -28,6 +29,7 @@ export class RevenueHeartbeatStack extends Stack {
   readonly reconciliation: Reconciliation;
   readonly api: DashboardApi;
   readonly site: DashboardSite;
+  readonly auth: DashboardAuth;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RevenueHeartbeatStackProps) {
@@ -80,6 +82,12 @@ export class RevenueHeartbeatStack extends Stack {
       distPath: props.frontendDistPath,
       apiDomainName: this.api.domainName,
     });
+    this.auth = new DashboardAuth(this, 'Auth', {
+      siteUrl: `https://${this.site.distribution.distributionDomainName}`,
+      ...(config.authDomainPrefix && { domainPrefix: config.authDomainPrefix }),
+    });
+    this.api.requireSignIn(this.auth, this.tables.control);
+    this.site.addRuntimeConfig(this.auth.siteConfig());
     this.observability = new Observability(this, 'Observability', {
       functions: {
         Sync: this.pipeline.syncFunction,
@@ -120,6 +128,8 @@ export class RevenueHeartbeatStack extends Stack {
       this.secrets.connectionSecretPrefix,
       'Name prefix of per-connection token secrets ({"refreshToken"})',
     );
+    out('UserPoolId', this.auth.userPool.userPoolId, 'Staff sign-in; create the first owner as in docs/deploy.md');
+    out('SignInUrl', this.auth.domain.baseUrl(), 'Managed login of the dashboard');
     out('TransactionsTableName', this.tables.transactions.tableName, 'Transactions table');
     out('ControlTableName', this.tables.control.tableName, 'Models, cursors, status');
     out('TotalsTableName', this.tables.totals.tableName, 'Revenue totals');

@@ -1,11 +1,15 @@
 import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_SCHEDULE_MINUTES, liveWithinMs } from '../../lambdas/shared/defaults';
+import { OPEN_ROUTES } from '../../lambdas/shared/routes';
+import type { DashboardAuth } from './dashboard-auth';
 import { HeartbeatFunction } from './heartbeat-function';
 import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
 import type { HeartbeatSecrets } from './secrets';
@@ -82,18 +86,6 @@ export class DashboardApi extends Construct {
       description: 'Revenue Heartbeat dashboard API',
       createDefaultStage: false,
     });
-    const routes = this.httpApi.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [apigw.HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction),
-    });
-    for (const route of routes) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Authorization happens in the API Lambda: dashboard routes require an agency access key (Authorization: Bearer, hashed lookup scoped to one agency) and POST /api/sync requires x-cron-secret; an API Gateway authorizer would duplicate that lookup.',
-      });
-    }
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -107,6 +99,59 @@ export class DashboardApi extends Construct {
     });
     // apiEndpoint is https://<id>.execute-api.<region>.<suffix>: the host is the third '/'-separated part.
     this.domainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+  }
+
+  /**
+   * Puts sign-in in front of the API: the JWT authorizer (the user pool's issuer, the dashboard
+   * client as audience) on `ANY /api/{proxy+}`, and the open routes of `lambdas/shared/routes.ts`
+   * (webhook, cron-secret sync, access-key dashboard) without it. Gives the Lambda the issuer
+   * and client to verify tokens again, and the user pool actions owners' invitations need.
+   */
+  requireSignIn(auth: DashboardAuth, controlTable: dynamodb.ITableV2): void {
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction);
+    const authorizer = new HttpJwtAuthorizer('Members', auth.issuer, {
+      authorizerName: 'members',
+      jwtAudience: [auth.client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
+    for (const open of OPEN_ROUTES) {
+      for (const route of this.httpApi.addRoutes({
+        path: open.path,
+        methods: [apigw.HttpMethod[open.method]],
+        integration,
+      })) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `No JWT authorizer: ${open.method} ${open.path} is authenticated in the Lambda by ${open.credential}.`,
+        });
+      }
+    }
+    this.apiFunction.addEnvironment('AUTH_ISSUER', auth.issuer);
+    this.apiFunction.addEnvironment('AUTH_CLIENT_ID', auth.client.userPoolClientId);
+    this.apiFunction.addEnvironment('USER_POOL_ID', auth.userPool.userPoolId);
+    const role = this.apiFunction.executionRole;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminDeleteUser',
+          'cognito-idp:AdminUserGlobalSignOut',
+          'cognito-idp:ListUsers',
+        ],
+        resources: [auth.userPool.userPoolArn],
+      }),
+    );
+    // Writes only the accounts items: members and access keys (AGENCY#, APIKEY#) and pending authorizations.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+        resources: [controlTable.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AGENCY#*', 'APIKEY#*', 'OAUTHSTATE#*'] },
+        },
+      }),
+    );
   }
 
   /** Base URL of the API's default stage. */

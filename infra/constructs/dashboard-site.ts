@@ -136,6 +136,11 @@ export class DashboardSite extends Construct {
     this.acknowledgeFindings();
   }
 
+  /** Serves `config` as `/config.json` next to the app (the app reads its sign-in settings there at runtime). */
+  addRuntimeConfig(config: object): void {
+    this.deployment.addSource(s3deploy.Source.jsonData('config.json', config));
+  }
+
   /** cdk-nag findings this construct accepts, each with its reason. */
   private acknowledgeFindings(): void {
     Validations.of(this.distribution).acknowledge(

@@ -61,7 +61,7 @@ describe('dashboard in Chromium against the local stack', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     page = await context.newPage();
     page.on('request', (req) => {
-      if (new URL(req.url()).pathname === '/api/dashboard') dashboardRequests.push(req.url());
+      if (new URL(req.url()).pathname === '/api/key/dashboard') dashboardRequests.push(req.url());
     });
     // The app's own timers under Playwright's clock: time flows normally, and a 60 s poll can be fast-forwarded.
     await page.clock.install();
