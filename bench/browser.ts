@@ -126,7 +126,7 @@ async function measureFreshness(browser: Browser, stack: LocalStack, o: Required
     const page = await context.newPage();
     const polls: number[] = [];
     page.on('request', (req) => {
-      if (new URL(req.url()).pathname === '/api/dashboard') polls.push(Date.now());
+      if (new URL(req.url()).pathname === '/api/key/dashboard') polls.push(Date.now());
     });
     await page.goto(`${stack.url}/#key=${stack.apiKey}`);
     await page.waitForFunction(KPI_SHOWN_AT, undefined, { polling: 'raf', timeout: 30_000 });

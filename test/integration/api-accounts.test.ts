@@ -5,7 +5,7 @@ import { createAccessKey } from '../../lambdas/adapters/dynamo/access-keys';
 import { putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { getMember, putMember } from '../../lambdas/adapters/dynamo/members';
 import { DashboardResponseSchema } from '../../lambdas/domain/dashboard';
-import { type ApiDeps, makeHandler } from '../../lambdas/handlers/api';
+import { type ApiDeps, makeApiHandler as makeHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { type DemoUser, LOCAL_CLIENT_ID, type LocalAuth, OTHER_CLIENT_ID, startLocalAuth } from '../../local/auth';
 import { freshTables, type TestTables } from '../support/ddb';
