@@ -9,7 +9,7 @@ import { diffTotals, totalsFromTransactions, type ZoneLookup } from '../lambdas/
 import { categorize, type StoredTransaction } from '../lambdas/domain/transaction';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../lambdas/shared/logger';
-import { keys } from '../lambdas/shared/tables';
+import { AGENCY_SHARDS, keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { createConflictModel } from './support/conflict-model';
@@ -36,6 +36,8 @@ export interface ConcurrencyBenchOptions {
 }
 
 export interface ConcurrencyRun {
+  /** Shards of the agency items the aggregators spread over (1 = the layout before sharding). */
+  agencyShards: number;
   writers: number;
   records: number;
   seconds: number;
@@ -105,10 +107,10 @@ async function drainShard(
   }
 }
 
-/** Runs every writer count on one DynamoDB Local (fresh tables per run). */
 /** Every bench agency counts in UTC (no agency records in these tables). */
 const utcZones: ZoneLookup = async (ids) => new Map(ids.map((id) => [id, ['UTC']]));
 
+/** Runs every writer count, before and after sharding the agency items, on one DynamoDB Local (fresh tables per run). */
 export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions> = {}): Promise<ConcurrencyRun[]> {
   const o: ConcurrencyBenchOptions = { records: 4_000, models: 40, days: 30, writers: [1, 2, 4, 8], ...opts };
   const all = records(o);
@@ -127,21 +129,25 @@ export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions>
   const runs: ConcurrencyRun[] = [];
   try {
     // A first, unreported pass warms the JVM and the JIT, so N = 1 is not measured cold.
-    for (const n of [0, ...o.writers]) {
-      const tables = await createTables(admin, `conc${n}`);
+    const plan = [
+      { n: 0, agencyShards: 1 },
+      ...[1, AGENCY_SHARDS].flatMap((agencyShards) => o.writers.map((n) => ({ n, agencyShards }))),
+    ];
+    for (const { n, agencyShards } of plan) {
+      const tables = await createTables(admin, `conc${n}s${agencyShards}`);
       const model = createConflictModel();
       const counts = { batchRetries: 0, exhausted: 0 };
       const writers = Math.max(1, n);
-      const shards = Array.from({ length: writers }, (_, i) =>
+      const streams = Array.from({ length: writers }, (_, i) =>
         all.filter((r) => Number(r.tx.modelId.slice(1)) % writers === i).map((r) => r.record),
       );
-      const clients = shards.map(() => new DynamoDBClient(config));
+      const clients = streams.map(() => new DynamoDBClient(config));
       const started = performance.now();
       await Promise.all(
-        shards.map((stream, i) => {
+        streams.map((stream, i) => {
           const client = clients[i] as DynamoDBClient;
           model.attach(client);
-          const store = new TotalsStore(DynamoDBDocumentClient.from(client), tables.totals, clock);
+          const store = new TotalsStore(DynamoDBDocumentClient.from(client), tables.totals, clock, { agencyShards });
           return drainShard(
             makeAggregateHandler({ store, zones: utcZones, logger: silentLogger, metrics: noopMetrics }),
             stream,
@@ -155,6 +161,7 @@ export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions>
       const stats = model.stats();
       if (n === 0) continue;
       runs.push({
+        agencyShards,
         writers: n,
         records: all.length,
         seconds,
@@ -178,7 +185,7 @@ export function formatConcurrency(runs: ConcurrencyRun[]): string {
   return runs
     .map(
       (r) =>
-        `${r.writers} aggregator(s): ${r.records} records in ${r.seconds.toFixed(1)} s = ${r.recordsPerSecond.toFixed(0)} records/s; ` +
+        `${r.agencyShards === 1 ? 'unsharded agency items' : `agency items in ${r.agencyShards} shards`}, ${r.writers} aggregator(s): ${r.records} records in ${r.seconds.toFixed(1)} s = ${r.recordsPerSecond.toFixed(0)} records/s; ` +
         `${r.conflictRetriesPerRecord.toFixed(3)} conflict retries per record (${r.transactions} transactions); ` +
         `${r.batchRetries} batch retries, ${r.exhausted} records exhausted their retries; ${r.differences} counters off`,
     )

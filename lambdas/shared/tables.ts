@@ -19,6 +19,9 @@
  *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
  *                 per-model columns `m#<modelId>#g|n|c`);
  *                 `pk = MARKER#<eventID>`, `sk = MARKER` (exactly-once markers, TTL `expiresAt`).
+ *                 An agency's items are sharded: `AGENCY#<agencyId>` (shard 0) and `AGENCY#<agencyId>#S<k>`
+ *                 (k = 1..AGENCY_SHARDS-1) carry the same sort keys, and a figure is the sum over its shards
+ *                 (concurrent aggregators add to different shards instead of cancelling each other).
  */
 export interface KeyAttribute {
   readonly name: string;
@@ -75,10 +78,26 @@ export const totalsTable: TableDefinition = {
 
 export const tableDefinitions = [transactionsTable, controlTable, totalsTable] as const;
 
+/**
+ * Shards of every agency totals item. Each stream shard's aggregator adds to one shard of the
+ * agency's items (and moves to another after a TransactionConflict), so up to this many
+ * aggregators write an agency at once without cancelling each other; readers sum the shards.
+ */
+export const AGENCY_SHARDS = 8;
+
+const AGENCY_SHARD_SUFFIX = /#S\d+$/;
+
 /** Key builders: the only place key strings are spelled. */
 export const keys = {
   modelPk: (modelId: string) => `MODEL#${modelId}`,
   agencyPk: (agencyId: string) => `AGENCY#${agencyId}`,
+  /** Physical pk of shard `shard` of an agency's totals items (shard 0 is the logical pk itself). */
+  agencyShardPk: (logicalPk: string, shard: number) => (shard === 0 ? logicalPk : `${logicalPk}#S${shard}`),
+  /** Every physical pk of an agency's totals items. */
+  agencyShardPks: (logicalPk: string) =>
+    Array.from({ length: AGENCY_SHARDS }, (_, k) => (k === 0 ? logicalPk : `${logicalPk}#S${k}`)),
+  /** The logical pk of a totals item (an agency shard's pk without its shard suffix). */
+  logicalTotalsPk: (pk: string) => (pk.startsWith('AGENCY#') ? pk.replace(AGENCY_SHARD_SUFFIX, '') : pk),
   txSk: (txKey: string) => `TX#${txKey}`,
   modelSk: 'MODEL',
   connectionPk: (connectionId: string) => `CONN#${connectionId}`,

@@ -5,6 +5,7 @@ import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
+import { keys } from '../../lambdas/shared/tables';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { type StreamPoller, startStreamPoller } from '../../local/stream-poller';
 import {
@@ -87,7 +88,9 @@ describe('aggregator on DynamoDB Local', () => {
         if (input.TransactItems) {
           sizes.push(input.TransactItems.length);
           agencyWrites.push(
-            input.TransactItems.filter((i) => i.Update?.Key?.pk === 'AGENCY#a1' && i.Update.Key.sk === 'TOTAL').length,
+            input.TransactItems.filter(
+              (i) => keys.logicalTotalsPk(String(i.Update?.Key?.pk)) === 'AGENCY#a1' && i.Update?.Key?.sk === 'TOTAL',
+            ).length,
           );
         }
         return next(args);

@@ -115,7 +115,9 @@ describe('reconciliation', () => {
         ExpressionAttributeValues: { ':g': 123, ':c': -1 },
       }),
     );
-    await t.doc.send(new DeleteCommand({ TableName: t.names.totals, Key: { pk: 'AGENCY#a2', sk: 'DAY#2026-04-02' } }));
+    // The aggregator wrote this agency day to one of its shards: lose every shard of it.
+    for (const pk of keys.agencyShardPks('AGENCY#a2'))
+      await t.doc.send(new DeleteCommand({ TableName: t.names.totals, Key: { pk, sk: 'DAY#2026-04-02' } }));
 
     const dry = await reconcileTotals(deps(), { repair: false });
     expect(dry.differences).toEqual(

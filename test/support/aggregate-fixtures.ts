@@ -100,7 +100,7 @@ export async function expectedFromTable(
   return out;
 }
 
-/** Every totals item (markers excluded), read through the dashboard's `parseTotalsItem`. */
+/** Every totals item (markers excluded, an agency's shards summed), read through the dashboard's `parseTotalsItem`. */
 export async function actualTotals(doc: DynamoDBDocumentClient, table: string): Promise<Map<string, Counters>> {
   const out = new Map<string, Counters>();
   for (const item of await scanAll(doc, table)) {
@@ -114,7 +114,11 @@ export async function actualTotals(doc: DynamoDBDocumentClient, table: string): 
     }
     for (const [name, value] of Object.entries(item))
       if (name.startsWith('m#') && typeof value === 'number') c[name] = value;
-    out.set(`${item.pk}|${item.sk}`, c);
+    // An agency's shards make one figure: sum them under the logical key.
+    const id = `${keys.logicalTotalsPk(String(item.pk))}|${item.sk}`;
+    const seen = out.get(id);
+    if (seen) for (const [name, value] of Object.entries(c)) seen[name] = (seen[name] ?? 0) + value;
+    else out.set(id, c);
   }
   return out;
 }

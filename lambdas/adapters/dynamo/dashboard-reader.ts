@@ -40,8 +40,8 @@ export async function readDashboardData(
 ): Promise<DashboardData> {
   const modelsPromise = readModels(doc, tables.control, agencyId, logger);
   const [agencyTotals, dayItems, models] = await Promise.all([
-    readTotal(doc, tables.totals, keys.agencyPk(agencyId)),
-    readZoneDays(doc, tables.totals, keys.agencyPk(agencyId), range),
+    readAgencyTotal(doc, tables.totals, keys.agencyPk(agencyId)),
+    readAgencyZoneDays(doc, tables.totals, keys.agencyPk(agencyId), range),
     modelsPromise,
   ]);
   const modelTotals = await readModelTotals(
@@ -88,6 +88,62 @@ export async function readModel(
 async function readTotal(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Totals> {
   const out = await doc.send(new GetCommand({ TableName: table, Key: { pk, sk: keys.totalSk } }));
   return out.Item ? parseTotalsItem(out.Item) : emptyTotals();
+}
+
+/** Adds every numeric attribute of `item` into `into` (the shards of one agency item make one figure). */
+function addItem(into: Record<string, unknown>, item: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(item)) {
+    const current = into[name];
+    if (typeof value === 'number') into[name] = (typeof current === 'number' ? current : 0) + value;
+    else if (current === undefined) into[name] = value;
+  }
+}
+
+/** An agency's TOTAL: the sum of its shards (one BatchGetItem). */
+async function readAgencyTotal(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Totals> {
+  const out = await doc.send(
+    new BatchGetCommand({
+      RequestItems: { [table]: { Keys: keys.agencyShardPks(pk).map((p) => ({ pk: p, sk: keys.totalSk })) } },
+    }),
+  );
+  if (Object.keys(out.UnprocessedKeys ?? {}).length > 0) {
+    // Throttled: the plain reads, one per shard, rather than a partial total.
+    const items = await Promise.all(
+      keys
+        .agencyShardPks(pk)
+        .map(
+          async (p) => (await doc.send(new GetCommand({ TableName: table, Key: { pk: p, sk: keys.totalSk } }))).Item,
+        ),
+    );
+    return sumTotals(items.filter((i): i is Record<string, unknown> => i !== undefined));
+  }
+  return sumTotals(out.Responses?.[table] ?? []);
+}
+
+function sumTotals(items: Record<string, unknown>[]): Totals {
+  if (items.length === 0) return emptyTotals();
+  const sum: Record<string, unknown> = {};
+  for (const item of items) addItem(sum, item);
+  return parseTotalsItem(sum);
+}
+
+/** An agency's `ZDAY#zone#day` items in range, each the sum of its shards (one Query per shard, at once). */
+async function readAgencyZoneDays(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+  range: { zone: string; fromDay: string; toDay: string },
+): Promise<Map<string, Record<string, unknown>>> {
+  const days = new Map<string, Record<string, unknown>>();
+  const shards = await Promise.all(keys.agencyShardPks(pk).map((p) => readZoneDays(doc, table, p, range)));
+  for (const shard of shards) {
+    for (const [day, item] of shard) {
+      const sum = days.get(day) ?? {};
+      addItem(sum, item);
+      days.set(day, sum);
+    }
+  }
+  return days;
 }
 
 /** The `ZDAY#zone#day` items of one scope in range, by day (one Query, all pages). */

@@ -24,12 +24,19 @@ export class TotalsReader implements TotalsSourceReader {
     return out;
   }
 
-  /** Every totals item under `pk` (TOTAL and DAY#...), keyed by `keyId`. */
+  /** Every totals item under `pk` (TOTAL and DAY#...), keyed by `keyId`; an agency's shards summed into one. */
   async totalsOf(pk: string): Promise<Map<string, TotalsItemCounters>> {
     const out = new Map<string, TotalsItemCounters>();
-    for await (const item of this.query(this.tables.totals, pk)) {
-      const key = { pk, sk: String(item.sk) };
-      out.set(keyId(key), { key, counters: countersOfItem(item) });
+    const physical = pk.startsWith(keys.agencyPk('')) ? keys.agencyShardPks(pk) : [pk];
+    for (const shardPk of physical) {
+      for await (const item of this.query(this.tables.totals, shardPk)) {
+        const key = { pk, sk: String(item.sk) };
+        const counters = countersOfItem(item);
+        const seen = out.get(keyId(key));
+        if (seen)
+          for (const [name, v] of Object.entries(counters)) seen.counters[name] = (seen.counters[name] ?? 0) + v;
+        else out.set(keyId(key), { key, counters });
+      }
     }
     return out;
   }

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from
 import { keyId, mergeDeltas, type TotalsItemDelta } from '../../domain/aggregate';
 import type { Clock } from '../../domain/ports';
 import type { ApplyOutcome, RecordDeltas, TotalsApplier, TotalsCounterWriter } from '../../domain/totals-ports';
-import { keys } from '../../shared/tables';
+import { AGENCY_SHARDS, keys } from '../../shared/tables';
 
 export type { ApplyOutcome, RecordDeltas } from '../../domain/totals-ports';
 
@@ -15,6 +15,13 @@ export interface TotalsStoreOptions {
   markerTtlSeconds?: number;
   /** Base backoff between attempts. @default 50 */
   backoffMs?: number;
+  /**
+   * Shards of the agency items this store spreads its writes over (1 = every writer on the same
+   * items, the layout before sharding; readers always sum every shard). @default AGENCY_SHARDS
+   */
+  agencyShards?: number;
+  /** Picks a shard in [0, n): the start shard and the move after a conflict. @default Math.random */
+  random?: () => number;
 }
 
 const RETRYABLE_REASONS = new Set([
@@ -36,12 +43,22 @@ interface Chunk {
  * marker or not at all, and a redelivered record finds its marker and is
  * skipped. Deltas of the records in one transaction are grouped per totals
  * item, so a hot agency item gets one write per transaction, not per record.
+ *
+ * Agency items are written to this store's shard of them (see `AGENCY_SHARDS`):
+ * aggregators of different stream shards add to an agency at the same time, and
+ * DynamoDB cancels a transaction that touches an item another one is writing;
+ * after such a TransactionConflict the store moves to another shard before it
+ * retries, so concurrent writers spread out instead of colliding again.
  */
 export class TotalsStore implements TotalsApplier, TotalsCounterWriter {
   private readonly maxItems: number;
   private readonly maxAttempts: number;
   private readonly ttl: number;
   private readonly backoffMs: number;
+  private readonly shards: number;
+  private readonly random: () => number;
+  /** The agency shard this store writes to now. */
+  private shard: number;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -53,6 +70,19 @@ export class TotalsStore implements TotalsApplier, TotalsCounterWriter {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.ttl = options.markerTtlSeconds ?? 48 * 3600;
     this.backoffMs = options.backoffMs ?? 50;
+    this.shards = Math.max(1, Math.min(AGENCY_SHARDS, options.agencyShards ?? AGENCY_SHARDS));
+    this.random = options.random ?? Math.random;
+    this.shard = Math.floor(this.random() * this.shards);
+  }
+
+  /** Where a logical totals key is written: agency items go to this store's shard. */
+  private physicalPk(pk: string): string {
+    return pk.startsWith(keys.agencyPk('')) ? keys.agencyShardPk(pk, this.shard) : pk;
+  }
+
+  /** After a conflict: another shard than the contended one (when there is one). */
+  private moveShard(): void {
+    if (this.shards > 1) this.shard = (this.shard + 1 + Math.floor(this.random() * (this.shards - 1))) % this.shards;
   }
 
   /** Applies records in order, in as few transactions as fit; stops at the first transaction that cannot be written. */
@@ -125,7 +155,11 @@ export class TotalsStore implements TotalsApplier, TotalsCounterWriter {
         },
       }));
       const updateItems = updates.map((d) => ({
-        Update: { TableName: this.tableName, Key: { pk: d.key.pk, sk: d.key.sk }, ...this.updateParts(d) },
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: this.physicalPk(d.key.pk), sk: d.key.sk },
+          ...this.updateParts(d),
+        },
       }));
       try {
         await this.doc.send(new TransactWriteCommand({ TransactItems: [...markers, ...updateItems] }));
@@ -142,6 +176,7 @@ export class TotalsStore implements TotalsApplier, TotalsCounterWriter {
         }
         const retryable = reasons.every((r) => r === 'None' || r === undefined || RETRYABLE_REASONS.has(r));
         if (!retryable || attempt >= this.maxAttempts) throw error;
+        if (reasons.includes('TransactionConflict')) this.moveShard();
         attempt += 1;
         await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 2) * (0.5 + Math.random())));
       }
