@@ -97,7 +97,9 @@ export class RevenueHeartbeatStack extends Stack {
         Api: this.api.apiFunction,
       },
       syncFunction: this.pipeline.syncFunction,
+      fanoutFunction: this.pipeline.fanoutFunction,
       aggregateFunction: this.aggregator.aggregateFunction,
+      scheduleMinutes: config.scheduleMinutes,
       queues: {
         SyncFailures: this.pipeline.syncFailures,
         FanoutDlq: this.pipeline.fanoutDlq,

@@ -8,7 +8,6 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { acknowledgeXray } from './nag';
 
 /** The handler modules under `lambdas/handlers/`, one per function. */
 export type HandlerName = 'sync' | 'fanout' | 'aggregate' | 'reconcile' | 'api';
@@ -64,7 +63,7 @@ export interface HeartbeatFunctionProps {
 }
 
 /**
- * The only Lambda function construct of the stack: Node.js 24 on ARM, X-Ray tracing,
+ * The only Lambda function construct of the stack: Node.js 24 on ARM, no X-Ray (see `tracing` below),
  * a log group with retention, an execution role that may write only to that log group,
  * and an ESM bundle that is minified, tree-shaken and carries source maps.
  */
@@ -94,7 +93,9 @@ export class HeartbeatFunction extends NodejsFunction {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 256,
-      tracing: lambda.Tracing.ACTIVE,
+      // No X-Ray: nothing instruments the SDK clients or Fanvue calls, so traces would be empty invocation
+      // segments billed per request; logs carry request id and modelId, metrics the outcomes.
+      tracing: lambda.Tracing.DISABLED,
       role,
       logGroup,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
@@ -121,6 +122,5 @@ export class HeartbeatFunction extends NodejsFunction {
       },
     });
     this.executionRole = role;
-    acknowledgeXray(role);
   }
 }

@@ -14,15 +14,6 @@ export function nagArnRef(resource: IConstruct): string {
   return `<${Stack.of(resource).getLogicalId(cfn)}.Arn>`;
 }
 
-/** X-Ray's PutTraceSegments / PutTelemetryRecords have no resource-level permissions. */
-export function acknowledgeXray(role: iam.IRole): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use Resource "*": X-Ray does not support resource-level permissions for them.',
-  });
-}
-
 /** `table/index/*` from a grant on a table that has GSIs. */
 export function acknowledgeIndexAccess(role: iam.IRole, table: IConstruct): void {
   Validations.of(role).acknowledge({

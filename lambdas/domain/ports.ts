@@ -23,7 +23,8 @@ export type CountMetricName =
   | 'SyncFailed'
   | 'SyncSkipped'
   | 'RowsWritten'
-  | 'StaleModels';
+  | 'StaleModels'
+  | 'WebhookSignatureRejected';
 
 /** Count metrics (CloudWatch EMF in Lambda), so the code that counts stays testable without CloudWatch. */
 export interface CountMetrics {

@@ -8,6 +8,7 @@ import { parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
 import { makeAggregateHandler } from './aggregate-handler';
+import { lambdaEntry } from './lambda-entry';
 
 const env = parseEnv(
   z.object({ TOTALS_TABLE: z.string().check(z.minLength(1)), CONTROL_TABLE: z.string().check(z.minLength(1)) }),
@@ -15,10 +16,13 @@ const env = parseEnv(
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-/** Lambda entry: DynamoDB Stream of the transactions table (ReportBatchItemFailures) -> exactly-once totals. */
-export const handler = makeAggregateHandler({
+const metrics = powertoolsMetrics();
+const run = makeAggregateHandler({
   store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
   zones: dynamoZoneLookup(doc, env.CONTROL_TABLE),
   logger,
-  metrics: powertoolsMetrics(),
+  metrics,
 });
+
+/** Lambda entry: DynamoDB Stream of the transactions table (ReportBatchItemFailures) -> exactly-once totals. */
+export const handler = lambdaEntry(run, metrics);

@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { powertoolsMetrics } from '../adapters/metrics';
 import { HttpError } from '../shared/errors';
 import { accountsRoute } from './api/accounts';
 import { compressed, errorResult } from './api/http';
 import { type ApiDeps, cronSecretChecker, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
+import { lambdaEntry } from './lambda-entry';
 
 export type { ApiDeps } from './api/routes';
 
@@ -62,9 +64,10 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
 }
 
 let cold: Promise<ApiHandler> | undefined;
+const metrics = powertoolsMetrics();
 
 /** The Lambda entry point: real clients and config from the environment, built once per cold start. */
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
-  cold ??= import('./api/aws-deps').then(({ awsApiDeps }) => makeApiHandler(awsApiDeps()));
+export const handler = lambdaEntry(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+  cold ??= import('./api/aws-deps').then(({ awsApiDeps }) => makeApiHandler(awsApiDeps(process.env, metrics)));
   return (await cold)(event);
-};
+}, metrics);

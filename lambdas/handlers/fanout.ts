@@ -9,6 +9,7 @@ import { parseEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
 import { makeFanoutHandler } from './fanout-handler';
+import { lambdaEntry } from './lambda-entry';
 
 const env = parseEnv(
   z.object({
@@ -26,12 +27,15 @@ const env = parseEnv(
 
 const models = dynamoModelStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), env.CONTROL_TABLE);
 
-/** Lambda entry: EventBridge schedule (or manual invoke) -> one async sync invoke per model. */
-export const handler = makeFanoutHandler({
+const metrics = powertoolsMetrics();
+const run = makeFanoutHandler({
   listModels: () => models.listAll(),
   invoker: lambdaSyncInvoker(new LambdaClient({}), env.SYNC_FUNCTION_NAME),
   logger,
   concurrency: env.FANOUT_CONCURRENCY,
   staleAfterMs: env.STALE_AFTER_MS,
-  metrics: powertoolsMetrics(),
+  metrics,
 });
+
+/** Lambda entry: EventBridge schedule (or manual invoke) -> one async sync invoke per model. */
+export const handler = lambdaEntry((event: unknown) => run(event), metrics);

@@ -10,6 +10,7 @@ import { DEFAULT_RECONCILE_SETTLE_MS } from '../shared/defaults';
 import { parseEnv, TablesEnv } from '../shared/env';
 import { logger } from '../shared/logger';
 import * as z from '../shared/zod';
+import { lambdaEntry } from './lambda-entry';
 import { makeReconcileHandler } from './reconcile-handler';
 
 const env = parseEnv(
@@ -25,14 +26,17 @@ const env = parseEnv(
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const models = dynamoModelStore(doc, env.CONTROL_TABLE);
 
-/** Lambda entry: scheduled reconciliation of every model (repairs drift), or `{ modelId, repair }` on demand. */
-export const handler = makeReconcileHandler({
+const metrics = powertoolsMetrics();
+const run = makeReconcileHandler({
   listModels: () => models.listAll(),
   reader: new TotalsReader(doc, { transactions: env.TRANSACTIONS_TABLE, totals: env.TOTALS_TABLE }),
   store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
   zones: dynamoZoneLookup(doc, env.CONTROL_TABLE),
   activateZone: (agencyId, zone) => activatePendingZone(doc, env.CONTROL_TABLE, agencyId, zone),
   logger,
-  metrics: powertoolsMetrics(),
+  metrics,
   settleMs: env.RECONCILE_SETTLE_MS,
 });
+
+/** Lambda entry: scheduled reconciliation of every model (repairs drift), or `{ modelId, repair }` on demand. */
+export const handler = lambdaEntry((event: unknown) => run(event), metrics);

@@ -5,8 +5,9 @@ import { powertoolsMetrics } from '../adapters/metrics';
 import { awsSecretStore } from '../adapters/secrets';
 import type { SyncOutcome } from '../domain/sync';
 import { logger } from '../shared/logger';
+import { lambdaEntry } from './lambda-entry';
 import { buildSyncDeps } from './sync-deps';
-import { makeSyncHandler, type SyncContext } from './sync-handler';
+import { makeSyncHandler, SyncEventSchema } from './sync-handler';
 import { recordSyncOutcome } from './sync-metrics';
 
 const clientSecretId = process.env.FANVUE_CLIENT_SECRET_ID;
@@ -21,13 +22,16 @@ const run = makeSyncHandler(
   }),
 );
 
-/** Lambda entry: `{ "modelId": "..." }` -> one incremental sync of that model. */
-export async function handler(event: unknown, context: SyncContext): Promise<SyncOutcome> {
-  try {
+/** Lambda entry: `{ "modelId": "..." }` -> one incremental sync of that model; every log line carries `modelId`. */
+export const handler = lambdaEntry(
+  async (event: unknown, context): Promise<SyncOutcome> => {
     const outcome = await run(event, context);
     recordSyncOutcome(metrics, outcome);
     return outcome;
-  } finally {
-    metrics.flush();
-  }
-}
+  },
+  metrics,
+  (event) => {
+    const parsed = SyncEventSchema.safeParse(event);
+    return parsed.success ? { modelId: parsed.data.modelId } : undefined;
+  },
+);

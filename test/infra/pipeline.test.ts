@@ -119,7 +119,7 @@ describe('aggregator stream mapping', () => {
 });
 
 describe('every function', () => {
-  it('runs Node.js 24 on ARM with tracing, source maps, its own log group with retention', () => {
+  it('runs Node.js 24 on ARM without X-Ray (no instrumentation, no bill for empty traces), with source maps and its own log group', () => {
     const fns = Object.entries(resourcesOf(base.template, 'AWS::Lambda::Function')).filter(
       ([, r]) => String(r.Properties?.Description ?? '') !== '' && env(r).POWERTOOLS_SERVICE_NAME,
     );
@@ -128,7 +128,6 @@ describe('every function', () => {
       expect(r.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
       });
       expect(env(r)).toMatchObject({
@@ -136,8 +135,10 @@ describe('every function', () => {
         LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'revenue-heartbeat',
       });
+      expect(r.Properties).not.toHaveProperty('TracingConfig');
       const logGroup = (r.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
       expect(resourcesOf(base.template, 'AWS::Logs::LogGroup')[logGroup]?.Properties?.RetentionInDays).toBe(30);
     }
+    expect(JSON.stringify(resourcesOf(base.template, 'AWS::IAM::Policy'))).not.toContain('xray:');
   });
 });

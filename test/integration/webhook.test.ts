@@ -22,6 +22,7 @@ async function wire(webhookSecretId: string | undefined) {
   h = await startSyncHarness({ creators: 2, history: 10 });
   await h.secrets.put('fanvue/webhook', 'whsec_local_test');
   const outcomes: SyncOutcome[] = [];
+  const counted: Record<string, number> = {};
   const sync = h.sync;
   const invoker = localSyncInvoker(
     async (p) => outcomes.push(await sync(p)),
@@ -47,9 +48,15 @@ async function wire(webhookSecretId: string | undefined) {
       syncModel: (modelId, reason) => invoker.invokeSync({ modelId, reason }),
       syncAll: async () => undefined,
     },
+    metrics: {
+      count: (name, n) => {
+        counted[name] = (counted[name] ?? 0) + n;
+      },
+      flush: () => undefined,
+    },
   });
   server = await startApiServer({ port: 0, handler: api, staticRoot: '/nonexistent', onError: () => undefined });
-  return { invoker, outcomes, url: `${server.url}/api/webhooks/fanvue` };
+  return { invoker, outcomes, counted, url: `${server.url}/api/webhooks/fanvue` };
 }
 
 describe('Fanvue webhooks (simulator -> signed POST -> API -> sync)', () => {
@@ -79,8 +86,11 @@ describe('Fanvue webhooks (simulator -> signed POST -> API -> sync)', () => {
     expect((await post(signWebhook('not-the-secret', body, now))).status).toBe(401);
     expect((await post(signWebhook('whsec_local_test', body, now - 3_600))).status).toBe(401);
     expect((await post('garbage')).status).toBe(401);
+    // Each refusal is counted for the WebhookSignatureFailures alarm; an accepted delivery is not.
+    expect(w.counted).toEqual({ WebhookSignatureRejected: 3 });
     const ok = await post(signWebhook('whsec_local_test', body, now));
     expect(ok.status).toBe(202);
+    expect(w.counted).toEqual({ WebhookSignatureRejected: 3 });
     await w.invoker.idle();
     expect(w.outcomes.map((o) => o.modelId)).toEqual(['m0']);
   });

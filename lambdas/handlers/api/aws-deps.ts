@@ -7,7 +7,7 @@ import { cognitoDirectory } from '../../adapters/auth/cognito-directory';
 import { jwtVerifier } from '../../adapters/auth/jwt-verifier';
 import { lambdaSyncInvoker } from '../../adapters/invoke';
 import { awsSecretStore } from '../../adapters/secrets';
-import { type SyncTrigger, systemClock } from '../../domain/ports';
+import { type CountMetrics, type SyncTrigger, systemClock } from '../../domain/ports';
 import { DEFAULT_SYNC_INTERVAL_MS, liveWithinMs } from '../../shared/defaults';
 import { parseEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
@@ -56,7 +56,7 @@ export function lambdaSyncTrigger(client: LambdaClient, functions: { sync: strin
 }
 
 /** The API's dependencies built from the real AWS clients and `env`. */
-export function awsApiDeps(env: Record<string, string | undefined> = process.env): ApiDeps {
+export function awsApiDeps(env: Record<string, string | undefined> = process.env, metrics?: CountMetrics): ApiDeps {
   const e = parseEnv(ApiEnvSchema, env);
   return {
     doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
@@ -75,5 +75,6 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
       verifier: jwtVerifier({ issuer: e.AUTH_ISSUER, audience: [e.AUTH_CLIENT_ID] }),
       directory: cognitoDirectory(new CognitoIdentityProviderClient({}), e.USER_POOL_ID),
     },
+    ...(metrics && { metrics }),
   };
 }

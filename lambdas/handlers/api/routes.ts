@@ -8,7 +8,7 @@ import type { UserDirectory } from '../../domain/access';
 import type { FreshnessConfig } from '../../domain/dashboard';
 import { buildDashboard, daysToRead } from '../../domain/dashboard-build';
 import { localDay, type ResolvedPeriod, resolvePeriod } from '../../domain/period';
-import type { Clock, SecretStore, SyncTrigger } from '../../domain/ports';
+import type { Clock, CountMetrics, SecretStore, SyncTrigger } from '../../domain/ports';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
@@ -28,6 +28,8 @@ export interface ApiDeps {
   trigger: SyncTrigger;
   /** Sign-in for members; without it only access keys (and the cron and webhook secrets) are accepted. */
   auth?: ApiAuth;
+  /** Receives `WebhookSignatureRejected` (the alarm on rejected webhook signatures). @default none */
+  metrics?: CountMetrics;
 }
 
 /** How members sign in and are invited. */

@@ -32,6 +32,7 @@ export function webhookRoute(deps: ApiDeps): (event: APIGatewayProxyEventV2) => 
     });
     if (!check.ok) {
       deps.logger.warn('webhook rejected', { reason: check.reason });
+      deps.metrics?.count('WebhookSignatureRejected', 1);
       throw new HttpError(401, check.reason);
     }
     let parsedJson: unknown;

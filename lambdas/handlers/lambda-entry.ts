@@ -1,0 +1,29 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { PowertoolsCountMetrics } from '../adapters/metrics';
+import { logger } from '../shared/logger';
+
+/**
+ * Wraps a handler as a Lambda entry: middy with Powertools' logger context (request id, function
+ * name, cold start on every line; keys appended during an invocation are reset after it) and
+ * `logMetrics` (the EMF metrics flushed after every invocation, also when it throws). `keys`
+ * picks per-invocation log keys from the raw event (the sync's `modelId`). The handler itself
+ * stays a plain function built by its `make<Name>Handler`.
+ */
+export function lambdaEntry<TEvent, TResult>(
+  run: (event: TEvent, context: Context) => Promise<TResult>,
+  metrics: PowertoolsCountMetrics,
+  keys?: (event: TEvent) => Record<string, string> | undefined,
+) {
+  return middy(run)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics.powertools))
+    .use({
+      before: (request) => {
+        const k = keys?.(request.event);
+        if (k) logger.appendKeys(k);
+      },
+    });
+}
