@@ -7,8 +7,10 @@ const USAGE = `npm run invoke -- sync <modelId>     run one model's sync and pri
 npm run invoke -- fanout             run the fan-out (one sync per connected model)
 
 Talks to the Lambda Invoke API of the running local stack (npm start), or of
-AWS when LAMBDA_ENDPOINT is unset and SYNC_FUNCTION_NAME / FANOUT_FUNCTION_NAME
-name deployed functions (credentials and region from the usual AWS variables).`;
+AWS when LAMBDA_ENDPOINT is unset and SYNC_FUNCTION_NAME (for sync) or
+FANOUT_FUNCTION_NAME (for fanout) names a deployed function (the stack outputs
+SyncFunctionName / FanoutFunctionName); credentials and region come from the
+usual AWS variables (AWS_PROFILE, AWS_REGION). Waits for the run to finish.`;
 
 const [command, modelId] = process.argv.slice(2);
 if (command !== 'sync' && command !== 'fanout') {
@@ -24,22 +26,17 @@ const stackFile = resolve(import.meta.dirname, '..', '..', '.cache', 'local-stac
 const local = existsSync(stackFile)
   ? z.object({ lambdaEndpoint: z.string().url() }).parse(JSON.parse(readFileSync(stackFile, 'utf8')))
   : undefined;
-const endpoint = process.env.LAMBDA_ENDPOINT ?? (process.env.SYNC_FUNCTION_NAME ? undefined : local?.lambdaEndpoint);
-if (!endpoint && !process.env.SYNC_FUNCTION_NAME) {
-  console.error('no running local stack found (start it with `npm start`) and no SYNC_FUNCTION_NAME set');
+const deployedName = command === 'sync' ? process.env.SYNC_FUNCTION_NAME : process.env.FANOUT_FUNCTION_NAME;
+const endpoint = process.env.LAMBDA_ENDPOINT ?? (deployedName ? undefined : local?.lambdaEndpoint);
+if (!endpoint && !deployedName) {
+  const variable = command === 'sync' ? 'SYNC_FUNCTION_NAME' : 'FANOUT_FUNCTION_NAME';
+  console.error(`no running local stack found (start it with \`npm start\`) and no ${variable} set`);
   process.exit(1);
 }
 const client = new LambdaClient(
   endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
 );
-const functionName =
-  command === 'sync'
-    ? endpoint
-      ? 'sync'
-      : process.env.SYNC_FUNCTION_NAME!
-    : endpoint
-      ? 'fanout'
-      : (process.env.FANOUT_FUNCTION_NAME ?? '');
+const functionName = endpoint ? command : (deployedName as string);
 const payload = command === 'sync' ? { modelId, reason: 'manual' } : { reason: 'manual' };
 const out = await client.send(
   new InvokeCommand({
