@@ -18,7 +18,8 @@ export class ApiError extends Error {
   }
 }
 
-async function failure(res: Response): Promise<Error> {
+/** The error a failed response stands for (401: {@link UnauthorizedError}; else {@link ApiError} with a safe message). */
+export async function failure(res: Response): Promise<Error> {
   if (res.status === 401) return new UnauthorizedError();
   let message = `request failed (${res.status})`;
   try {

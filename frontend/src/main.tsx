@@ -1,15 +1,15 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { queryClientConfig } from './queries';
+import { createQueryClient } from './queries';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={new QueryClient(queryClientConfig)}>
+    <QueryClientProvider client={createQueryClient()}>
       <App />
     </QueryClientProvider>
   </StrictMode>,

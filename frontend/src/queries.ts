@@ -1,5 +1,6 @@
-import { type QueryClientConfig, queryOptions } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, type QueryClientConfig, queryOptions } from '@tanstack/react-query';
 import { fetchDashboard, UnauthorizedError } from './api';
+import { reportUnauthorized } from './auth/session';
 
 /** Poll period of the dashboard; the server syncs every 10 minutes. */
 export const POLL_INTERVAL_MS = 60_000;
@@ -30,3 +31,17 @@ export const queryClientConfig: QueryClientConfig = {
     queries: { retry: (failures, error) => !(error instanceof UnauthorizedError) && failures < 2 },
   },
 };
+
+/** Any query or mutation answered 401 sends the app back to sign-in, in one place (not a prop on every card). */
+function onError(error: unknown): void {
+  if (error instanceof UnauthorizedError) reportUnauthorized();
+}
+
+/** The app's query client: {@link queryClientConfig} plus the 401 handling. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    ...queryClientConfig,
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+  });
+}

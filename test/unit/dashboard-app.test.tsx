@@ -1,7 +1,19 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { advance, dashboard, dashboardCalls, model, renderApp, reply, setup } from './dashboard-fixtures';
+import {
+  advance,
+  dashboard,
+  dashboardCalls,
+  ME_ADMIN,
+  MEMBER_TOKEN,
+  model,
+  renderApp,
+  reply,
+  SITE_CONFIG,
+  setup,
+  signedInAs,
+} from './dashboard-fixtures';
 
 afterEach(() => {
   cleanup();
@@ -44,7 +56,7 @@ describe('polling', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/Could not refresh \(request failed \(500\)\)/);
     expect(screen.getByRole('heading', { name: 'Acme Talent' })).toBeTruthy();
     expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Sync now' })).toBeTruthy();
+    expect(screen.getByRole('article', { name: 'Aria' })).toBeTruthy();
     await advance(60_000);
     expect(screen.getByRole('alert').textContent).toMatch(/Failed to fetch/);
     expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
@@ -65,16 +77,24 @@ describe('access key', () => {
     expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('authorization')).toBe('Bearer frag-key-123');
   });
 
-  it('asks for a key when there is none, and uses the one entered', async () => {
+  it('shows the sign-in page when there is no session or key; a read-only key can be typed instead', async () => {
     const fetchMock = setup({ key: null });
-    fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
+    fetchMock.mockImplementation(async (url) =>
+      String(url) === '/config.json' ? reply(200, SITE_CONFIG) : reply(200, dashboard([model()])),
+    );
     await renderApp();
-    expect(fetchMock).not.toHaveBeenCalled();
+    expect(fetchMock.mock.calls.map(([url]) => url)).toEqual(['/config.json']);
+    expect(screen.getByRole('button', { name: 'Sign in' })).toHaveProperty('disabled', false);
+    fireEvent.click(screen.getByRole('button', { name: 'Use a read-only access key' }));
     fireEvent.change(screen.getByLabelText('Access key'), { target: { value: 'typed-key' } });
     fireEvent.click(screen.getByRole('button', { name: 'Open dashboard' }));
     await advance(0);
-    expect(new Headers(fetchMock.mock.calls[0]?.[1]?.headers).get('authorization')).toBe('Bearer typed-key');
+    const call = fetchMock.mock.calls.find(([url]) => String(url).startsWith('/api/key/dashboard'));
+    expect(new Headers(call?.[1]?.headers).get('authorization')).toBe('Bearer typed-key');
     expect(screen.getByRole('heading', { name: 'Acme Talent' })).toBeTruthy();
+    // A key is read-only: no sync button, no member actions.
+    expect(screen.queryByRole('button', { name: 'Sync now' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Members' })).toBeNull();
   });
 
   it('forgets a rejected key and shows the key form on 401', async () => {
@@ -90,10 +110,13 @@ describe('access key', () => {
 
 describe('model card actions and amounts', () => {
   it('asks for a sync of that model, showing the pending state until the API answers', async () => {
-    const fetchMock = setup();
+    const fetchMock = setup({ key: null });
+    signedInAs();
     let accept: (r: Response) => void = () => undefined;
-    fetchMock.mockImplementation(async (_url, init) => {
+    fetchMock.mockImplementation(async (url, init) => {
       if (init?.method === 'POST') return new Promise<Response>((r) => (accept = r));
+      if (url === '/config.json') return reply(200, SITE_CONFIG);
+      if (url === '/api/me') return reply(200, ME_ADMIN);
       return reply(200, dashboard([model()]));
     });
     await renderApp();
@@ -104,7 +127,7 @@ describe('model card actions and amounts', () => {
     expect(pending).toHaveProperty('disabled', true);
     const post = fetchMock.mock.calls.find(([, init]) => init?.method === 'POST');
     expect(post?.[0]).toBe('/api/models/m1/sync');
-    expect(new Headers(post?.[1]?.headers).get('authorization')).toBe('Bearer test-key');
+    expect(new Headers(post?.[1]?.headers).get('authorization')).toBe(`Bearer ${MEMBER_TOKEN}`);
     await act(async () => accept(reply(202, { accepted: true })));
     await advance(0);
     expect(aria.getByText('Sync requested')).toBeTruthy();

@@ -88,6 +88,44 @@ export function dashboard(models: DashboardModel[], over: Partial<DashboardRespo
   };
 }
 
+/** The site's sign-in settings, as /config.json serves them. */
+export const SITE_CONFIG = {
+  auth: {
+    issuer: 'http://issuer.test',
+    clientId: 'dashboard',
+    authorizationEndpoint: 'http://issuer.test/auth',
+    tokenEndpoint: 'http://issuer.test/token',
+    logout: { endpoint: 'http://issuer.test/session/end', style: 'oidc' },
+    scope: 'openid email profile',
+  },
+};
+
+/** A JWT-shaped ID token (the API verifies it; the app only sends it). */
+export const MEMBER_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2ln';
+
+/** GET /api/me for an admin of the fixture agency. */
+export const ME_ADMIN = {
+  agency: { id: 'ag', name: 'Acme Talent' },
+  kind: 'member',
+  email: 'admin@acme.test',
+  role: 'admin',
+  permissions: ['read', 'sync', 'connect'],
+};
+
+/** Puts a member's session in this tab, as a completed sign-in leaves it. */
+export function signedInAs(token = MEMBER_TOKEN): void {
+  sessionStorage.setItem('revenue-heartbeat.session', JSON.stringify({ idToken: token, expiresAt: T0 + 3_600_000 }));
+}
+
+/** Answers /config.json and /api/me (an admin) as the site does, and every other request with `dashboardReply`. */
+export function answerAsMember(fetchMock: FetchMock, dashboardReply: Response): void {
+  fetchMock.mockImplementation(async (url) => {
+    if (url === '/config.json') return reply(200, SITE_CONFIG);
+    if (url === '/api/me') return reply(200, ME_ADMIN);
+    return dashboardReply;
+  });
+}
+
 /** A fetch response the app can read. */
 export function reply(status: number, body: unknown): Response {
   return { ok: status >= 200 && status < 300, status, json: async () => body } as Response;
@@ -100,6 +138,7 @@ export function setup(opts: { key?: string | null } = {}): FetchMock {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   vi.setSystemTime(T0);
   localStorage.clear();
+  sessionStorage.clear();
   if (opts.key !== null) localStorage.setItem('revenue-heartbeat.access-key', opts.key ?? 'test-key');
   const fetchMock: FetchMock = vi.fn();
   vi.stubGlobal('fetch', fetchMock);

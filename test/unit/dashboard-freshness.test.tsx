@@ -1,7 +1,20 @@
 // @vitest-environment jsdom
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { advance, dashboard, dashboardCalls, iso, MIN, model, renderApp, reply, setup, T0 } from './dashboard-fixtures';
+import {
+  advance,
+  answerAsMember,
+  dashboard,
+  dashboardCalls,
+  iso,
+  MIN,
+  model,
+  renderApp,
+  reply,
+  setup,
+  signedInAs,
+  T0,
+} from './dashboard-fixtures';
 
 afterEach(() => {
   cleanup();
@@ -34,8 +47,11 @@ describe('live indicator', () => {
   });
 
   it('shows Syncing with a spinner while a sync runs, then falls back once the start is an interval old', async () => {
-    const fetchMock = setup();
-    fetchMock.mockResolvedValue(
+    // A signed-in admin, who sees the (disabled) Sync button.
+    const fetchMock = setup({ key: null });
+    signedInAs();
+    answerAsMember(
+      fetchMock,
       reply(
         200,
         dashboard([

@@ -28,7 +28,12 @@ function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }
 }
 
 /** The dashboard: polls the API every 60 s; keeps the last data on screen when a poll fails. */
-export function Dashboard(props: { accessKey: string; onUnauthorized: (e: unknown) => void }) {
+export function Dashboard(props: {
+  accessKey: string;
+  onUnauthorized: (e: unknown) => void;
+  /** Offer "Sync now" on the cards (members who may sync; never an access key). @default false */
+  canSync?: boolean;
+}) {
   const { accessKey, onUnauthorized } = props;
   const query = useQuery(dashboardQuery(accessKey));
   const [measure, setMeasure] = useState<Measure>('gross');
@@ -93,6 +98,7 @@ export function Dashboard(props: { accessKey: string; onUnauthorized: (e: unknow
             measure={measure}
             accessKey={accessKey}
             onUnauthorized={onUnauthorized}
+            canSync={props.canSync ?? false}
           />
         ))}
       </div>

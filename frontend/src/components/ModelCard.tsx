@@ -19,6 +19,8 @@ export function ModelCard(props: {
   measure: Measure;
   accessKey: string;
   onUnauthorized: (e: unknown) => void;
+  /** Show "Sync now" (the caller's role may start syncs). */
+  canSync: boolean;
 }) {
   const { model, now, cfg } = props;
   const queryClient = useQueryClient();
@@ -55,20 +57,22 @@ export function ModelCard(props: {
           {model.consecutiveFailures > 1 ? ` (failed ${model.consecutiveFailures} times in a row)` : ''}
         </p>
       ) : null}
-      <div className="model__actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => sync.mutate()}
-          disabled={sync.isPending || state === 'syncing'}
-          aria-busy={sync.isPending}
-        >
-          {sync.isPending ? 'Requesting…' : 'Sync now'}
-        </button>
-        <span className="model__note" aria-live="polite">
-          {sync.isSuccess ? 'Sync requested' : sync.isError ? 'Could not start a sync' : ''}
-        </span>
-      </div>
+      {props.canSync ? (
+        <div className="model__actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() => sync.mutate()}
+            disabled={sync.isPending || state === 'syncing'}
+            aria-busy={sync.isPending}
+          >
+            {sync.isPending ? 'Requesting…' : 'Sync now'}
+          </button>
+          <span className="model__note" aria-live="polite">
+            {sync.isSuccess ? 'Sync requested' : sync.isError ? 'Could not start a sync' : ''}
+          </span>
+        </div>
+      ) : null}
     </article>
   );
 }
