@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { quietSdkNodeNotice } from './local/sdk-notice';
+
+// Workers and the CLIs tests start inherit this: the SDK's Node-version notice stays out of test logs.
+quietSdkNodeNotice();
 
 /** One suite, four projects: `npm test` runs them all; `vitest --project unit` one. */
 export default defineConfig({

@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { listenOnLoopback } from './ports';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -134,7 +135,7 @@ export async function startApiServer(options: {
         });
     });
   });
-  await new Promise<void>((r) => server.listen(options.port, '127.0.0.1', r));
+  await listenOnLoopback(server, options.port);
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : options.port;
   return {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { listenOnLoopback } from './ports';
 
 /** A function the local Lambda endpoint can run. */
 export type LocalFunction = (payload: unknown) => Promise<unknown>;
@@ -51,7 +52,7 @@ export async function startLambdaEndpoint(
       );
     });
   });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  await listenOnLoopback(server, port);
   const addr = server.address();
   return {
     url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}`,

@@ -90,16 +90,33 @@ const AGENCY_ID = 'demo-agency';
  * HTTP server serving the API and the dashboard.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const started: (() => unknown)[] = [];
+  try {
+    return await startParts(options, started);
+  } catch (err) {
+    // A failed start leaves nothing running: every part started so far stops, newest first.
+    for (const stop of started.reverse())
+      await Promise.resolve()
+        .then(stop)
+        .catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Starts the parts in order, registering how to stop each one as soon as it runs. */
+async function startParts(options: LocalStackOptions, started: (() => unknown)[]): Promise<LocalStack> {
   const log = options.logger;
   const schedule = options.schedule ?? DEFAULT_SCHEDULE_EXPRESSION;
   const intervalMs = options.intervalMs ?? rateToMs(schedule);
   const ddb = await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
+  started.push(() => ddb.stop());
   const awsLocal = {
     endpoint: ddb.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const client = new DynamoDBClient(awsLocal);
+  started.push(() => client.destroy());
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tables = await createTables(client, 'heartbeat');
   const sim = await createFanvueSimulator({
@@ -109,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     historyDays: 45,
     ...options.simulator,
   });
+  started.push(() => sim.stop());
 
   const cronSecret = randomBytes(24).toString('base64url');
   const webhookSecret = randomBytes(24).toString('base64url');
@@ -162,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const fanout = makeFanoutHandler({ listModels: () => models.listAll(), invoker, logger: log, concurrency: 4 });
 
   const streamsClient = new DynamoDBStreamsClient(awsLocal);
+  started.push(() => streamsClient.destroy());
   const poller = startStreamPoller({
     streamsClient,
     streamArn: await transactionsStreamArn(client, tables.transactions),
@@ -177,6 +196,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log.error('stream record sent to the failure sink', { eventID: record.eventID, reason }),
     logger: log,
   });
+  started.push(() => poller.stop());
 
   // The server starts first: the issuer needs the site's URL for the app's redirect URI.
   let api: ApiHandler | undefined;
@@ -212,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     auth: { verifier: auth.verifier, directory: auth.accounts },
   });
+  started.push(() => server.stop());
 
   const lambda = await startLambdaEndpoint(
     {
@@ -229,6 +250,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
     options.lambdaPort ?? 0,
   );
+  started.push(() => lambda.stop());
 
   async function runCycle(reason: string): Promise<SyncOutcome[]> {
     const started = Date.now();

@@ -1,11 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'vite';
 import { z } from 'zod';
 import { isTimeZone } from '../lambdas/domain/period';
 import { DEFAULT_SCHEDULE_EXPRESSION } from '../lambdas/shared/defaults';
 import { consoleLogger } from './console-logger';
+import { checkJava } from './dynamodb-local';
+import { portIsFree } from './ports';
 import { DurationSchema } from './scheduler';
+import { quietSdkNodeNotice } from './sdk-notice';
 import { startLocalStack } from './stack';
 
 const HELP = `npm start -- [options]
@@ -19,20 +23,29 @@ const HELP = `npm start -- [options]
   --persist         keep data in .local-data/ across restarts
   --verbose         log every sync, not just each cycle`;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '3000' },
-    'lambda-port': { type: 'string', default: '3001' },
-    interval: { type: 'string' },
-    schedule: { type: 'string', default: DEFAULT_SCHEDULE_EXPRESSION },
-    live: { type: 'string', default: '8s' },
-    persist: { type: 'boolean', default: false },
-    'time-zone': { type: 'string', default: 'UTC' },
-    'no-webhooks': { type: 'boolean', default: false },
-    verbose: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+/** Parses the command line; an unknown flag or a stray argument prints the usage and exits 2. */
+function readArgs() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
+  port: { type: 'string', default: '3000' },
+  'lambda-port': { type: 'string', default: '3001' },
+  interval: { type: 'string' },
+  schedule: { type: 'string', default: DEFAULT_SCHEDULE_EXPRESSION },
+  live: { type: 'string', default: '8s' },
+  persist: { type: 'boolean', default: false },
+  'time-zone': { type: 'string', default: 'UTC' },
+  'no-webhooks': { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+const values = readArgs();
 if (values.help) {
   console.log(HELP);
   process.exit(0);
@@ -57,9 +70,29 @@ if (!args.success) {
   process.exit(2);
 }
 
-// The SDK's notice about Node 20 support ending is for the machine, not for this demo's terminal (Lambda runs Node 24).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Before anything starts: a taken port is one line naming it and the flag, and nothing to clean up.
+const ports = [
+  { port: args.data.port, flag: '--port' },
+  { port: args.data.lambdaPort, flag: '--lambda-port' },
+];
+if (args.data.port !== 0 && args.data.port === args.data.lambdaPort) {
+  console.error(`--port and --lambda-port are both ${args.data.port}: give them different ports`);
+  process.exit(1);
+}
+for (const { port, flag } of ports)
+  if (port !== 0 && !(await portIsFree(port))) {
+    console.error(`port ${port} is in use: choose another with ${flag} (npm start -- ${flag} ${port + 10})`);
+    process.exit(1);
+  }
+
+await checkJava().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
+
+quietSdkNodeNotice();
 const root = resolve(import.meta.dirname, '..');
+await build({ configFile: resolve(root, 'frontend', 'vite.config.ts'), logLevel: 'warn' });
 const logger = consoleLogger(values.verbose);
 const stack = await startLocalStack({
   port: args.data.port,
@@ -72,6 +105,10 @@ const stack = await startLocalStack({
   ...(values.persist && { dataDir: resolve(root, '.local-data') }),
   logger,
   onCycle: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+}).catch((err: unknown) => {
+  // startLocalStack has already stopped every part it started.
+  console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
 });
 mkdirSync(resolve(root, '.cache'), { recursive: true });
 // Lets `npm run invoke` find this stack; local-only values, git-ignored.

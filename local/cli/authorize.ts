@@ -6,6 +6,9 @@ import { ClientCredentialsSchema } from '../../lambdas/adapters/fanvue/schema';
 import { awsSecretStore, localSecretStore } from '../../lambdas/adapters/secrets';
 import { parseEnv } from '../../lambdas/shared/env';
 import { runAuthorizeFlow } from '../authorize-flow';
+import { quietSdkNodeNotice } from '../sdk-notice';
+
+quietSdkNodeNotice();
 
 const USAGE = `npm run authorize -- --connection <connectionId> [--port 8976]
 

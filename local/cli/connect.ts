@@ -13,6 +13,9 @@ import { isTimeZone } from '../../lambdas/domain/period';
 import { parseEnv, TablesEnv } from '../../lambdas/shared/env';
 import { pick } from '../../lambdas/shared/zod';
 import { consoleLogger } from '../console-logger';
+import { quietSdkNodeNotice } from '../sdk-notice';
+
+quietSdkNodeNotice();
 
 const USAGE = `npm run connect -- --agency <agencyId> --connection <connectionId> [--name "Agency name"] [--new-key] [--move]
                     [--time-zone Europe/Berlin]

@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
+import { quietSdkNodeNotice } from '../sdk-notice';
+
+quietSdkNodeNotice();
 
 const USAGE = `npm run invoke -- sync <modelId>     run one model's sync and print what it did
 npm run invoke -- fanout             run the fan-out (one sync per connected model)

@@ -8,6 +8,9 @@ import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
 import { parseEnv, TablesEnv } from '../../lambdas/shared/env';
 import { consoleLogger } from '../console-logger';
+import { quietSdkNodeNotice } from '../sdk-notice';
+
+quietSdkNodeNotice();
 
 const USAGE = `npm run sync:once -- <modelId>
 
