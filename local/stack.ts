@@ -90,12 +90,12 @@ const AGENCY_ID = 'demo-agency';
  * HTTP server serving the API and the dashboard.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const started: (() => unknown)[] = [];
+  const stops: (() => unknown)[] = [];
   try {
-    return await startParts(options, started);
+    return await startParts(options, stops);
   } catch (err) {
     // A failed start leaves nothing running: every part started so far stops, newest first.
-    for (const stop of started.reverse())
+    for (const stop of stops.reverse())
       await Promise.resolve()
         .then(stop)
         .catch(() => undefined);
@@ -104,19 +104,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 /** Starts the parts in order, registering how to stop each one as soon as it runs. */
-async function startParts(options: LocalStackOptions, started: (() => unknown)[]): Promise<LocalStack> {
+async function startParts(options: LocalStackOptions, stops: (() => unknown)[]): Promise<LocalStack> {
   const log = options.logger;
   const schedule = options.schedule ?? DEFAULT_SCHEDULE_EXPRESSION;
   const intervalMs = options.intervalMs ?? rateToMs(schedule);
   const ddb = await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
-  started.push(() => ddb.stop());
+  stops.push(() => ddb.stop());
   const awsLocal = {
     endpoint: ddb.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   };
   const client = new DynamoDBClient(awsLocal);
-  started.push(() => client.destroy());
+  stops.push(() => client.destroy());
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tables = await createTables(client, 'heartbeat');
   const sim = await createFanvueSimulator({
@@ -126,7 +126,7 @@ async function startParts(options: LocalStackOptions, started: (() => unknown)[]
     historyDays: 45,
     ...options.simulator,
   });
-  started.push(() => sim.stop());
+  stops.push(() => sim.stop());
 
   const cronSecret = randomBytes(24).toString('base64url');
   const webhookSecret = randomBytes(24).toString('base64url');
@@ -180,7 +180,7 @@ async function startParts(options: LocalStackOptions, started: (() => unknown)[]
   const fanout = makeFanoutHandler({ listModels: () => models.listAll(), invoker, logger: log, concurrency: 4 });
 
   const streamsClient = new DynamoDBStreamsClient(awsLocal);
-  started.push(() => streamsClient.destroy());
+  stops.push(() => streamsClient.destroy());
   const poller = startStreamPoller({
     streamsClient,
     streamArn: await transactionsStreamArn(client, tables.transactions),
@@ -196,7 +196,7 @@ async function startParts(options: LocalStackOptions, started: (() => unknown)[]
       log.error('stream record sent to the failure sink', { eventID: record.eventID, reason }),
     logger: log,
   });
-  started.push(() => poller.stop());
+  stops.push(() => poller.stop());
 
   // The server starts first: the issuer needs the site's URL for the app's redirect URI.
   let api: ApiHandler | undefined;
@@ -212,7 +212,10 @@ async function startParts(options: LocalStackOptions, started: (() => unknown)[]
     staticRoot: options.staticRoot ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
     onError: (err) => log.error('api server error', { error: err instanceof Error ? err.message : String(err) }),
   });
+  stops.push(() => server.stop());
   auth = await startLocalAuth({ doc, controlTable: tables.control, siteUrl: server.url, agencyId: AGENCY_ID });
+  const issuer = auth.issuer;
+  stops.push(() => issuer.stop());
   api = makeApiHandler({
     doc,
     tables: { control: tables.control, totals: tables.totals, transactions: tables.transactions },
@@ -232,7 +235,6 @@ async function startParts(options: LocalStackOptions, started: (() => unknown)[]
     },
     auth: { verifier: auth.verifier, directory: auth.accounts },
   });
-  started.push(() => server.stop());
 
   const lambda = await startLambdaEndpoint(
     {
@@ -250,7 +252,7 @@ async function startParts(options: LocalStackOptions, started: (() => unknown)[]
     },
     options.lambdaPort ?? 0,
   );
-  started.push(() => lambda.stop());
+  stops.push(() => lambda.stop());
 
   async function runCycle(reason: string): Promise<SyncOutcome[]> {
     const started = Date.now();

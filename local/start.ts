@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'vite';
 import { z } from 'zod';
 import { isTimeZone } from '../lambdas/domain/period';
 import { DEFAULT_SCHEDULE_EXPRESSION } from '../lambdas/shared/defaults';
@@ -10,7 +9,6 @@ import { checkJava } from './dynamodb-local';
 import { portIsFree } from './ports';
 import { DurationSchema } from './scheduler';
 import { quietSdkNodeNotice } from './sdk-notice';
-import { startLocalStack } from './stack';
 
 const HELP = `npm start -- [options]
   --port N          dashboard + API port (default 3000; 0 = any free port)
@@ -92,6 +90,8 @@ await checkJava().catch((err: unknown) => {
 
 quietSdkNodeNotice();
 const root = resolve(import.meta.dirname, '..');
+// Loaded only now: nothing heavy (and none of its import-time output) comes before the checks above.
+const [{ build }, { startLocalStack }] = await Promise.all([import('vite'), import('./stack')]);
 await build({ configFile: resolve(root, 'frontend', 'vite.config.ts'), logLevel: 'warn' });
 const logger = consoleLogger(values.verbose);
 const stack = await startLocalStack({
