@@ -6,6 +6,7 @@ import { TotalsReader } from '../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { reconcileTotals } from '../lambdas/domain/reconcile';
+import { reconcileAgency, reconcileModel } from '../lambdas/domain/reconcile-split';
 import { categorize, type StoredTransaction } from '../lambdas/domain/transaction';
 import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
@@ -29,6 +30,17 @@ const TIMEOUT_S = 15 * 60;
 const SOURCES = ['subscription', 'tip', 'message', 'post', 'renewal'];
 
 export interface ReconcileScaleResult {
+  /** The split run: one invocation per model, one per agency. */
+  split: {
+    modelPassSeconds: number;
+    modelPassRows: number;
+    agencyPassSeconds: number;
+    agencyPassItemsRead: number;
+    /** Estimated model pass for a large year of history. */
+    largeModelYearSeconds: number;
+    /** Estimated agency pass over 1,000 models with a year of daily items each. */
+    agency1000YearSeconds: number;
+  };
   measured: { models: number; rows: number; seconds: number; rowsPerSecond: number };
   estimate: {
     models: number;
@@ -96,31 +108,47 @@ export async function runReconcileScale(
       t.transactions,
       ids.flatMap((m) => Array.from({ length: opts.rowsPerModel }, (_, n) => row(m, n))),
     );
-    const run = async (models: number[]) => {
+    const deps = (models: number[]) => ({
+      listModels: async function* () {
+        for (const m of models) yield { modelId: `m${m}`, agencyId: 'a1' };
+      },
+      reader: new TotalsReader(doc, { transactions: t.transactions, totals: t.totals }),
+      store: new TotalsStore(doc, t.totals, { now: () => Date.now() }),
+      zones: dynamoZoneLookup(doc, t.control),
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
+    const timed = async (work: () => Promise<unknown>) => {
       const t0 = performance.now();
-      await reconcileTotals(
-        {
-          listModels: async function* () {
-            for (const m of models) yield { modelId: `m${m}`, agencyId: 'a1' };
-          },
-          reader: new TotalsReader(doc, { transactions: t.transactions, totals: t.totals }),
-          store: new TotalsStore(doc, t.totals, { now: () => Date.now() }),
-          zones: dynamoZoneLookup(doc, t.control),
-          logger: silentLogger,
-          metrics: noopMetrics,
-        },
-        { repair: false },
-      );
+      await work();
       return (performance.now() - t0) / 1000;
     };
-    await run(ids.slice(0, 1)); // warm-up
-    const seconds = await run(ids);
+    await timed(() => reconcileTotals(deps(ids.slice(0, 1)), { repair: false })); // warm-up
+    const seconds = await timed(() => reconcileTotals(deps(ids), { repair: false }));
+    // The split run needs the totals items: a repairing run writes them (not timed).
+    await reconcileTotals(deps(ids), { repair: true });
+    const modelSeconds = await timed(() => reconcileModel(deps(ids), { modelId: 'm0', agencyId: 'a1', repair: true }));
+    const agency = { itemsRead: 0 };
+    const agencySeconds = await timed(async () => {
+      agency.itemsRead = (await reconcileAgency(deps(ids), { agencyId: 'a1', repair: true })).itemsRead;
+    });
     const rows = opts.models * opts.rowsPerModel;
     const rowsPerSecond = rows / seconds;
     const perRow = seconds / rows;
     const est = (perModel: number) => Math.round(1_000 * perModel * perRow);
     const seconds1000 = { typical: est(YEAR_ROWS.typical), large: est(YEAR_ROWS.large) };
+    // A year of one model's items: TOTAL, 365 UTC days and 365 local days.
+    const itemsPerModelYear = 1 + 2 * 365;
+    const split = {
+      modelPassSeconds: modelSeconds,
+      modelPassRows: opts.rowsPerModel,
+      agencyPassSeconds: agencySeconds,
+      agencyPassItemsRead: agency.itemsRead,
+      largeModelYearSeconds: Math.round((YEAR_ROWS.large * modelSeconds) / opts.rowsPerModel),
+      agency1000YearSeconds: Math.round((1_000 * itemsPerModelYear * agencySeconds) / Math.max(1, agency.itemsRead)),
+    };
     return {
+      split,
       measured: { models: opts.models, rows, seconds, rowsPerSecond },
       estimate: {
         models: 1_000,
@@ -145,7 +173,9 @@ export function formatReconcileScale(r: ReconcileScaleResult): string {
     `estimate, one run over ${e.models} models: typical year (${e.rowsPerModelYear.typical} rows each) ${e.models} x ${e.rowsPerModelYear.typical} / ${Math.round(m.rowsPerSecond)} = ${e.seconds.typical} s; ` +
       `large year (${e.rowsPerModelYear.large} rows each) ${e.seconds.large} s; Lambda timeout ${e.timeoutSeconds} s: ` +
       `${e.fits.typical ? 'fits' : 'does NOT fit'} (typical), ${e.fits.large ? 'fits' : 'does NOT fit'} (large) with half the timeout as room`,
-    `one model with a large year: ${e.perModelLargeSeconds} s`,
+    `split run (one invocation per model, one per agency): model pass ${r.split.modelPassRows} rows in ${r.split.modelPassSeconds.toFixed(2)} s, ` +
+      `so a large year (${e.rowsPerModelYear.large} rows) ~${r.split.largeModelYearSeconds} s per invocation; agency pass read ${r.split.agencyPassItemsRead} totals items in ` +
+      `${r.split.agencyPassSeconds.toFixed(2)} s, so 1,000 models x ${1 + 2 * 365} items ~${r.split.agency1000YearSeconds} s; timeout ${e.timeoutSeconds} s`,
   ].join('\n');
 }
 

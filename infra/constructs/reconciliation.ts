@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -46,7 +47,14 @@ export class Reconciliation extends Construct {
         TRANSACTIONS_TABLE: props.transactionsTable.tableName,
         CONTROL_TABLE: props.controlTable.tableName,
         TOTALS_TABLE: props.totalsTable.tableName,
+        // The daily run invokes this function once per model and once per agency: no invocation reads more than one model's history.
+        RECONCILE_FAN_OUT: 'true',
       },
+    });
+    // The fan-out invokes the function itself: a resource policy for its own role (an identity policy naming the function would be a cycle).
+    this.reconcileFunction.addPermission('SelfInvoke', {
+      principal: new iam.ArnPrincipal(this.reconcileFunction.executionRole.roleArn),
+      action: 'lambda:InvokeFunction',
     });
     this.reconcileFunction.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(6) });
     props.transactionsTable.grantReadData(this.reconcileFunction);

@@ -56,7 +56,7 @@ export interface ReconcileReport {
 }
 
 /** The zone of a `ZDAY#<zone>#<day>` sort key; undefined for any other item. */
-function zoneOfSk(sk: string): string | undefined {
+export function zoneOfSk(sk: string): string | undefined {
   const prefix = keys.zoneDaySk('', '').slice(0, -1);
   return sk.startsWith(prefix) ? sk.slice(prefix.length, sk.lastIndexOf('#')) : undefined;
 }

@@ -1,9 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { activatePendingZone, dynamoZoneLookup } from '../adapters/dynamo/agencies';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { TotalsReader } from '../adapters/dynamo/totals-reader';
 import { TotalsStore } from '../adapters/dynamo/totals-store';
+import { lambdaEventInvoker } from '../adapters/invoke';
 import { powertoolsMetrics } from '../adapters/metrics';
 import { systemClock } from '../domain/ports';
 import { DEFAULT_RECONCILE_SETTLE_MS } from '../shared/defaults';
@@ -20,8 +22,16 @@ const env = parseEnv(
       z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)),
       DEFAULT_RECONCILE_SETTLE_MS,
     ),
+    /** `true`: the scheduled run invokes this function once per model and once per agency (set by the stack). */
+    RECONCILE_FAN_OUT: z._default(z.enum(['true', 'false']), 'false'),
+    /** Set by the Lambda runtime: the function invokes itself for the split run. */
+    AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
   }),
 );
+const self =
+  env.RECONCILE_FAN_OUT === 'true' && env.AWS_LAMBDA_FUNCTION_NAME
+    ? lambdaEventInvoker(new LambdaClient({}), env.AWS_LAMBDA_FUNCTION_NAME)
+    : undefined;
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const models = dynamoModelStore(doc, env.CONTROL_TABLE);
@@ -36,7 +46,12 @@ const run = makeReconcileHandler({
   logger,
   metrics,
   settleMs: env.RECONCILE_SETTLE_MS,
+  ...(self && { invoke: self }),
 });
 
-/** Lambda entry: scheduled reconciliation of every model (repairs drift), or `{ modelId, repair }` on demand. */
+/**
+ * Lambda entry: the scheduled run fans out (one invocation per model and per agency) when
+ * RECONCILE_FAN_OUT is on, else reconciles everything in one; `{ modelId, repair }` or one
+ * pass (`{ scope: 'model', modelId }`, `{ scope: 'agency', agencyId }`) on demand.
+ */
 export const handler = lambdaEntry((event: unknown) => run(event), metrics);

@@ -39,6 +39,16 @@ describe('schedule', () => {
       ],
     });
   });
+
+  it('lets the reconciliation fan out to itself (one invocation per model and per agency), and nothing else', () => {
+    const id = logicalIdOf(base.stack.reconciliation.reconcileFunction);
+    expect(env(fn(base.template, id))).toMatchObject({ RECONCILE_FAN_OUT: 'true' });
+    const permissions = Object.values(resourcesOf(base.template, 'AWS::Lambda::Permission')).filter(
+      (p) => JSON.stringify(p.Properties?.FunctionName) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+    );
+    const roleId = logicalIdOf(base.stack.reconciliation.reconcileFunction.executionRole);
+    expect(permissions.map((p) => p.Properties?.Principal)).toContainEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+  });
 });
 
 describe('async invocation', () => {

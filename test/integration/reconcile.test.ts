@@ -5,7 +5,9 @@ import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
-import { type ReconcileDeps, reconcileTotals } from '../../lambdas/domain/reconcile';
+import { contribution } from '../../lambdas/domain/aggregate';
+import { type ReconcileDeps, type ReconcileReport, reconcileTotals } from '../../lambdas/domain/reconcile';
+import type { SplitReconcileReport } from '../../lambdas/domain/reconcile-split';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { makeReconcileHandler } from '../../lambdas/handlers/reconcile-handler';
 import { silentLogger } from '../../lambdas/shared/logger';
@@ -99,7 +101,10 @@ afterEach(() => poller.stop());
 
 describe('reconciliation', () => {
   it('reports zero differences on a clean run and repairs nothing', async () => {
-    const report = await makeReconcileHandler(deps())({ 'detail-type': 'Scheduled Event', source: 'aws.events' });
+    const report = (await makeReconcileHandler(deps())({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+    })) as ReconcileReport;
     expect(report).toMatchObject({ models: 3, agencies: 2, differences: [], repaired: 0 });
     // Models: 3 x TOTAL + 3 UTC days + 3 local (UTC zone) days; agencies: 2 x TOTAL + (a1 on two days + a2 on one) x 2.
     expect(report.itemsChecked).toBe(17);
@@ -133,7 +138,7 @@ describe('reconciliation', () => {
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
     ).toHaveLength(8);
 
-    const fixed = await makeReconcileHandler(deps())({});
+    const fixed = (await makeReconcileHandler(deps())({})) as ReconcileReport;
     expect(fixed.repaired).toBe(8);
     expect(repairedMetric).toBe(8);
     expect(JSON.stringify(warnings)).toContain('totals drift repaired');
@@ -183,7 +188,7 @@ describe('reconciliation', () => {
         ExpressionAttributeValues: { ':n': 5 },
       }),
     );
-    const report = await makeReconcileHandler(deps())({ modelId: 'm1', repair: false });
+    const report = (await makeReconcileHandler(deps())({ modelId: 'm1', repair: false })) as ReconcileReport;
     expect(report.differences).toEqual([{ key: 'AGENCY#a1|TOTAL', field: 'net', expected: 2800, actual: 2805 }]);
     await expect(makeReconcileHandler(deps())({ modelId: 'nope' })).rejects.toThrow(/unknown model/);
   });
@@ -227,5 +232,66 @@ describe('reconciliation', () => {
     expect(
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
     ).toEqual([]);
+  });
+});
+
+describe('split reconciliation (one pass per model, one per agency)', () => {
+  it('repairs a record the aggregator lost on the model and its agency from that model alone; the agency pass then agrees', async () => {
+    // What a record sent to the on-failure destination leaves: its contribution missing from every bucket.
+    const lost = tx({ txKey: 'lost', modelId: 'm1', gross: 700, net: 560, day: '2026-04-03' });
+    await putTx(t.doc, t.names.transactions, lost);
+    await poller.drain();
+    const store = new TotalsStore(t.doc, t.names.totals, clock);
+    for (const d of contribution(lost, -1, () => ['UTC'])) await store.addCounters(d);
+    expect(
+      mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+    ).not.toHaveLength(0);
+
+    const handler = makeReconcileHandler(deps());
+    const model = (await handler({ scope: 'model', modelId: 'm1' })) as SplitReconcileReport;
+    expect(model).toMatchObject({ scope: 'model', id: 'm1', itemsRead: 2 });
+    expect(model.differences.map((d) => d.key)).toContain('MODEL#m1|DAY#2026-04-03');
+    expect(model.repaired).toBeGreaterThan(0);
+    const agency = (await handler({ scope: 'agency', agencyId: 'a1' })) as SplitReconcileReport;
+    expect(agency.differences).toEqual([]);
+    expect(
+      mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
+    ).toEqual([]);
+    expect((await reconcileTotals(deps(), { repair: false })).differences).toEqual([]);
+  });
+
+  it('finds drift of an agency item alone in the agency pass, from totals items only', async () => {
+    await t.doc.send(
+      new UpdateCommand({
+        TableName: t.names.totals,
+        Key: { pk: 'AGENCY#a1', sk: 'TOTAL' },
+        UpdateExpression: 'ADD net :n',
+        ExpressionAttributeValues: { ':n': 5 },
+      }),
+    );
+    const handler = makeReconcileHandler(deps());
+    expect(((await handler({ scope: 'model', modelId: 'm1' })) as SplitReconcileReport).differences).toEqual([]);
+    const agency = (await handler({ scope: 'agency', agencyId: 'a1' })) as SplitReconcileReport;
+    expect(agency.differences).toEqual([{ key: 'AGENCY#a1|TOTAL', field: 'net', expected: 2800, actual: 2805 }]);
+    expect(agency.repaired).toBe(1);
+    expect((await reconcileTotals(deps(), { repair: false })).differences).toEqual([]);
+  });
+
+  it('fans the scheduled run out: one invocation per model and one per agency', async () => {
+    const invoked: unknown[] = [];
+    const handler = makeReconcileHandler({ ...deps(), invoke: async (p) => void invoked.push(p) });
+    expect(await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' })).toEqual({
+      fannedOut: { models: 3, agencies: 2 },
+    });
+    expect(invoked).toEqual(
+      expect.arrayContaining([
+        { scope: 'model', modelId: 'm1' },
+        { scope: 'model', modelId: 'm2' },
+        { scope: 'model', modelId: 'm3' },
+        { scope: 'agency', agencyId: 'a1' },
+        { scope: 'agency', agencyId: 'a2' },
+      ]),
+    );
+    expect(invoked).toHaveLength(5);
   });
 });

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeadlineReachedError } from '../../lambdas/domain/errors';
 import {
   BudgetExceededError,
   FanvueRateLimitError,
   FanvueUnavailableError,
 } from '../../lambdas/adapters/fanvue/errors';
 import { runWithRetries } from '../../lambdas/adapters/fanvue/retry';
+import { DeadlineReachedError } from '../../lambdas/domain/errors';
 import {
   attemptTimeoutMs,
   backoffDelayMs,
