@@ -85,7 +85,8 @@ function serveStatic(root: string, pathname: string, res: ServerResponse): void 
 /**
  * The local stand-in for CloudFront + API Gateway: `/api/*` goes to the same
  * API handler as in AWS (with an HTTP API v2 event); everything else is the
- * dashboard build.
+ * dashboard build. Like CloudFront's `/api/*` origin, it sets `originHeader` on
+ * every API request, replacing any value the caller sent.
  */
 export async function startApiServer(options: {
   port: number;
@@ -99,6 +100,8 @@ export async function startApiServer(options: {
   authorizer?: (event: APIGatewayProxyEventV2) => Promise<boolean>;
   /** The site's runtime configuration, served as `/config.json` (the deployed site has it as a file). */
   siteConfig?: () => unknown;
+  /** The origin header and its value (fixed at start, as CloudFront's is at deploy). */
+  originHeader?: { name: string; value: string };
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -117,6 +120,9 @@ export async function startApiServer(options: {
     });
     req.on('end', () => {
       const event = toApiGatewayEvent(req, Buffer.concat(chunks).toString('utf8'));
+      // CloudFront adds its origin header before the request reaches API Gateway's authorizer.
+      const origin = options.originHeader;
+      if (origin) event.headers[origin.name.toLowerCase()] = origin.value;
       const unauthorized = {
         statusCode: 401,
         headers: { 'content-type': 'application/json' },

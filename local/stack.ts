@@ -8,7 +8,7 @@ import { dynamoModelStore } from '../lambdas/adapters/dynamo/model-store';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { localSecretStore } from '../lambdas/adapters/secrets';
-import { type SecretStore, systemClock } from '../lambdas/domain/ports';
+import { systemClock, type VersionedSecretStore } from '../lambdas/domain/ports';
 import type { SyncOutcome } from '../lambdas/domain/sync';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { type ApiHandler, makeApiHandler } from '../lambdas/handlers/api';
@@ -16,6 +16,7 @@ import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
 import { buildSyncDeps } from '../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
 import { DEFAULT_SCHEDULE_EXPRESSION, liveWithinMs } from '../lambdas/shared/defaults';
+import { ORIGIN_VERIFY_HEADER } from '../lambdas/shared/edge';
 import type { AppLogger } from '../lambdas/shared/logger';
 import { startApiServer } from './api-server';
 import { type LocalAuth, startLocalAuth } from './auth';
@@ -69,7 +70,7 @@ export interface LocalStack {
   ddb: DynamoDbLocal;
   doc: DynamoDBDocumentClient;
   tables: Awaited<ReturnType<typeof createTables>>;
-  secrets: SecretStore;
+  secrets: VersionedSecretStore;
   /** modelId -> creator uuid. */
   creatorOf: Record<string, string>;
   intervalMs: number;
@@ -130,11 +131,14 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
 
   const cronSecret = randomBytes(24).toString('base64url');
   const webhookSecret = randomBytes(24).toString('base64url');
+  // What CloudFront sends the API in AWS; the local server adds it the same way.
+  const originSecret = randomBytes(24).toString('base64url');
   const secrets = localSecretStore({
     initial: {
       'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }),
       'heartbeat/cron': cronSecret,
       'fanvue/webhook': webhookSecret,
+      'heartbeat/origin': originSecret,
     },
   });
   const models = dynamoModelStore(doc, tables.control);
@@ -211,6 +215,7 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
     siteConfig: () => auth?.siteConfig,
     staticRoot: options.staticRoot ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
     onError: (err) => log.error('api server error', { error: err instanceof Error ? err.message : String(err) }),
+    originHeader: { name: ORIGIN_VERIFY_HEADER, value: originSecret },
   });
   stops.push(() => server.stop());
   auth = await startLocalAuth({ doc, controlTable: tables.control, siteUrl: server.url, agencyId: AGENCY_ID });
@@ -226,6 +231,7 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
       liveWithinMs: liveWithinMs(intervalMs),
       cronSecretId: 'heartbeat/cron',
       webhookSecretId: 'fanvue/webhook',
+      originSecretId: 'heartbeat/origin',
     },
     secrets,
     trigger: {

@@ -3,13 +3,15 @@ import { dirname } from 'node:path';
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
+  type GetSecretValueCommandOutput,
   PutSecretValueCommand,
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { type Clock, type SecretStore, systemClock } from '../domain/ports';
+import { type Clock, type SecretVersions, systemClock, type VersionedSecretStore } from '../domain/ports';
 import { HeartbeatError } from '../shared/errors';
 import * as z from '../shared/zod';
+import { ttlCache } from './secret-cache';
 
 /** The named secret does not exist (or has no string value). The message names the id, never a value. */
 export class SecretNotFoundError extends HeartbeatError {
@@ -35,31 +37,50 @@ export interface AwsSecretStoreOptions {
 }
 
 /**
- * Secrets Manager behind the {@link SecretStore} port. `put` writes a new
- * version (AWSCURRENT) and creates the secret when it does not exist yet.
+ * Secrets Manager behind the {@link VersionedSecretStore} port. `put` writes a new
+ * version (AWSCURRENT; the old one becomes AWSPREVIOUS) and creates the secret when
+ * it does not exist yet.
  */
-export function awsSecretStore(client: SecretsManagerClient, options: AwsSecretStoreOptions = {}): SecretStore {
+export function awsSecretStore(
+  client: SecretsManagerClient,
+  options: AwsSecretStoreOptions = {},
+): VersionedSecretStore {
   const isCacheable = options.isCacheable ?? (() => false);
-  const ttl = options.cacheTtlMs ?? 300_000;
   const clock = options.clock ?? systemClock;
-  const cache = new Map<string, { value: string; until: number }>();
+
+  async function read(id: string, stage?: 'AWSPREVIOUS'): Promise<{ value: string; createdAt: number }> {
+    let out: GetSecretValueCommandOutput;
+    try {
+      out = await client.send(new GetSecretValueCommand({ SecretId: id, ...(stage && { VersionStage: stage }) }));
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) throw new SecretNotFoundError(id, { cause: err });
+      throw err;
+    }
+    if (out.SecretString === undefined) throw new SecretNotFoundError(id);
+    return { value: out.SecretString, createdAt: out.CreatedDate?.getTime() ?? 0 };
+  }
+
+  const cache = ttlCache(async (id) => (await read(id)).value, { ttlMs: options.cacheTtlMs ?? 300_000, clock });
   return {
-    async get(id) {
-      const hit = cache.get(id);
-      if (hit && hit.until > clock.now()) return hit.value;
-      let value: string | undefined;
-      try {
-        value = (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString;
-      } catch (err) {
-        if (err instanceof ResourceNotFoundException) throw new SecretNotFoundError(id, { cause: err });
-        throw err;
-      }
-      if (value === undefined) throw new SecretNotFoundError(id);
-      if (isCacheable(id)) cache.set(id, { value, until: clock.now() + ttl });
-      return value;
+    get: async (id) => (isCacheable(id) ? cache.get(id) : (await read(id)).value),
+    async versions(id, opts = {}): Promise<SecretVersions> {
+      const current = await read(id);
+      const recent = clock.now() - current.createdAt < (opts.previousWithinMs ?? 0);
+      // A secret that was never rotated has no AWSPREVIOUS version.
+      const previous = recent
+        ? await read(id, 'AWSPREVIOUS').catch((err: unknown) => {
+            if (err instanceof SecretNotFoundError) return undefined;
+            throw err;
+          })
+        : undefined;
+      return {
+        current: current.value,
+        currentSince: current.createdAt,
+        ...(previous && { previous: previous.value }),
+      };
     },
     async put(id, value) {
-      cache.delete(id);
+      cache.invalidate(id);
       try {
         await client.send(new PutSecretValueCommand({ SecretId: id, SecretString: value }));
       } catch (err) {
@@ -76,12 +97,20 @@ export interface LocalSecretStoreOptions {
   file?: string;
   /** Secrets to start with (override the file's). */
   initial?: Record<string, string>;
+  /** Timestamps rotations (`put` over an existing value). @default systemClock */
+  clock?: Clock;
 }
 
 const SecretFileSchema = z.record(z.string(), z.string());
 
-/** The local-mode {@link SecretStore}: an in-memory map, optionally persisted to a private JSON file. */
-export function localSecretStore(options: LocalSecretStoreOptions = {}): SecretStore {
+/**
+ * The local-mode {@link VersionedSecretStore}: an in-memory map, optionally persisted to a
+ * private JSON file. A `put` over a value keeps the old one as `previous` (in memory only),
+ * like Secrets Manager's AWSPREVIOUS; values loaded at start count as set long ago.
+ */
+export function localSecretStore(options: LocalSecretStoreOptions = {}): VersionedSecretStore {
+  const clock = options.clock ?? systemClock;
+  const rotations = new Map<string, { since: number; previous: string }>();
   let loaded: Promise<Map<string, string>> | undefined;
   let writes: Promise<void> = Promise.resolve();
 
@@ -120,8 +149,19 @@ export function localSecretStore(options: LocalSecretStoreOptions = {}): SecretS
       if (value === undefined) throw new SecretNotFoundError(id);
       return value;
     },
+    async versions(id, opts = {}) {
+      const values = await loadOnce();
+      const current = values.get(id);
+      if (current === undefined) throw new SecretNotFoundError(id);
+      const rotation = rotations.get(id);
+      const since = rotation?.since ?? 0;
+      const recent = clock.now() - since < (opts.previousWithinMs ?? 0);
+      return { current, currentSince: since, ...(rotation && recent && { previous: rotation.previous }) };
+    },
     async put(id, value) {
       const values = await loadOnce();
+      const old = values.get(id);
+      if (old !== undefined && old !== value) rotations.set(id, { since: clock.now(), previous: old });
       values.set(id, value);
       const file = options.file;
       if (!file) return;

@@ -45,6 +45,21 @@ export interface SecretStore {
   put(id: string, value: string): Promise<void>;
 }
 
+/** What a secret holds now and held before its last rotation (Secrets Manager's AWSCURRENT / AWSPREVIOUS). */
+export interface SecretVersions {
+  current: string;
+  /** Epoch ms at which `current` became current (its version was created). */
+  currentSince: number;
+  /** The value before the last rotation, when it was asked for and exists. */
+  previous?: string;
+}
+
+/** A {@link SecretStore} that also tells when the current value was put and what it replaced. */
+export interface VersionedSecretStore extends SecretStore {
+  /** `previous` is read only when `current` is younger than `previousWithinMs` (saves a call otherwise). */
+  versions(id: string, options?: { previousWithinMs?: number }): Promise<SecretVersions>;
+}
+
 /** Fires the sync for one model without waiting for it (Lambda async Invoke in AWS). */
 export interface SyncInvoker {
   invokeSync(payload: { modelId: string; reason: string }): Promise<void>;

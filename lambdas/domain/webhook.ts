@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from '../shared/zod';
 
 /** Replays older than this are refused. @default 5 minutes */
@@ -36,6 +36,34 @@ export type SignatureCheck =
       reason: 'missing or malformed signature' | 'signature timestamp outside tolerance' | 'signature mismatch';
     };
 
+type SignatureFailure = Extract<SignatureCheck, { ok: false }>;
+
+/** The secret-independent part of the check: a well-formed header whose `t` is within the tolerance. */
+export function checkSignatureEnvelope(input: {
+  header: string | undefined;
+  nowMs: number;
+  toleranceMs?: number;
+}): { ok: true; t: number; signatures: string[] } | SignatureFailure {
+  const parsed = parseSignatureHeader(input.header);
+  if (!parsed) return { ok: false, reason: 'missing or malformed signature' };
+  if (Math.abs(input.nowMs - parsed.t * 1000) > (input.toleranceMs ?? WEBHOOK_TOLERANCE_MS))
+    return { ok: false, reason: 'signature timestamp outside tolerance' };
+  return { ok: true, ...parsed };
+}
+
+/** True when one of the `v0` signatures is HMAC-SHA256(secret, `"{t}.{rawBody}"`), compared in constant time. */
+export function signatureMatches(
+  signed: { t: number; signatures: string[] },
+  rawBody: string,
+  secret: string,
+): boolean {
+  const expected = createHmac('sha256', secret).update(`${signed.t}.${rawBody}`).digest();
+  return signed.signatures.some((hex) => {
+    const given = Buffer.from(hex, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
 /**
  * Verifies `X-Fanvue-Signature`: HMAC-SHA256 with the app's signing secret over
  * `"{t}.{rawBody}"`, compared in constant time, and `t` within the tolerance.
@@ -47,16 +75,31 @@ export function verifyWebhookSignature(input: {
   nowMs: number;
   toleranceMs?: number;
 }): SignatureCheck {
-  const parsed = parseSignatureHeader(input.header);
-  if (!parsed) return { ok: false, reason: 'missing or malformed signature' };
-  if (Math.abs(input.nowMs - parsed.t * 1000) > (input.toleranceMs ?? WEBHOOK_TOLERANCE_MS))
-    return { ok: false, reason: 'signature timestamp outside tolerance' };
-  const expected = createHmac('sha256', input.secret).update(`${parsed.t}.${input.rawBody}`).digest();
-  const match = parsed.signatures.some((hex) => {
-    const given = Buffer.from(hex, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
-  return match ? { ok: true } : { ok: false, reason: 'signature mismatch' };
+  const envelope = checkSignatureEnvelope(input);
+  if (!envelope.ok) return envelope;
+  return signatureMatches(envelope, input.rawBody, input.secret)
+    ? { ok: true }
+    : { ok: false, reason: 'signature mismatch' };
+}
+
+/**
+ * Identifies a delivery for the replay guard: the hash of what was signed (`t` and the raw
+ * body), the same whichever secret signed it. Kept until the signature itself expires.
+ */
+export function webhookDeliveryId(t: number, rawBody: string): { id: string; expiresAtMs: number } {
+  return {
+    id: createHash('sha256').update(`${t}.${rawBody}`).digest('hex'),
+    expiresAtMs: t * 1000 + WEBHOOK_TOLERANCE_MS,
+  };
+}
+
+/** Event names in logs are cut to this many characters (they come from the request body). */
+export const MAX_LOGGED_EVENT_LENGTH = 64;
+
+/** An event name safe to log: printable ASCII only, at most {@link MAX_LOGGED_EVENT_LENGTH} characters. */
+export function loggableEventName(event: string): string {
+  const clean = event.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > MAX_LOGGED_EVENT_LENGTH ? `${clean.slice(0, MAX_LOGGED_EVENT_LENGTH)}...` : clean;
 }
 
 /**

@@ -2,8 +2,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { powertoolsMetrics } from '../adapters/metrics';
 import { HttpError } from '../shared/errors';
 import { accountsRoute } from './api/accounts';
+import { rotatingSecrets } from '../adapters/secret-cache';
+import { cronSecretCheck, logRefused, originCheck, type RequestCheck } from './api/guards';
 import { compressed, errorResult } from './api/http';
-import { type ApiDeps, cronSecretChecker, getDashboard, postManualSync, postModelSync } from './api/routes';
+import { type ApiDeps, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
 import { lambdaEntry } from './lambda-entry';
 
@@ -18,15 +20,21 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
  * Builds the dashboard API handler from its dependencies.
  * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `POST /api/models/{modelId}/sync`,
  * `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes (`/api/me`, `/api/members`, `/api/access-keys`).
- * 4xx bodies are `{ error }` with a safe message; anything else is a 500 with no details.
+ * Every request first passes `checks` (the origin header CloudFront adds; further
+ * checks compose here). 4xx bodies are `{ error }` with a safe message; a refused
+ * request (401/403) is logged without its credential; anything else is a 500 with no details.
  */
 export function makeApiHandler(deps: ApiDeps): ApiHandler {
-  const checkCron = cronSecretChecker(deps);
-  const postWebhook = webhookRoute(deps);
+  // The one cache of caller-presented secrets (origin, cron, webhook), with rotation grace.
+  const secrets = rotatingSecrets(deps.secrets, { clock: deps.clock });
+  const checks: RequestCheck[] = [originCheck(deps.config.originSecretId, secrets)];
+  const checkCron = cronSecretCheck(deps.config.cronSecretId, secrets);
+  const postWebhook = webhookRoute(deps, secrets);
   return async (event) => {
     const method = event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
     const path = event.rawPath?.replace(/\/+$/, '') || '/';
     try {
+      for (const check of checks) await check(event);
       if (path === '/api/dashboard') {
         if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
         return compressed(event, await getDashboard(deps, event));
@@ -52,7 +60,10 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
       if (accounts) return accounts;
       throw new HttpError(404, 'not found');
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500) return errorResult(err.status, err.message);
+      if (err instanceof HttpError && err.status < 500) {
+        if (err.status === 401 || err.status === 403) logRefused(deps.logger, event, err.status, err.message);
+        return errorResult(err.status, err.message);
+      }
       deps.logger.error('api request failed', {
         method,
         path,

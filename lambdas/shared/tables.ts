@@ -14,6 +14,7 @@
  *                 `pk = AGENCY#<agencyId>`, `sk = MEMBER#<userId>` (member: email, role);
  *                 `pk = AGENCY#<agencyId>`, `sk = ACCESSKEY#<keyId>` (access key listing: label, hash);
  *                 `pk = OAUTHSTATE#<sha256 hex>`, `sk = OAUTHSTATE` (pending Fanvue authorization, TTL `expiresAt`);
+ *                 `pk = WEBHOOK#<delivery hash>`, `sk = WEBHOOK` (webhook replay guard, TTL `expiresAt`);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
  * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>` (UTC day)
  *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
@@ -59,6 +60,7 @@ export const controlTable: TableDefinition = {
   id: 'control',
   partitionKey: pk,
   sortKey: sk,
+  timeToLiveAttribute: 'expiresAt',
   globalIndexes: [
     {
       indexName: 'byAgency',
@@ -124,4 +126,18 @@ export const keys = {
   /** Control table: a pending Fanvue authorization, keyed by the SHA-256 of its `state`. */
   oauthStatePk: (stateHash: string) => `OAUTHSTATE#${stateHash}`,
   oauthStateSk: 'OAUTHSTATE',
+  /** Control table: a webhook delivery already accepted (replay guard), expiring with its signature. */
+  webhookPk: (deliveryId: string) => `WEBHOOK#${deliveryId}`,
+  webhookSk: 'WEBHOOK',
+} as const;
+
+/**
+ * Leading-key prefixes of the control table, by who writes them. IAM policies condition
+ * writes on these (`dynamodb:LeadingKeys`), so a role can only write its own kinds of items.
+ */
+export const controlKeyPrefixes = {
+  /** The sync: model records (lease, cursor, status) and token-refresh locks. */
+  sync: ['MODEL#', 'CONN#'],
+  /** The API: webhook replay-guard items. */
+  api: ['WEBHOOK#'],
 } as const;

@@ -1,7 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ModelRecord } from '../../lambdas/domain/model';
-import type { SecretStore, SyncTrigger } from '../../lambdas/domain/ports';
+import { localSecretStore } from '../../lambdas/adapters/secrets';
+import { type Clock, type SyncTrigger, systemClock, type VersionedSecretStore } from '../../lambdas/domain/ports';
 import { counterNames } from '../../lambdas/domain/totals';
 import type { SourceCategory } from '../../lambdas/domain/transaction';
 import { keys } from '../../lambdas/shared/tables';
@@ -97,20 +98,23 @@ export async function put(doc: DynamoDBDocumentClient, table: string, item: Reco
   await doc.send(new PutCommand({ TableName: table, Item: item }));
 }
 
-/** An in-memory SecretStore that counts reads. */
-export function memorySecrets(initial: Record<string, string>): SecretStore & { reads: number } {
-  const values = new Map(Object.entries(initial));
+/** An in-memory VersionedSecretStore (the local store, rotations timed by `clock`) that counts reads. */
+export function memorySecrets(
+  initial: Record<string, string>,
+  clock: Clock = systemClock,
+): VersionedSecretStore & { reads: number } {
+  const inner = localSecretStore({ initial, clock });
   const store = {
     reads: 0,
-    async get(id: string) {
+    get(id: string) {
       store.reads += 1;
-      const v = values.get(id);
-      if (v === undefined) throw new Error(`no secret ${id}`);
-      return v;
+      return inner.get(id);
     },
-    async put(id: string, value: string) {
-      values.set(id, value);
+    versions(id: string, options?: { previousWithinMs?: number }) {
+      store.reads += 1;
+      return inner.versions(id, options);
     },
+    put: (id: string, value: string) => inner.put(id, value),
   };
   return store;
 }

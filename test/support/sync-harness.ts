@@ -12,7 +12,7 @@ import { inject } from 'vitest';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import { localSecretStore } from '../../lambdas/adapters/secrets';
-import type { SecretStore } from '../../lambdas/domain/ports';
+import type { VersionedSecretStore } from '../../lambdas/domain/ports';
 import { fingerprint } from '../../lambdas/domain/row-key';
 import type { SyncDeps } from '../../lambdas/domain/sync';
 import { type StoredTransaction, StoredTransactionSchema } from '../../lambdas/domain/transaction';
@@ -49,7 +49,7 @@ export interface SyncHarness {
   /** The one clock the simulator and the sync read. */
   clock: SteppingClock;
   tables: TestTables;
-  secrets: SecretStore;
+  secrets: VersionedSecretStore;
   deps: SyncDeps;
   env: Record<string, string>;
   models: ReturnType<typeof dynamoModelStore>;

@@ -21,6 +21,8 @@ export const ApiEnvSchema = z.object({
   TRANSACTIONS_TABLE: z.string().check(z.minLength(1)),
   /** Secrets Manager id of the manual-trigger secret (`x-cron-secret`). */
   CRON_SECRET_ID: z.string().check(z.minLength(1)),
+  /** Secrets Manager id of the value CloudFront sends in its origin header; requests without it are refused. */
+  ORIGIN_SECRET_ID: z.string().check(z.minLength(1)),
   /** Secrets Manager id of the Fanvue app's webhook signing secret; unset turns the webhook route off. */
   WEBHOOK_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   SYNC_FUNCTION_NAME: z.string().check(z.minLength(1)),
@@ -67,6 +69,7 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
       syncIntervalMs: e.SYNC_INTERVAL_MS,
       liveWithinMs: e.LIVE_WITHIN_MS ?? liveWithinMs(e.SYNC_INTERVAL_MS),
       cronSecretId: e.CRON_SECRET_ID,
+      originSecretId: e.ORIGIN_SECRET_ID,
       ...(e.WEBHOOK_SECRET_ID && { webhookSecretId: e.WEBHOOK_SECRET_ID }),
     },
     secrets: awsSecretStore(new SecretsManagerClient({})),

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { TokenVerifier } from '../../adapters/auth/jwt-verifier';
@@ -8,12 +7,13 @@ import type { UserDirectory } from '../../domain/access';
 import type { FreshnessConfig } from '../../domain/dashboard';
 import { buildDashboard, daysToRead } from '../../domain/dashboard-build';
 import { localDay, type ResolvedPeriod, resolvePeriod } from '../../domain/period';
-import type { Clock, CountMetrics, SecretStore, SyncTrigger } from '../../domain/ports';
+import type { Clock, CountMetrics, SyncTrigger, VersionedSecretStore } from '../../domain/ports';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
 import { authorize, type Callers } from './auth';
 import { periodRequestOf } from './dashboard';
+import type { RequestCheck } from './guards';
 import { type ApiResult, bodyText, etagOf, header, json, matchesIfNoneMatch } from './http';
 
 /** Everything the API handler needs; tests build their own. */
@@ -22,9 +22,12 @@ export interface ApiDeps {
   tables: { control: string; totals: string; transactions: string };
   clock: Clock;
   logger: AppLogger;
-  /** `webhookSecretId` names the Fanvue app's signing secret; without it the webhook route is off. */
-  config: FreshnessConfig & { cronSecretId: string; webhookSecretId?: string };
-  secrets: SecretStore;
+  /**
+   * `webhookSecretId` names the Fanvue app's signing secret (without it the webhook route is off);
+   * `originSecretId` the value CloudFront sends in its origin header (without it no origin check).
+   */
+  config: FreshnessConfig & { cronSecretId: string; webhookSecretId?: string; originSecretId?: string };
+  secrets: VersionedSecretStore;
   trigger: SyncTrigger;
   /** Sign-in for members; without it only access keys (and the cron and webhook secrets) are accepted. */
   auth?: ApiAuth;
@@ -130,28 +133,11 @@ export async function postModelSync(
   return json(202, { accepted: true, modelId: modelId.data });
 }
 
-/** Makes the cron-secret check, reading the secret once per cold start. */
-export function cronSecretChecker(deps: ApiDeps): (event: APIGatewayProxyEventV2) => Promise<void> {
-  let secret: Promise<Buffer> | undefined;
-  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
-  return async (event) => {
-    secret ??= deps.secrets.get(deps.config.cronSecretId).then(digest);
-    // A failed read is not cached: the next request tries again.
-    const expected = await secret.catch((err: unknown) => {
-      secret = undefined;
-      throw err;
-    });
-    const given = header(event, 'x-cron-secret');
-    // Equal-length digests, compared in constant time.
-    if (!given || !timingSafeEqual(digest(given), expected)) throw new HttpError(401, 'missing or invalid cron secret');
-  };
-}
-
 /** POST /api/sync with optional `{ modelId }`: one model, or the fan-out for all. */
 export async function postManualSync(
   deps: ApiDeps,
   event: APIGatewayProxyEventV2,
-  checkCron: (e: APIGatewayProxyEventV2) => Promise<void>,
+  checkCron: RequestCheck,
 ): Promise<ApiResult> {
   await checkCron(event);
   const text = bodyText(event).trim();

@@ -1,6 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { modelsOfCreator } from '../../adapters/dynamo/model-store';
-import { verifyWebhookSignature, WebhookBodySchema, webhookIntent } from '../../domain/webhook';
+import { dynamoDeliveryLog } from '../../adapters/dynamo/webhook-deliveries';
+import type { RotatingSecrets } from '../../adapters/secret-cache';
+import {
+  checkSignatureEnvelope,
+  loggableEventName,
+  signatureMatches,
+  WebhookBodySchema,
+  webhookDeliveryId,
+  webhookIntent,
+} from '../../domain/webhook';
 import { HttpError } from '../../shared/errors';
 import * as z from '../../shared/zod';
 import { type ApiResult, bodyText, header, json } from './http';
@@ -10,31 +19,28 @@ import type { ApiDeps } from './routes';
  * POST /api/webhooks/fanvue: a signed hint that a creator earned something.
  * Never the source of truth: a verified revenue event starts that model's sync
  * (the lease makes a burst of them safe); anything else is acknowledged with
- * a 2xx so Fanvue does not retry it, and unknown event names are logged.
+ * a 2xx so Fanvue does not retry it, and unknown event names are logged (cut short).
+ * A delivery already accepted (same `t` and body) is acknowledged and starts nothing.
  */
-export function webhookRoute(deps: ApiDeps): (event: APIGatewayProxyEventV2) => Promise<ApiResult> {
-  let secret: Promise<string> | undefined;
+export function webhookRoute(
+  deps: ApiDeps,
+  secrets: RotatingSecrets,
+): (event: APIGatewayProxyEventV2) => Promise<ApiResult> {
+  const deliveries = dynamoDeliveryLog(deps.doc, deps.tables.control);
   return async (event) => {
     const secretId = deps.config.webhookSecretId;
     if (!secretId) throw new HttpError(404, 'webhooks are not configured');
-    secret ??= deps.secrets.get(secretId);
-    // A failed read is not cached: the next delivery tries again.
-    const signingSecret = await secret.catch((err: unknown) => {
-      secret = undefined;
-      throw err;
-    });
     const rawBody = bodyText(event);
-    const check = verifyWebhookSignature({
-      header: header(event, 'x-fanvue-signature'),
-      rawBody,
-      secret: signingSecret,
-      nowMs: deps.clock.now(),
-    });
-    if (!check.ok) {
-      deps.logger.warn('webhook rejected', { reason: check.reason });
+    const now = deps.clock.now();
+    const reject = (reason: string): never => {
+      deps.logger.warn('webhook rejected', { reason });
       deps.metrics?.count('WebhookSignatureRejected', 1);
-      throw new HttpError(401, check.reason);
-    }
+      throw new HttpError(401, reason);
+    };
+    const signed = checkSignatureEnvelope({ header: header(event, 'x-fanvue-signature'), nowMs: now });
+    if (!signed.ok) return reject(signed.reason);
+    if (!(await secrets.accepts('webhook', secretId, (secret) => signatureMatches(signed, rawBody, secret))))
+      return reject('signature mismatch');
     let parsedJson: unknown;
     try {
       parsedJson = JSON.parse(rawBody);
@@ -44,11 +50,23 @@ export function webhookRoute(deps: ApiDeps): (event: APIGatewayProxyEventV2) => 
     const body = WebhookBodySchema.safeParse(parsedJson);
     if (!body.success) throw new HttpError(400, `unexpected webhook body:\n${z.prettifyError(body.error)}`);
     const intent = webhookIntent(body.data, header(event, 'x-fanvue-event'));
-    if (intent.kind === 'unknown') deps.logger.warn('unknown webhook event acknowledged', { event: intent.event });
+    const eventName = loggableEventName(intent.event);
+    const delivery = webhookDeliveryId(signed.t, rawBody);
+    if (!(await deliveries.remember(delivery.id, delivery.expiresAtMs, now))) {
+      deps.logger.info('webhook replay acknowledged, nothing started', { event: eventName });
+      return json(202, { accepted: true, duplicate: true, synced: [] });
+    }
+    if (intent.kind === 'unknown') deps.logger.warn('unknown webhook event acknowledged', { event: eventName });
     if (intent.kind !== 'revenue' || !intent.creatorUuid) return json(202, { accepted: true, synced: [] });
-    const modelIds = await modelsOfCreator(deps.doc, deps.tables.control, intent.creatorUuid);
-    await Promise.all(modelIds.map((modelId) => deps.trigger.syncModel(modelId, 'webhook')));
-    deps.logger.info('webhook started syncs', { event: intent.event, models: modelIds.length });
-    return json(202, { accepted: true, synced: modelIds });
+    try {
+      const modelIds = await modelsOfCreator(deps.doc, deps.tables.control, intent.creatorUuid);
+      await Promise.all(modelIds.map((modelId) => deps.trigger.syncModel(modelId, 'webhook')));
+      deps.logger.info('webhook started syncs', { event: eventName, models: modelIds.length });
+      return json(202, { accepted: true, synced: modelIds });
+    } catch (err) {
+      // Fanvue retries a failed delivery: it must not be taken for a replay then.
+      await deliveries.forget(delivery.id).catch(() => undefined);
+      throw err;
+    }
   };
 }
