@@ -92,7 +92,6 @@ describe('rotatingSecrets', () => {
         return store.versions(id, o);
       },
     };
-    };
     const secrets = rotatingSecrets(counted, { clock, refreshOnMissMs: 10_000 });
     const is = (given: string) => (value: string) => value === given;
     expect(await secrets.accepts('cron', 's', is('v1'))).toBe(true);
