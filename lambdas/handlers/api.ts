@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { powertoolsMetrics } from '../adapters/metrics';
+import { rotatingSecrets } from '../adapters/secret-cache';
 import { HttpError } from '../shared/errors';
 import { accountsRoute } from './api/accounts';
-import { rotatingSecrets } from '../adapters/secret-cache';
 import { cronSecretCheck, logRefused, originCheck, type RequestCheck } from './api/guards';
 import { compressed, errorResult } from './api/http';
 import { type ApiDeps, getDashboard, postManualSync, postModelSync } from './api/routes';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { ROTATION_GRACE_MS, SECRET_CACHE_TTL_MS } from '../../lambdas/domain/secret-rotation';
 import { MAX_LOGGED_EVENT_LENGTH } from '../../lambdas/domain/webhook';
-import { type ApiDeps, makeHandler } from '../../lambdas/handlers/api';
+import { type ApiDeps, makeApiHandler } from '../../lambdas/handlers/api';
 import { ORIGIN_VERIFY_HEADER } from '../../lambdas/shared/edge';
 import type { AppLogger } from '../../lambdas/shared/logger';
 import { keys } from '../../lambdas/shared/tables';
@@ -66,7 +66,7 @@ function edgeApi() {
     secrets,
     trigger,
   };
-  const handler = makeHandler(deps);
+  const handler = makeApiHandler(deps);
   const call = async (...args: Parameters<typeof apiEvent>) =>
     (await handler(apiEvent(...args))) as APIGatewayProxyStructuredResultV2;
   return { clock, secrets, trigger, logger, handler, call };

@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { ModelRecord } from '../../lambdas/domain/model';
 import { localSecretStore } from '../../lambdas/adapters/secrets';
+import type { ModelRecord } from '../../lambdas/domain/model';
 import { type Clock, type SyncTrigger, systemClock, type VersionedSecretStore } from '../../lambdas/domain/ports';
 import { counterNames } from '../../lambdas/domain/totals';
 import type { SourceCategory } from '../../lambdas/domain/transaction';

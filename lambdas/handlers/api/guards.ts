@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RotatingSecrets } from '../../adapters/secret-cache';
-import { HttpError } from '../../shared/errors';
 import { ORIGIN_VERIFY_HEADER } from '../../shared/edge';
+import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import { header } from './http';
 
