@@ -9,6 +9,7 @@ import {
   FANVUE_API_BASE_URL,
   FANVUE_AUTH_BASE_URL,
 } from '../lambdas/shared/defaults';
+import { DEFAULT_ROUTE_LIMITS } from './constructs/api-edge';
 
 /** Whole minutes from a CDK context value (CLI `-c key=value` gives strings, cdk.json gives numbers). */
 const intFromContext = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -55,6 +56,29 @@ export const StackConfigSchema = z.object({
   tableDeletionProtection: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .default(false),
+  /** Own throttle of `POST /api/webhooks/fanvue` (requests per second / burst). @default 10 / 20 */
+  webhookRateLimit: intFromContext(1, 10_000).default(DEFAULT_ROUTE_LIMITS['POST /api/webhooks/fanvue'].rateLimit),
+  webhookBurstLimit: intFromContext(1, 5_000).default(DEFAULT_ROUTE_LIMITS['POST /api/webhooks/fanvue'].burstLimit),
+  /** Own throttle of `POST /api/sync`. @default 1 / 5 */
+  manualSyncRateLimit: intFromContext(1, 10_000).default(DEFAULT_ROUTE_LIMITS['POST /api/sync'].rateLimit),
+  manualSyncBurstLimit: intFromContext(1, 5_000).default(DEFAULT_ROUTE_LIMITS['POST /api/sync'].burstLimit),
+  /**
+   * Custom domain of the HTTP API (with `apiCertificateArn`, a regional ACM certificate in the
+   * stack's region): CloudFront reaches the API by this name and the execute-api endpoint is disabled.
+   */
+  apiDomainName: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'a host name such as api.example.com')
+    .optional(),
+  apiCertificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:/, 'an ACM certificate ARN')
+    .optional(),
+  /** Version id of the origin secret that CloudFront sends; set it to roll a rotated value (docs/deploy.md). @default the current version at deploy */
+  originSecretVersion: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{32,64}$/, 'a Secrets Manager version id')
+    .optional(),
   /** Folder of the built frontend, relative to the project root. @default frontend/dist */
   frontendDist: z.string().min(1).default('frontend/dist'),
   /** Prefix of the Cognito managed login domain, unique in the region. @default 'heartbeat-<account id>' */

@@ -1,6 +1,7 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../lambdas/shared/edge';
 import type { StackConfig } from './config';
 import { DashboardApi } from './constructs/dashboard-api';
 import { DashboardAuth } from './constructs/dashboard-auth';
@@ -35,6 +36,12 @@ export class RevenueHeartbeatStack extends Stack {
   constructor(scope: Construct, id: string, props: RevenueHeartbeatStackProps) {
     super(scope, id, props);
     const { config } = props;
+    if ((config.apiDomainName === undefined) !== (config.apiCertificateArn === undefined))
+      throw new Error('invalid CDK context: apiDomainName and apiCertificateArn go together (set both or neither)');
+    const customDomain =
+      config.apiDomainName && config.apiCertificateArn
+        ? { domainName: config.apiDomainName, certificateArn: config.apiCertificateArn }
+        : undefined;
     const logRetention = toRetention(config.logRetentionDays);
     const fnDefaults = { logLevel: config.logLevel, logRetention };
 
@@ -77,10 +84,20 @@ export class RevenueHeartbeatStack extends Stack {
       scheduleMinutes: config.scheduleMinutes,
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      routeLimits: {
+        'POST /api/webhooks/fanvue': { rateLimit: config.webhookRateLimit, burstLimit: config.webhookBurstLimit },
+        'POST /api/sync': { rateLimit: config.manualSyncRateLimit, burstLimit: config.manualSyncBurstLimit },
+      },
+      ...(customDomain && { customDomain }),
     });
+    // CloudFront origin headers are static: the value is resolved from Secrets Manager at deploy time.
+    const originSecret = config.originSecretVersion
+      ? SecretValue.secretsManager(this.secrets.origin.secretArn, { versionId: config.originSecretVersion })
+      : this.secrets.origin.secretValue;
     this.site = new DashboardSite(this, 'Site', {
       distPath: props.frontendDistPath,
       apiDomainName: this.api.domainName,
+      apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.unsafeUnwrap() },
     });
     this.auth = new DashboardAuth(this, 'Auth', {
       siteUrl: `https://${this.site.distribution.distributionDomainName}`,
@@ -112,7 +129,12 @@ export class RevenueHeartbeatStack extends Stack {
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('DashboardUrl', `https://${this.site.distribution.distributionDomainName}`, 'Dashboard (CloudFront)');
-    out('ApiUrl', this.api.url, 'HTTP API default endpoint (also served under /api on the dashboard URL)');
+    if (this.api.customDomainTarget)
+      out(
+        'ApiDomainTarget',
+        this.api.customDomainTarget,
+        `DNS: point ${config.apiDomainName} (CNAME or alias) here; CloudFront reaches the API by that name`,
+      );
     out('SyncFunctionName', this.pipeline.syncFunction.functionName, 'Sync one model: payload {"modelId":"..."}');
     out('FanoutFunctionName', this.pipeline.fanoutFunction.functionName, 'Sync every enabled model: payload {}');
     out('AggregateFunctionName', this.aggregator.aggregateFunction.functionName, 'Transactions stream consumer');

@@ -1,7 +1,9 @@
 import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigwv1 from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,9 +12,19 @@ import { Construct } from 'constructs';
 import { DEFAULT_SCHEDULE_MINUTES, liveWithinMs } from '../../lambdas/shared/defaults';
 import { OPEN_ROUTES } from '../../lambdas/shared/routes';
 import type { DashboardAuth } from './dashboard-auth';
+import { controlKeyPrefixes, controlTable, transactionsTable } from '../../lambdas/shared/tables';
+import {
+  ACCESS_LOG_FIELDS,
+  DEFAULT_ROUTE_LIMITS,
+  MANUAL_SYNC_PATH,
+  type RouteThrottle,
+  type ThrottledRoute,
+  WEBHOOK_PATH,
+} from './api-edge';
 import { HeartbeatFunction } from './heartbeat-function';
-import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
+import { acknowledgeInvokeQualifiers } from './nag';
 import type { HeartbeatSecrets } from './secrets';
+import { grantTable } from './table-access';
 
 /** Options of {@link DashboardApi}. */
 export interface DashboardApiProps {
@@ -27,10 +39,18 @@ export interface DashboardApiProps {
   readonly fanoutFunction: lambda.IFunction;
   /** Minutes between scheduled syncs (the dashboard shows when the next one is due). @default 10 */
   readonly scheduleMinutes?: number;
-  /** Steady-state requests per second of the stage. @default 50 */
+  /** Steady-state requests per second of each dashboard route. @default 50 */
   readonly rateLimit?: number;
-  /** Burst of the stage. @default 100 */
+  /** Burst of each dashboard route. @default 100 */
   readonly burstLimit?: number;
+  /** Own, lower limits of the unauthenticated-reachable routes, so a flood there cannot starve the dashboard. */
+  readonly routeLimits?: Partial<Record<ThrottledRoute, RouteThrottle>>;
+  /**
+   * A custom domain (with a regional ACM certificate in the stack's region) for the API. With it,
+   * CloudFront reaches the API by that name and the default execute-api endpoint is disabled.
+   * @default none: CloudFront uses the execute-api host, which stays enabled
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
   /** @default 'INFO' */
   readonly logLevel?: string;
   /** @default logs.RetentionDays.ONE_MONTH */
@@ -38,16 +58,22 @@ export interface DashboardApiProps {
 }
 
 /**
- * HTTP API (`ANY /api/{proxy+}`) -> dashboard API Lambda. The Lambda reads models and
- * totals only; its one write path is invoking a sync. Stage throttled, access-logged.
+ * HTTP API -> dashboard API Lambda: `POST /api/webhooks/fanvue` and `POST /api/sync` with
+ * their own throttles, `ANY /api/{proxy+}` for the dashboard. The Lambda reads models and
+ * totals (GetItem/Query) and transactions (Query), writes only webhook replay-guard items,
+ * and invokes syncs.
+ * Access-logged in JSON. Only CloudFront gets answers: the Lambda refuses requests without
+ * the origin header, and with a custom domain the execute-api endpoint is off altogether.
  */
 export class DashboardApi extends Construct {
   readonly apiFunction: HeartbeatFunction;
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogs: logs.LogGroup;
-  /** Host name of the API's default endpoint (the CloudFront origin). */
+  /** Host name CloudFront uses as the `/api/*` origin: the custom domain, or the execute-api host. */
   readonly domainName: string;
+  /** With a custom domain: the regional API Gateway host its DNS record (CNAME/alias) must point to. */
+  readonly customDomainTarget?: string;
 
   constructor(scope: Construct, id: string, props: DashboardApiProps) {
     super(scope, id);
@@ -64,27 +90,36 @@ export class DashboardApi extends Construct {
         TRANSACTIONS_TABLE: props.transactionsTable.tableName,
         CRON_SECRET_ID: props.secrets.cron.secretArn,
         WEBHOOK_SECRET_ID: props.secrets.webhook.secretArn,
+        ORIGIN_SECRET_ID: props.secrets.origin.secretArn,
         SYNC_FUNCTION_NAME: props.syncFunction.functionName,
         FANOUT_FUNCTION_NAME: props.fanoutFunction.functionName,
         SYNC_INTERVAL_MS: String(intervalMs),
         LIVE_WITHIN_MS: String(liveWithinMs(intervalMs)),
       },
     });
-    props.controlTable.grantReadData(this.apiFunction);
-    props.totalsTable.grantReadData(this.apiFunction);
-    props.transactionsTable.grantReadData(this.apiFunction);
-    props.secrets.grantCronRead(this.apiFunction.executionRole);
+    // Reads by key or query (never Scan); the only write is the webhook replay guard's items.
+    grantTable(this.apiFunction, props.controlTable, ['dynamodb:GetItem', 'dynamodb:Query'], {
+      indexes: controlTable.globalIndexes.map((i) => i.indexName),
+    });
+    grantTable(this.apiFunction, props.controlTable, ['dynamodb:PutItem', 'dynamodb:DeleteItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.api,
+    });
+    grantTable(this.apiFunction, props.totalsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']);
+    // A model's transactions, one page at a time (latest first through byDate).
+    grantTable(this.apiFunction, props.transactionsTable, ['dynamodb:Query'], {
+      indexes: transactionsTable.globalIndexes.map((i) => i.indexName),
+    });
+    props.secrets.grantApiSecretsRead(this.apiFunction.executionRole);
     props.syncFunction.grantInvoke(this.apiFunction);
     props.fanoutFunction.grantInvoke(this.apiFunction);
     const role = this.apiFunction.executionRole;
-    acknowledgeIndexAccess(role, props.controlTable);
-    acknowledgeIndexAccess(role, props.transactionsTable);
     acknowledgeInvokeQualifiers(role, props.syncFunction);
     acknowledgeInvokeQualifiers(role, props.fanoutFunction);
 
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Revenue Heartbeat dashboard API',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
     });
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -94,11 +129,35 @@ export class DashboardApi extends Construct {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
+      // The default route settings: every dashboard route gets this rate on its own.
       throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(this.accessLogs) },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: apigwv1.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
-    // apiEndpoint is https://<id>.execute-api.<region>.<suffix>: the host is the third '/'-separated part.
-    this.domainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+    const limits = { ...DEFAULT_ROUTE_LIMITS, ...props.routeLimits };
+    const cfnStage = this.stage.node.defaultChild as apigw.CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      Object.entries(limits).map(([routeKey, l]) => [
+        routeKey,
+        // RouteSettings is raw JSON to CloudFormation: CDK does not convert the casing, so spell it as CloudFormation does.
+        { ThrottlingRateLimit: l.rateLimit, ThrottlingBurstLimit: l.burstLimit },
+      ]),
+    );
+    if (props.customDomain) {
+      const domain = new apigw.DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'Mapping', { api: this.httpApi, domainName: domain, stage: this.stage });
+      this.domainName = props.customDomain.domainName;
+      this.customDomainTarget = domain.regionalDomainName;
+    } else {
+      // apiEndpoint is https://<id>.execute-api.<region>.<suffix>: the host is the third '/'-separated part.
+      this.domainName = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+    }
   }
 
   /**
@@ -114,7 +173,12 @@ export class DashboardApi extends Construct {
       jwtAudience: [auth.client.userPoolClientId],
       identitySource: ['$request.header.Authorization'],
     });
-    this.httpApi.addRoutes({ path: '/api/{proxy+}', methods: [apigw.HttpMethod.ANY], integration, authorizer });
+    const routes = this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [apigw.HttpMethod.ANY],
+      integration,
+      authorizer,
+    });
     for (const open of OPEN_ROUTES) {
       for (const route of this.httpApi.addRoutes({
         path: open.path,
@@ -125,8 +189,11 @@ export class DashboardApi extends Construct {
           id: 'AwsSolutions-APIG4',
           reason: `No JWT authorizer: ${open.method} ${open.path} is authenticated in the Lambda by ${open.credential}.`,
         });
+        routes.push(route);
       }
     }
+    // The stage's route settings name route keys: the routes must exist before the stage refers to them.
+    for (const route of routes) this.stage.node.addDependency(route);
     this.apiFunction.addEnvironment('AUTH_ISSUER', auth.issuer);
     this.apiFunction.addEnvironment('AUTH_CLIENT_ID', auth.client.userPoolClientId);
     this.apiFunction.addEnvironment('USER_POOL_ID', auth.userPool.userPoolId);
@@ -154,8 +221,4 @@ export class DashboardApi extends Construct {
     );
   }
 
-  /** Base URL of the API's default stage. */
-  get url(): string {
-    return this.httpApi.apiEndpoint;
-  }
 }

@@ -13,6 +13,8 @@ export interface DashboardSiteProps {
   readonly distPath: string;
   /** Host name of the HTTP API; `/api/*` is forwarded there. */
   readonly apiDomainName: string;
+  /** Headers CloudFront adds to every `/api/*` origin request (the origin secret; replaces viewer-sent ones). */
+  readonly apiOriginHeaders?: Record<string, string>;
   /** @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
 }
@@ -115,6 +117,7 @@ export class DashboardSite extends Construct {
           origin: new origins.HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            ...(props.apiOriginHeaders && { customHeaders: props.apiOriginHeaders }),
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,

@@ -5,9 +5,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { controlKeyPrefixes } from '../../lambdas/shared/tables';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HeartbeatFunction } from './heartbeat-function';
-import { acknowledgeIndexAccess } from './nag';
+import { grantTable } from './table-access';
 
 /** Options of {@link Reconciliation}. */
 export interface ReconciliationProps {
@@ -57,12 +58,22 @@ export class Reconciliation extends Construct {
       action: 'lambda:InvokeFunction',
     });
     this.reconcileFunction.configureAsyncInvoke({ retryAttempts: 1, maxEventAge: Duration.hours(6) });
-    props.transactionsTable.grantReadData(this.reconcileFunction);
-    // Read: models and agency zones; write: a rebuilt zone replaces the agency's old one.
-    props.controlTable.grantReadWriteData(this.reconcileFunction);
-    props.totalsTable.grantReadWriteData(this.reconcileFunction);
-    acknowledgeIndexAccess(this.reconcileFunction.executionRole, props.controlTable);
-    acknowledgeIndexAccess(this.reconcileFunction.executionRole, props.transactionsTable);
+    // Queries each model's transactions and totals, lists the models and reads agency zones,
+    // rewrites drifted totals, and activates an agency's rebuilt zone (agency records only).
+    grantTable(this.reconcileFunction, props.transactionsTable, ['dynamodb:Query']);
+    grantTable(this.reconcileFunction, props.controlTable, [
+      'dynamodb:Scan',
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+    ]);
+    grantTable(this.reconcileFunction, props.controlTable, ['dynamodb:UpdateItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.agency,
+    });
+    grantTable(this.reconcileFunction, props.totalsTable, [
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Daily reconciliation of revenue totals',
       schedule: events.Schedule.cron({ minute: '0', hour: String(props.hourUtc ?? 3) }),

@@ -4,9 +4,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { controlKeyPrefixes } from '../../lambdas/shared/tables';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HeartbeatFunction } from './heartbeat-function';
-import { acknowledgeIndexAccess } from './nag';
+import { grantTable } from './table-access';
 
 /** Options of {@link RevenueAggregator}. */
 export interface RevenueAggregatorProps {
@@ -47,9 +48,12 @@ export class RevenueAggregator extends Construct {
       logRetention: props.logRetention,
       environment: { TOTALS_TABLE: props.totalsTable.tableName, CONTROL_TABLE: props.controlTable.tableName },
     });
-    props.totalsTable.grantReadWriteData(this.aggregateFunction);
-    props.controlTable.grantReadData(this.aggregateFunction);
-    acknowledgeIndexAccess(this.aggregateFunction.executionRole, props.controlTable);
+    // Exactly-once markers (conditional Put) and counter Updates, in transactions; never a read.
+    grantTable(this.aggregateFunction, props.totalsTable, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // The agencies' time zones: agency records only, read-only.
+    grantTable(this.aggregateFunction, props.controlTable, ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.agency,
+    });
     this.aggregateFunction.addEventSource(
       new DynamoEventSource(props.transactionsTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,

@@ -17,6 +17,7 @@ export interface HeartbeatSecretsProps {
  * - the Fanvue OAuth client credentials `{"clientId","clientSecret"}`, created with a
  *   generated placeholder and filled in by the operator;
  * - the cron secret guarding `POST /api/sync`, generated;
+ * - the origin secret CloudFront sends to the API in its origin header, generated;
  * - per-connection OAuth tokens `{"refreshToken"}` live under {@link connectionSecretPrefix}
  *   and are created by the operator (or the connect flow), rotated by the sync function.
  */
@@ -25,6 +26,8 @@ export class HeartbeatSecrets extends Construct {
   readonly fanvueClient: secretsmanager.Secret;
   /** Shared secret expected in the `x-cron-secret` header of manual syncs. */
   readonly cron: secretsmanager.Secret;
+  /** Value of the header CloudFront adds to `/api/*` origin requests; the API refuses requests without it. */
+  readonly origin: secretsmanager.Secret;
   /** The Fanvue app's webhook signing secret (placeholder until the operator puts the real one). */
   readonly webhook: secretsmanager.Secret;
   /** Name prefix of the per-connection token secrets; the full name is prefix + connectionId. */
@@ -51,6 +54,17 @@ export class HeartbeatSecrets extends Construct {
       secretName: `${prefix}/cron`,
       description: 'Value of the x-cron-secret header that authorizes POST /api/sync',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    this.origin = new secretsmanager.Secret(this, 'Origin', {
+      secretName: `${prefix}/origin`,
+      description:
+        'Value of the origin header CloudFront sends to the HTTP API; requests without it are refused (rotate: docs/deploy.md)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    Validations.of(this.origin).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront origin headers are fixed at deploy time: rotation is put-secret-value followed by a redeploy pinned to the new version, while the API accepts the previous value for a grace period (docs/deploy.md).',
     });
     this.webhook = new secretsmanager.Secret(this, 'FanvueWebhook', {
       secretName: `${prefix}/fanvue/webhook`,
@@ -97,12 +111,12 @@ export class HeartbeatSecrets extends Construct {
     });
   }
 
-  /** Lets `role` read the cron and webhook secrets (the API function), and nothing else. */
-  grantCronRead(role: iam.IRole): void {
+  /** Lets `role` read the cron, webhook and origin secrets (the API function), and nothing else. */
+  grantApiSecretsRead(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.cron.secretArn, this.webhook.secretArn],
+        resources: [this.cron.secretArn, this.webhook.secretArn, this.origin.secretArn],
       }),
     );
   }

@@ -16,10 +16,12 @@ import {
   liveWithinMs,
   SYNC_TIMEOUT_MARGIN_MS,
 } from '../../lambdas/shared/defaults';
+import { controlKeyPrefixes } from '../../lambdas/shared/tables';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { HeartbeatFunction } from './heartbeat-function';
-import { acknowledgeIndexAccess, acknowledgeInvokeQualifiers } from './nag';
+import { acknowledgeInvokeQualifiers } from './nag';
 import type { HeartbeatSecrets } from './secrets';
+import { grantTable } from './table-access';
 
 /** Options of {@link SyncPipeline}. */
 export interface SyncPipelineProps {
@@ -104,11 +106,16 @@ export class SyncPipeline extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
     });
-    props.transactionsTable.grantReadWriteData(this.syncFunction);
-    props.controlTable.grantReadWriteData(this.syncFunction);
+    // Rows are written in batches and never read back; on the control table only model records
+    // (lease, cursor, status) and token-refresh locks: never agencies, access keys or the creator index.
+    grantTable(this.syncFunction, props.transactionsTable, ['dynamodb:BatchWriteItem']);
+    grantTable(
+      this.syncFunction,
+      props.controlTable,
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      { leadingKeyPrefixes: controlKeyPrefixes.sync },
+    );
     props.secrets.grantFanvueAccess(this.syncFunction.executionRole);
-    acknowledgeIndexAccess(this.syncFunction.executionRole, props.controlTable);
-    acknowledgeIndexAccess(this.syncFunction.executionRole, props.transactionsTable);
 
     this.fanoutFunction = new HeartbeatFunction(this, 'Fanout', {
       ...common,
@@ -129,9 +136,9 @@ export class SyncPipeline extends Construct {
       retryAttempts: 1,
       maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)),
     });
-    props.controlTable.grantReadData(this.fanoutFunction);
+    // Lists every model record: the one Scan of the stack.
+    grantTable(this.fanoutFunction, props.controlTable, ['dynamodb:Scan']);
     this.syncFunction.grantInvoke(this.fanoutFunction);
-    acknowledgeIndexAccess(this.fanoutFunction.executionRole, props.controlTable);
     acknowledgeInvokeQualifiers(this.fanoutFunction.executionRole, this.syncFunction);
 
     this.schedule = new events.Rule(this, 'Schedule', {

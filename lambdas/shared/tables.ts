@@ -140,4 +140,6 @@ export const controlKeyPrefixes = {
   sync: ['MODEL#', 'CONN#'],
   /** The API: webhook replay-guard items. */
   api: ['WEBHOOK#'],
+  /** Agency records (name, time zone): read by the aggregator, zone switch by the reconciliation. */
+  agency: ['AGENCY#'],
 } as const;

@@ -20,6 +20,7 @@ const ids = () => ({
   clientSecret: logicalIdOf(s.stack.secrets.fanvueClient),
   cronSecret: logicalIdOf(s.stack.secrets.cron),
   webhookSecret: logicalIdOf(s.stack.secrets.webhook),
+  originSecret: logicalIdOf(s.stack.secrets.origin),
 });
 const statementsOf = (construct: Parameters<typeof logicalIdOf>[0]) =>
   roleStatements(s.template, logicalIdOf(construct));
@@ -76,16 +77,19 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('keeps the dashboard API read-only on DynamoDB but for the control table (accounts items, see auth.test.ts)', () => {
+  it('keeps the dashboard API read-only on DynamoDB but for control table items by leading key (accounts items, see auth.test.ts; webhook replay guard, see edge.test.ts)', () => {
     const writing = touching(statementsOf(s.stack.api.apiFunction), 'dynamodb:').filter((st) =>
       st.actions.some((a) => /Put|Update|Delete|Write/.test(a)),
     );
-    expect(writing).toHaveLength(1);
-    expect(referencedIds(writing[0]?.resources)).toEqual([ids().control]);
-    expect(writing[0]?.actions.filter((a) => /Update|Write/.test(a))).toEqual([]);
+    expect(writing).toHaveLength(2);
+    for (const st of writing) {
+      expect(referencedIds(st.resources)).toEqual([ids().control]);
+      expect(st.actions.filter((a) => /Update|Write/.test(a))).toEqual([]);
+      expect(st.conditions?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toBeDefined();
+    }
   });
 
-  it('limits secrets to the client credentials and the connection prefix (sync) and the cron and webhook secrets (api)', () => {
+  it('limits secrets to the client credentials and the connection prefix (sync) and the cron, webhook and origin secrets (api)', () => {
     const t = ids();
     const sync = touching(statementsOf(s.stack.pipeline.syncFunction), 'secretsmanager:');
     expect(new Set(sync.flatMap((st) => st.actions))).toEqual(
@@ -101,7 +105,7 @@ describe('IAM least privilege', () => {
     const api = touching(statementsOf(s.stack.api.apiFunction), 'secretsmanager:');
     expect(api).toHaveLength(1);
     expect(api[0]?.actions).toEqual(['secretsmanager:GetSecretValue']);
-    expect(referencedIds(api[0]?.resources).sort()).toEqual([t.cronSecret, t.webhookSecret].sort());
+    expect(referencedIds(api[0]?.resources).sort()).toEqual([t.cronSecret, t.webhookSecret, t.originSecret].sort());
     for (const fnc of [
       s.stack.pipeline.fanoutFunction,
       s.stack.aggregator.aggregateFunction,

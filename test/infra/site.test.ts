@@ -103,9 +103,10 @@ describe('dashboard site', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes ANY /api/{proxy+} to the API function on a throttled, access-logged $default stage', () => {
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /api/{proxy+}' });
-    // Plus the routes without the JWT authorizer (webhook, cron sync, access-key dashboard): see auth.test.ts.
+  it('routes the webhook, the manual sync and ANY /api/{proxy+} to the API function on a throttled, access-logged $default stage', () => {
+    for (const RouteKey of ['ANY /api/{proxy+}', 'POST /api/sync', 'POST /api/webhooks/fanvue'])
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey });
+    // Plus the access-key dashboard route without the JWT authorizer: see auth.test.ts.
     s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
@@ -184,10 +185,11 @@ describe('observability', () => {
     s.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'RevenueHeartbeat' });
     const outputs = Object.keys(s.template.toJSON().Outputs as Record<string, unknown>);
+    // The execute-api URL is no output: the API answers only through the dashboard URL.
+    expect(outputs).not.toContain('ApiUrl');
     expect(outputs).toEqual(
       expect.arrayContaining([
         'DashboardUrl',
-        'ApiUrl',
         'SyncFunctionName',
         'FanoutFunctionName',
         'FanvueClientSecretArn',

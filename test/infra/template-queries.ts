@@ -14,6 +14,7 @@ export interface CfnResource {
 export interface Statement {
   readonly actions: string[];
   readonly resources: unknown[];
+  readonly conditions?: Record<string, Record<string, unknown>>;
 }
 
 /** All resources of `type`, keyed by logical id. */
@@ -46,8 +47,15 @@ export function roleStatements(template: Template, functionLogicalId: string): S
   for (const policy of Object.values(resourcesOf(template, 'AWS::IAM::Policy'))) {
     const roles = (policy.Properties?.Roles ?? []) as { Ref?: string }[];
     if (!roles.some((r) => r.Ref === roleId)) continue;
-    const doc = policy.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] };
-    for (const s of doc.Statement) out.push({ actions: [s.Action].flat(), resources: [s.Resource].flat() });
+    const doc = policy.Properties?.PolicyDocument as {
+      Statement: { Action: string | string[]; Resource: unknown; Condition?: Statement['conditions'] }[];
+    };
+    for (const s of doc.Statement)
+      out.push({
+        actions: [s.Action].flat(),
+        resources: [s.Resource].flat(),
+        ...(s.Condition && { conditions: s.Condition }),
+      });
   }
   return out;
 }

@@ -53,7 +53,7 @@ function edgeApi() {
   const logger = textLogger();
   const deps: ApiDeps = {
     doc: t.doc,
-    tables: { control: t.names.control, totals: t.names.totals },
+    tables: { control: t.names.control, totals: t.names.totals, transactions: t.names.transactions },
     clock,
     logger,
     config: {

@@ -9,6 +9,7 @@ const env = {
   TOTALS_TABLE: 't',
   TRANSACTIONS_TABLE: 'x',
   CRON_SECRET_ID: 'cron',
+  ORIGIN_SECRET_ID: 'origin',
   SYNC_FUNCTION_NAME: 'sync-fn',
   FANOUT_FUNCTION_NAME: 'fanout-fn',
   AWS_REGION: 'us-east-1',
@@ -40,10 +41,18 @@ describe('API wiring', () => {
   });
 
   it('derives the Live window from the interval and fails naming a missing variable', () => {
-    expect(awsApiDeps(env).config).toEqual({ syncIntervalMs: 600_000, liveWithinMs: 1_320_000, cronSecretId: 'cron' });
+    expect(awsApiDeps(env).config).toEqual({
+      syncIntervalMs: 600_000,
+      liveWithinMs: 1_320_000,
+      cronSecretId: 'cron',
+      originSecretId: 'origin',
+    });
     expect(awsApiDeps({ ...env, SYNC_INTERVAL_MS: '300000' }).config.liveWithinMs).toBe(720_000);
     const { CRON_SECRET_ID: _omit, ...missing } = env;
     expect(() => awsApiDeps(missing)).toThrow(/CRON_SECRET_ID/);
+    // The origin check is never off in AWS: a missing origin secret id fails the cold start.
+    const { ORIGIN_SECRET_ID: _origin, ...noOrigin } = env;
+    expect(() => awsApiDeps(noOrigin)).toThrow(/ORIGIN_SECRET_ID/);
   });
 
   it('matches If-None-Match lists and weak validators against the ETag', () => {
