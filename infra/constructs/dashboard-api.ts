@@ -11,16 +11,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_SCHEDULE_MINUTES, liveWithinMs } from '../../lambdas/shared/defaults';
 import { OPEN_ROUTES } from '../../lambdas/shared/routes';
-import type { DashboardAuth } from './dashboard-auth';
 import { controlKeyPrefixes, controlTable, transactionsTable } from '../../lambdas/shared/tables';
-import {
-  ACCESS_LOG_FIELDS,
-  DEFAULT_ROUTE_LIMITS,
-  MANUAL_SYNC_PATH,
-  type RouteThrottle,
-  type ThrottledRoute,
-  WEBHOOK_PATH,
-} from './api-edge';
+import { ACCESS_LOG_FIELDS, DEFAULT_ROUTE_LIMITS, type RouteThrottle, type ThrottledRoute } from './api-edge';
+import type { DashboardAuth } from './dashboard-auth';
 import { HeartbeatFunction } from './heartbeat-function';
 import { acknowledgeInvokeQualifiers } from './nag';
 import type { HeartbeatSecrets } from './secrets';
@@ -220,5 +213,4 @@ export class DashboardApi extends Construct {
       }),
     );
   }
-
 }
