@@ -3,7 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CONTEXT_KEYS } from '../../infra/config';
+import { AgencySchema } from '../../lambdas/adapters/dynamo/agencies';
+import { ModelRecordSchema } from '../../lambdas/domain/model';
+import { keys } from '../../lambdas/shared/tables';
 import { startLambdaEndpoint } from '../../local/lambda-endpoint';
 import { type SynthesizedStack, synthStack } from './stack-fixture';
 import { fn, logicalIdOf, resourcesOf } from './template-queries';
@@ -89,6 +93,31 @@ describe('README and docs/ name only what exists', () => {
     expect(deploy).toContain(`${metrics} alarm metrics × $0.10`);
     expect(deploy).toContain(`**${secrets} stack secrets**`);
     expect(deploy).toContain(`(${secrets} + C) secrets × $0.40`);
+  });
+});
+
+describe('the items docs/deploy.md writes by hand', () => {
+  /** The `--item` JSON of every `aws dynamodb put-item` in the deploy guide, unmarshalled (shell variables kept as text). */
+  const joined = all.replace(/\\\n\s*/g, ' ');
+  const items = [...joined.matchAll(/aws dynamodb put-item[^\n]*?--item\s+(?:'([^']+)'|"((?:[^"\\]|\\.)+)")/g)]
+    .map((m) => m[1] ?? m[2]?.replace(/\\"/g, '"') ?? '')
+    .map((json) => unmarshall(JSON.parse(json) as Parameters<typeof unmarshall>[0]));
+
+  it('are the records the code reads: model (with its agency index), agency, access key', () => {
+    const model = items.find((i) => String(i.pk).startsWith('MODEL#'));
+    expect(model).toBeDefined();
+    const parsed = ModelRecordSchema.parse(model);
+    expect(model).toMatchObject({
+      pk: keys.modelPk(parsed.modelId),
+      sk: keys.modelSk,
+      gsi1pk: keys.agencyPk(parsed.agencyId),
+      gsi1sk: keys.modelPk(parsed.modelId),
+    });
+    const agency = items.find((i) => i.sk === keys.agencySk);
+    expect(agency?.pk).toBe(keys.agencyPk(AgencySchema.parse(agency).agencyId));
+    const key = items.find((i) => i.sk === keys.apiKeySk);
+    expect(key?.pk).toBe(keys.apiKeyPk('$HASH'));
+    expect(key?.agencyId).toBe(agency?.agencyId);
   });
 });
 
