@@ -105,6 +105,13 @@ export class RevenueHeartbeatStack extends Stack {
     });
     this.api.requireSignIn(this.auth, this.tables.control);
     this.site.addRuntimeConfig(this.auth.siteConfig());
+    this.api.enableFanvueConnect({
+      secrets: this.secrets,
+      siteUrl: `https://${this.site.distribution.distributionDomainName}`,
+      apiBaseUrl: config.fanvueApiBaseUrl,
+      authBaseUrl: config.fanvueAuthBaseUrl,
+      controlTable: this.tables.control,
+    });
     this.observability = new Observability(this, 'Observability', {
       functions: {
         Sync: this.pipeline.syncFunction,

@@ -9,9 +9,11 @@ import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { localSecretStore } from '../lambdas/adapters/secrets';
 import { systemClock, type VersionedSecretStore } from '../lambdas/domain/ports';
+import { FANVUE_CALLBACK_PATH } from '../lambdas/domain/site-config';
 import type { SyncOutcome } from '../lambdas/domain/sync';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { type ApiHandler, makeApiHandler } from '../lambdas/handlers/api';
+import { fanvueConnectDeps } from '../lambdas/handlers/api/connect-deps';
 import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
 import { buildSyncDeps } from '../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
@@ -42,6 +44,11 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Fanvue simulator options (demo agency: 12 creators with realistic history). */
   simulator?: FanvueSimulatorOptions;
+  /**
+   * Register every simulator creator as a model of the demo agency at start; false leaves the agency
+   * empty, to be connected from the dashboard ("Fanvue accounts"). @default true
+   */
+  demoModels?: boolean;
   /** New sales keep arriving every this many ms (0 = off). @default 8000 */
   liveEveryMs?: number;
   /** The simulator sends signed webhooks for new sales, which start that model's sync at once. @default true */
@@ -149,7 +156,7 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
   });
   const apiKey = await createApiKey(doc, tables.control, AGENCY_ID);
   const creatorOf: Record<string, string> = {};
-  for (const [i, creator] of sim.creators.entries()) {
+  for (const [i, creator] of options.demoModels === false ? [] : sim.creators.entries()) {
     const modelId = `model-${String(i + 1).padStart(2, '0')}`;
     const conn = sim.createConnection({ creatorUuids: [creator.uuid] });
     await secrets.put(`fanvue/connection/${modelId}`, JSON.stringify({ refreshToken: conn.refreshToken }));
@@ -240,6 +247,13 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
         void runCycle(reason).catch((err: unknown) => log.error('manual cycle failed', { error: String(err) })),
     },
     auth: { verifier: auth.verifier, directory: auth.accounts },
+    fanvue: fanvueConnectDeps(env, {
+      doc,
+      controlTable: tables.control,
+      secrets,
+      logger: log,
+      redirectUri: `${server.url}${FANVUE_CALLBACK_PATH}`,
+    }),
   });
 
   const lambda = await startLambdaEndpoint(

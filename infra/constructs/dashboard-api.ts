@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FANVUE_CALLBACK_PATH } from '../../lambdas/domain/site-config';
 import { DEFAULT_SCHEDULE_MINUTES, liveWithinMs } from '../../lambdas/shared/defaults';
 import { OPEN_ROUTES } from '../../lambdas/shared/routes';
 import { controlKeyPrefixes, controlTable, transactionsTable } from '../../lambdas/shared/tables';
@@ -203,14 +204,38 @@ export class DashboardApi extends Construct {
       }),
     );
     // Writes only the accounts items: members and access keys (AGENCY#, APIKEY#) and pending authorizations.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
-        resources: [controlTable.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AGENCY#*', 'APIKEY#*', 'OAUTHSTATE#*'] },
-        },
-      }),
-    );
+    grantTable(this.apiFunction, controlTable, ['dynamodb:PutItem', 'dynamodb:DeleteItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.accounts,
+    });
+  }
+
+  /**
+   * Lets owners and admins connect Fanvue from the dashboard: the Fanvue settings the sync uses,
+   * the dashboard's callback page as redirect URI, read of the client credentials and read/write
+   * of connection tokens (the same grant as the sync), and writes of model records, the creator
+   * index and the token-refresh lock.
+   */
+  enableFanvueConnect(props: {
+    secrets: HeartbeatSecrets;
+    siteUrl: string;
+    apiBaseUrl: string;
+    authBaseUrl: string;
+    controlTable: dynamodb.ITableV2;
+  }): void {
+    const fn = this.apiFunction;
+    fn.addEnvironment('FANVUE_API_BASE_URL', props.apiBaseUrl);
+    fn.addEnvironment('FANVUE_AUTH_BASE_URL', props.authBaseUrl);
+    fn.addEnvironment('FANVUE_CLIENT_SECRET_ID', props.secrets.fanvueClient.secretArn);
+    fn.addEnvironment('FANVUE_CONNECTION_SECRET_PREFIX', props.secrets.connectionSecretPrefix);
+    fn.addEnvironment('FANVUE_REDIRECT_URI', `${props.siteUrl}${FANVUE_CALLBACK_PATH}`);
+    props.secrets.grantFanvueAccess(fn.executionRole);
+    grantTable(fn, props.controlTable, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.connect,
+    });
+  }
+
+  /** Base URL of the API's default stage. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
   }
 }

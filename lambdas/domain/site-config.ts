@@ -23,3 +23,6 @@ export type SiteConfig = z.infer<typeof SiteConfigSchema>;
 
 /** The app's path that receives the authorization response (registered as the client's redirect URI). */
 export const SIGN_IN_CALLBACK_PATH = '/auth/callback';
+
+/** The app's page Fanvue redirects to after the agency approves a connection (a redirect URI of the Fanvue app). */
+export const FANVUE_CALLBACK_PATH = '/connect/fanvue/callback';

@@ -4,6 +4,7 @@ import { rotatingSecrets } from '../adapters/secret-cache';
 import { HttpError } from '../shared/errors';
 import { accountsRoute } from './api/accounts';
 import { cronSecretCheck, logRefused, originCheck, type RequestCheck } from './api/guards';
+import { connectRoute } from './api/connect';
 import { compressed, errorResult } from './api/http';
 import { type ApiDeps, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
@@ -56,7 +57,8 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
         return await postModelSync(deps, event, modelSync[1]);
       }
-      const accounts = await accountsRoute(deps, event, method, path);
+      const accounts =
+        (await accountsRoute(deps, event, method, path)) ?? (await connectRoute(deps, event, method, path));
       if (accounts) return accounts;
       throw new HttpError(404, 'not found');
     } catch (err) {

@@ -13,6 +13,7 @@
  *                 `pk = APIKEY#<sha256 hex>`, `sk = APIKEY` (dashboard access key -> agencyId, keyId);
  *                 `pk = AGENCY#<agencyId>`, `sk = MEMBER#<userId>` (member: email, role);
  *                 `pk = AGENCY#<agencyId>`, `sk = ACCESSKEY#<keyId>` (access key listing: label, hash);
+ *                 `pk = AGENCY#<agencyId>`, `sk = CONNECTION#<connectionId>` (Fanvue connection made from the dashboard);
  *                 `pk = OAUTHSTATE#<sha256 hex>`, `sk = OAUTHSTATE` (pending Fanvue authorization, TTL `expiresAt`);
  *                 `pk = WEBHOOK#<delivery hash>`, `sk = WEBHOOK` (webhook replay guard, TTL `expiresAt`);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
@@ -60,6 +61,7 @@ export const controlTable: TableDefinition = {
   id: 'control',
   partitionKey: pk,
   sortKey: sk,
+  // Pending Fanvue authorizations and webhook replay guards expire.
   timeToLiveAttribute: 'expiresAt',
   globalIndexes: [
     {
@@ -123,6 +125,9 @@ export const keys = {
   /** Control table: an access key's listing `{ keyId, label, createdAt, keyHash }` under `agencyPk(id)`. */
   accessKeySk: (keyId: string) => `ACCESSKEY#${keyId}`,
   accessKeySkPrefix: 'ACCESSKEY#',
+  /** Control table: an agency's Fanvue connection `{ connectionId, connectedAt, connectedBy }` under `agencyPk(id)`. */
+  connectionSk: (connectionId: string) => `CONNECTION#${connectionId}`,
+  connectionSkPrefix: 'CONNECTION#',
   /** Control table: a pending Fanvue authorization, keyed by the SHA-256 of its `state`. */
   oauthStatePk: (stateHash: string) => `OAUTHSTATE#${stateHash}`,
   oauthStateSk: 'OAUTHSTATE',
@@ -140,6 +145,10 @@ export const controlKeyPrefixes = {
   sync: ['MODEL#', 'CONN#'],
   /** The API: webhook replay-guard items. */
   api: ['WEBHOOK#'],
+  /** The API's accounts routes: members, access-key listings (AGENCY#), access keys, pending Fanvue authorizations. */
+  accounts: ['AGENCY#', 'APIKEY#', 'OAUTHSTATE#'],
+  /** The API's connect flow: model records and the creator index it registers, token-refresh locks. */
+  connect: ['MODEL#', 'CREATOR#', 'CONN#'],
   /** Agency records (name, time zone): read by the aggregator, zone switch by the reconciliation. */
   agency: ['AGENCY#'],
 } as const;

@@ -9,6 +9,8 @@ export interface PendingCode {
   redirectUri: string;
   expiresAtMs: number;
   used: boolean;
+  /** The first refresh token of the family this code was exchanged for: a reused code revokes that family. */
+  issuedRefreshToken?: string;
 }
 
 const AuthorizeQuerySchema = z.object({
@@ -48,22 +50,24 @@ export function handleAuthorize(sim: SimCore, url: URL): Reply {
   return { status: 302, body: '', headers: { location: target.toString(), 'cache-control': 'no-store' } };
 }
 
-/** Checks `grant_type=authorization_code` against the pending code: unused, fresh, same redirect, PKCE verifier. */
+/**
+ * Checks `grant_type=authorization_code` against the pending code: unused, fresh, same redirect, PKCE
+ * verifier. Returns the pending code to record what it was exchanged for. A code presented a second
+ * time is refused and the tokens already issued for it are revoked (RFC 6749 section 4.1.2).
+ */
 export function redeemCode(
   sim: SimCore,
   code: string | undefined,
   redirectUri: string | undefined,
   verifier: string | undefined,
-): boolean {
+): PendingCode | undefined {
   const pending = code ? sim.codes.get(code) : undefined;
-  if (
-    !pending ||
-    pending.used ||
-    pending.expiresAtMs < sim.opts.now() ||
-    pending.redirectUri !== redirectUri ||
-    !verifier
-  )
-    return false;
+  if (!pending) return undefined;
+  if (pending.used) {
+    if (pending.issuedRefreshToken) sim.tokens.revokeConnection(pending.issuedRefreshToken);
+    return undefined;
+  }
+  if (pending.expiresAtMs < sim.opts.now() || pending.redirectUri !== redirectUri || !verifier) return undefined;
   pending.used = true;
-  return createHash('sha256').update(verifier).digest('base64url') === pending.challenge;
+  return createHash('sha256').update(verifier).digest('base64url') === pending.challenge ? pending : undefined;
 }

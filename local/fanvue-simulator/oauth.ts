@@ -52,7 +52,8 @@ export function handleToken(
   const parsed = TokenRequestSchema.safeParse(Object.fromEntries(new URLSearchParams(rawBody)));
   if (!parsed.success) return { status: 400, body: { error: 'invalid_request' }, headers: noStore };
   if (parsed.data.grant_type === 'authorization_code') {
-    if (!redeemCode(sim, parsed.data.code, parsed.data.redirect_uri, parsed.data.code_verifier)) {
+    const pending = redeemCode(sim, parsed.data.code, parsed.data.redirect_uri, parsed.data.code_verifier);
+    if (!pending) {
       return {
         status: 400,
         body: {
@@ -67,6 +68,7 @@ export function handleToken(
       { agency: true },
       sim.creators.map((c) => c.uuid),
     );
+    pending.issuedRefreshToken = conn.refreshToken;
     const issued = sim.tokens.refresh(conn.refreshToken);
     return issued.ok
       ? { status: 200, body: issued.body, headers: noStore }

@@ -91,13 +91,23 @@ describe('staff sign-in (Cognito)', () => {
     ]);
     expect(referencedIds(cognito[0]?.Resource)).toEqual([logicalIdOf(s.stack.auth.userPool)]);
     // Other conditioned writes (the sync's model records, the API's webhook replay guard) are edge.test.ts's.
-    const writes = statements.filter(
-      (st) => [st.Action].flat().includes('dynamodb:PutItem') && JSON.stringify(st.Condition ?? {}).includes('APIKEY#'),
-    );
-    expect(writes).toHaveLength(1);
-    expect(writes[0]?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AGENCY#*', 'APIKEY#*', 'OAUTHSTATE#*'] },
-    });
+    const conditioned = (prefix: string) =>
+      statements.filter(
+        (st) => [st.Action].flat().includes('dynamodb:PutItem') && JSON.stringify(st.Condition ?? {}).includes(prefix),
+      );
+    expect(conditioned('APIKEY#').map((st) => st.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AGENCY#*', 'APIKEY#*', 'OAUTHSTATE#*'] } },
+    ]);
+    // The connect flow registers models: model records, the creator index, token-refresh locks.
+    expect(conditioned('CREATOR#').map((st) => st.Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MODEL#*', 'CREATOR#*', 'CONN#*'] } },
+    ]);
+    const env2 = (
+      fn(s.template, logicalIdOf(s.stack.api.apiFunction)).Properties?.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined
+    )?.Variables;
+    expect(JSON.stringify(env2?.FANVUE_REDIRECT_URI)).toContain('/connect/fanvue/callback');
   });
 
   it('serves the sign-in settings as /config.json from the site bucket: client id, issuer and login domain, no secret', () => {

@@ -81,10 +81,11 @@ describe('IAM least privilege', () => {
     const writing = touching(statementsOf(s.stack.api.apiFunction), 'dynamodb:').filter((st) =>
       st.actions.some((a) => /Put|Update|Delete|Write/.test(a)),
     );
-    expect(writing).toHaveLength(2);
+    // Accounts items, the webhook replay guard and the connect flow's model records.
+    expect(writing).toHaveLength(3);
     for (const st of writing) {
       expect(referencedIds(st.resources)).toEqual([ids().control]);
-      expect(st.actions.filter((a) => /Update|Write/.test(a))).toEqual([]);
+      expect(st.actions.filter((a) => /BatchWrite/.test(a))).toEqual([]);
       expect(st.conditions?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toBeDefined();
     }
   });
@@ -103,9 +104,14 @@ describe('IAM least privilege', () => {
       if (isClient) expect(st.actions).toEqual(['secretsmanager:GetSecretValue']);
     }
     const api = touching(statementsOf(s.stack.api.apiFunction), 'secretsmanager:');
-    expect(api).toHaveLength(1);
-    expect(api[0]?.actions).toEqual(['secretsmanager:GetSecretValue']);
-    expect(referencedIds(api[0]?.resources).sort()).toEqual([t.cronSecret, t.webhookSecret, t.originSecret].sort());
+    // Plus, for connecting Fanvue from the dashboard, the sync's own grant (client credentials, connection tokens).
+    const apiReads = api.filter((st) => !st.actions.includes('secretsmanager:PutSecretValue'));
+    expect(apiReads.flatMap((st) => referencedIds(st.resources)).sort()).toEqual(
+      [t.cronSecret, t.webhookSecret, t.originSecret, t.clientSecret].sort(),
+    );
+    const apiTokens = api.filter((st) => st.actions.includes('secretsmanager:PutSecretValue'));
+    expect(apiTokens).toHaveLength(1);
+    expect(flat(apiTokens[0]?.resources)).toContain(':secret:RevenueHeartbeat/fanvue/connection/*');
     for (const fnc of [
       s.stack.pipeline.fanoutFunction,
       s.stack.aggregator.aggregateFunction,

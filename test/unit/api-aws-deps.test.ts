@@ -16,6 +16,9 @@ const env = {
   AUTH_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool',
   AUTH_CLIENT_ID: 'client',
   USER_POOL_ID: 'us-east-1_pool',
+  FANVUE_REDIRECT_URI: 'https://dashboard.example/connect/fanvue/callback',
+  FANVUE_CLIENT_SECRET_ID: 'fanvue-client',
+  FANVUE_CONNECTION_SECRET_PREFIX: 'fanvue/connection/',
 };
 
 describe('API wiring', () => {

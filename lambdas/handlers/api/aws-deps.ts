@@ -12,6 +12,7 @@ import { DEFAULT_SYNC_INTERVAL_MS, liveWithinMs } from '../../shared/defaults';
 import { parseEnv } from '../../shared/env';
 import { logger } from '../../shared/logger';
 import * as z from '../../shared/zod';
+import { fanvueConnectDeps } from './connect-deps';
 import type { ApiDeps } from './routes';
 
 /** Environment of the API Lambda, validated once per cold start. */
@@ -37,6 +38,8 @@ export const ApiEnvSchema = z.object({
   AUTH_CLIENT_ID: z.string().check(z.minLength(1)),
   /** The user pool where owners' invitations create accounts. */
   USER_POOL_ID: z.string().check(z.minLength(1)),
+  /** The dashboard's page Fanvue redirects to after consent (a redirect URI of the Fanvue app). */
+  FANVUE_REDIRECT_URI: z.string().check(z.url()),
 });
 
 /**
@@ -60,8 +63,10 @@ export function lambdaSyncTrigger(client: LambdaClient, functions: { sync: strin
 /** The API's dependencies built from the real AWS clients and `env`. */
 export function awsApiDeps(env: Record<string, string | undefined> = process.env, metrics?: CountMetrics): ApiDeps {
   const e = parseEnv(ApiEnvSchema, env);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const secrets = awsSecretStore(new SecretsManagerClient({}));
   return {
-    doc: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    doc,
     tables: { control: e.CONTROL_TABLE, totals: e.TOTALS_TABLE, transactions: e.TRANSACTIONS_TABLE },
     clock: systemClock,
     logger,
@@ -72,8 +77,15 @@ export function awsApiDeps(env: Record<string, string | undefined> = process.env
       originSecretId: e.ORIGIN_SECRET_ID,
       ...(e.WEBHOOK_SECRET_ID && { webhookSecretId: e.WEBHOOK_SECRET_ID }),
     },
-    secrets: awsSecretStore(new SecretsManagerClient({})),
+    secrets,
     trigger: lambdaSyncTrigger(new LambdaClient({}), { sync: e.SYNC_FUNCTION_NAME, fanout: e.FANOUT_FUNCTION_NAME }),
+    fanvue: fanvueConnectDeps(env, {
+      doc,
+      controlTable: e.CONTROL_TABLE,
+      secrets,
+      logger,
+      redirectUri: e.FANVUE_REDIRECT_URI,
+    }),
     auth: {
       verifier: jwtVerifier({ issuer: e.AUTH_ISSUER, audience: [e.AUTH_CLIENT_ID] }),
       directory: cognitoDirectory(new CognitoIdentityProviderClient({}), e.USER_POOL_ID),

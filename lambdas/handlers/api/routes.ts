@@ -12,6 +12,7 @@ import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
 import { authorize, type Callers } from './auth';
+import type { FanvueConnectDeps } from './connect';
 import { periodRequestOf } from './dashboard';
 import type { RequestCheck } from './guards';
 import { type ApiResult, bodyText, etagOf, header, json, matchesIfNoneMatch } from './http';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   trigger: SyncTrigger;
   /** Sign-in for members; without it only access keys (and the cron and webhook secrets) are accepted. */
   auth?: ApiAuth;
+  /** Connecting Fanvue from the dashboard; without it those routes answer 404. */
+  fanvue?: FanvueConnectDeps;
   /** Receives `WebhookSignatureRejected` (the alarm on rejected webhook signatures). @default none */
   metrics?: CountMetrics;
 }
