@@ -234,12 +234,21 @@ export async function connectRoute(
     if (method !== 'GET') throw new HttpError(405, 'method not allowed');
     return connections(deps, event);
   }
-  if (path === '/api/connections/fanvue/start') return (post(), start(deps, event));
-  if (path === '/api/connections/fanvue/callback') return (post(), callback(deps, event));
+  if (path === '/api/connections/fanvue/start') {
+    post();
+    return start(deps, event);
+  }
+  if (path === '/api/connections/fanvue/callback') {
+    post();
+    return callback(deps, event);
+  }
   const conn = /^\/api\/connections\/([^/]+)\/(creators|models)$/.exec(path);
   if (conn?.[1]) {
     const connectionId = safeDecode(conn[1]);
-    if (conn[2] === 'models') return (post(), addModels(deps, event, connectionId));
+    if (conn[2] === 'models') {
+      post();
+      return addModels(deps, event, connectionId);
+    }
     if (method !== 'GET') throw new HttpError(405, 'method not allowed');
     const who = await member(deps, event);
     if (!(await ownsConnection(deps, who.agencyId, connectionId))) throw new HttpError(404, 'connection not found');
