@@ -204,6 +204,10 @@ describe('the IAM policies allow every DynamoDB request the handlers make (and t
     expect(allowed(sync, { action: 'dynamodb:PutItem', table: t, leadingKeys: ['APIKEY#x'] }, control)).toBe(false);
     expect(allowed(sync, { action: 'dynamodb:UpdateItem', table: t, leadingKeys: ['MODEL#m0'] }, control)).toBe(true);
     expect(allowed(api, { action: 'dynamodb:Scan', table: t, leadingKeys: [] }, control)).toBe(false);
-    expect(allowed(api, { action: 'dynamodb:PutItem', table: t, leadingKeys: ['MODEL#m0'] }, control)).toBe(false);
+    // The API writes model records (the dashboard's connect flow) but nothing outside its named prefixes.
+    expect(allowed(api, { action: 'dynamodb:PutItem', table: t, leadingKeys: ['MARKER#m0'] }, control)).toBe(false);
+    expect(allowed(api, { action: 'dynamodb:BatchWriteItem', table: t, leadingKeys: ['MODEL#m0'] }, control)).toBe(
+      false,
+    );
   });
 });
