@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import {
+  DEFAULT_AUDIT_DAYS,
   DEFAULT_FANOUT_CONCURRENCY,
   DEFAULT_SCHEDULE_MINUTES,
   DEFAULT_SYNC_BUDGET_MS,
@@ -33,6 +34,8 @@ export const StackConfigSchema = z.object({
   syncBudgetSeconds: intFromContext(10, 840).default(DEFAULT_SYNC_BUDGET_MS / 1000),
   /** Look-back overlap of every incremental window, in minutes (matches the sync handler default). @default 60 */
   syncLookbackMinutes: intFromContext(0, 1440).default(DEFAULT_SYNC_LOOKBACK_MINUTES),
+  /** Days of history the daily source audit re-reads from Fanvue per model. @default 7 */
+  auditDays: intFromContext(1, 90).default(DEFAULT_AUDIT_DAYS),
   /** Hour (UTC) of the daily reconciliation run. @default 3 */
   reconcileHourUtc: intFromContext(0, 23).default(3),
   /** Fanvue API base URL. @default FANVUE_API_BASE_URL */

@@ -57,6 +57,7 @@ export class RevenueHeartbeatStack extends Stack {
       fanoutConcurrency: config.fanoutConcurrency,
       syncBudgetSeconds: config.syncBudgetSeconds,
       syncLookbackMinutes: config.syncLookbackMinutes,
+      auditDays: config.auditDays,
       fanvueApiBaseUrl: config.fanvueApiBaseUrl,
       fanvueAuthBaseUrl: config.fanvueAuthBaseUrl,
     });

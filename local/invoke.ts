@@ -6,7 +6,7 @@ import type { SyncInvoker } from '../lambdas/domain/ports';
  * so shutdown and tests can wait for them.
  */
 export function localSyncInvoker(
-  run: (payload: { modelId: string; reason: string }) => Promise<unknown>,
+  run: (payload: { modelId: string; reason: string; audit?: true }) => Promise<unknown>,
   onError: (modelId: string, err: unknown) => void,
 ): SyncInvoker & { idle(): Promise<void>; inFlight(): number } {
   const running = new Set<Promise<unknown>>();

@@ -14,8 +14,9 @@ import type { SyncOutcome } from '../lambdas/domain/sync';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { type ApiHandler, makeApiHandler } from '../lambdas/handlers/api';
 import { fanvueConnectDeps } from '../lambdas/handlers/api/connect-deps';
+import { isAuditEvent, makeAuditHandler } from '../lambdas/handlers/audit-handler';
 import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
-import { buildSyncDeps } from '../lambdas/handlers/sync-deps';
+import { buildAuditDeps, buildSyncDeps } from '../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
 import { DEFAULT_SCHEDULE_EXPRESSION, liveWithinMs } from '../lambdas/shared/defaults';
 import { ORIGIN_VERIFY_HEADER } from '../lambdas/shared/edge';
@@ -181,10 +182,17 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
     SYNC_BUDGET_MS: '60000',
     ...options.env,
   };
-  const sync = makeSyncHandler(buildSyncDeps(env, { doc, secrets, logger: log }));
+  const syncDeps = buildSyncDeps(env, { doc, secrets, logger: log });
+  const runSync = makeSyncHandler(syncDeps);
+  const runAudit = makeAuditHandler(buildAuditDeps(env, { doc, secrets, logger: log }, syncDeps));
+  // One function, as in AWS: `{ modelId, audit: true }` runs the source audit, anything else the sync.
+  const sync = (payload: unknown) => (isAuditEvent(payload) ? runAudit(payload) : runSync(payload));
   const outcomes: { reason: string; outcome: SyncOutcome }[] = [];
   const invoker = localSyncInvoker(
-    async (payload) => outcomes.push({ reason: payload.reason, outcome: await sync(payload) }),
+    async (payload) => {
+      if (isAuditEvent(payload)) await runAudit(payload);
+      else outcomes.push({ reason: payload.reason, outcome: await runSync(payload) });
+    },
     (modelId, err) =>
       log.error('sync invoke failed', { modelId, error: err instanceof Error ? err.message : String(err) }),
   );

@@ -21,7 +21,8 @@ export type AlarmKind =
   | 'queueDepth'
   | 'iteratorAge'
   | 'webhookSignatureFailures'
-  | 'reconcileDrift';
+  | 'reconcileDrift'
+  | 'auditDifferences';
 
 /** SQS publishes queue metrics every few minutes whatever the schedule: depth is looked at per 5 minutes. */
 const QUEUE_PERIOD_MINUTES = 5;
@@ -65,5 +66,7 @@ export function alarmTimings(scheduleMinutes: number = DEFAULT_SCHEDULE_MINUTES)
     // Rejected signatures in 2 of 3 cycles: a rotated signing secret not stored here, or probing.
     webhookSignatureFailures: timing(cycle, 2, 3),
     reconcileDrift: timing(RECONCILE_PERIOD_MINUTES, 1, 1),
+    // The audit fan-out runs once a day; like the reconciliation, any difference is reported in its hour.
+    auditDifferences: timing(RECONCILE_PERIOD_MINUTES, 1, 1),
   };
 }

@@ -39,7 +39,7 @@ const OWN = { namespace: 'RevenueHeartbeat', dimensionsMap: { service: 'revenue-
 /**
  * Alarms and one CloudWatch dashboard. Alarms: sync error rate; stale models; fan-out stopped;
  * Errors and Throttles per function; depth > 0 of each dead-letter queue; aggregator IteratorAge;
- * webhook signature failures; reconciliation drift. Periods and evaluation follow the schedule
+ * webhook signature failures; reconciliation drift; source audit differences. Periods and evaluation follow the schedule
  * ({@link alarmTimings}). With `alarmEmail` every alarm notifies one SNS topic (on ALARM and on OK).
  */
 export class Observability extends Construct {
@@ -150,6 +150,18 @@ export class Observability extends Construct {
       gt,
       0,
       'The reconciliation found totals that did not match the stored transactions and repaired them: look for aggregator failures before that run',
+    );
+
+    // The daily source audit counts rows missing here (then stored) plus rows Fanvue no longer
+    // returns (kept), zero included: any difference means the sync missed rows or Fanvue changed history.
+    const auditDifferences = own('AuditDifferences', 'auditDifferences');
+    this.add(
+      'AuditDifferences',
+      'auditDifferences',
+      auditDifferences,
+      gt,
+      0,
+      'The source audit found rows that differ from Fanvue (missing here, now stored; or gone from Fanvue, kept): see lastAudit on the models and the audit logs',
     );
 
     this.dashboard = this.buildDashboard(props, syncErrorRate, iteratorAge, period('functionErrors'));

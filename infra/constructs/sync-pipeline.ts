@@ -6,6 +6,8 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
+  DEFAULT_AUDIT_DAYS,
+  DEFAULT_AUDIT_SCHEDULE,
   DEFAULT_FANOUT_CONCURRENCY,
   DEFAULT_SCHEDULE_MINUTES,
   DEFAULT_SYNC_BUDGET_MS,
@@ -38,6 +40,8 @@ export interface SyncPipelineProps {
   readonly syncBudgetSeconds?: number;
   /** Look-back overlap of each incremental window, in minutes. @default 60 */
   readonly syncLookbackMinutes?: number;
+  /** Days the daily source audit re-reads from Fanvue per model. @default 7 */
+  readonly auditDays?: number;
   /** @default FANVUE_API_BASE_URL */
   readonly fanvueApiBaseUrl?: string;
   /** @default FANVUE_AUTH_BASE_URL */
@@ -63,6 +67,8 @@ export class SyncPipeline extends Construct {
   readonly syncFunction: HeartbeatFunction;
   readonly fanoutFunction: HeartbeatFunction;
   readonly schedule: events.Rule;
+  /** Daily rule: the fan-out starts each model's source audit (`{ audit: true }`) on the sync function. */
+  readonly auditSchedule: events.Rule;
   /** onFailure destination of async sync invocations. */
   readonly syncFailures: DeadLetterQueue;
   /** Dead-letter queue of the fan-out (failed scheduled invocations and undeliverable events). */
@@ -98,6 +104,7 @@ export class SyncPipeline extends Construct {
         FANVUE_CONNECTION_SECRET_PREFIX: props.secrets.connectionSecretPrefix,
         SYNC_BUDGET_MS: String(budgetSeconds * 1000),
         SYNC_LOOKBACK_MINUTES: String(props.syncLookbackMinutes ?? DEFAULT_SYNC_LOOKBACK_MINUTES),
+        AUDIT_DAYS: String(props.auditDays ?? DEFAULT_AUDIT_DAYS),
       },
     });
     // A run that is still failing after two retries is stale once the next schedules have passed.
@@ -150,6 +157,21 @@ export class SyncPipeline extends Construct {
           deadLetterQueue: this.fanoutDlq.queue,
           retryAttempts: 2,
           maxEventAge: Duration.minutes(Math.max(scheduleMinutes, 1)),
+        }),
+      ],
+    });
+
+    // The source audit runs in the sync function (same lease, Fanvue client and rate handling),
+    // fanned out like the sync; by hand: invoke the fan-out with `{ "audit": true }`.
+    this.auditSchedule = new events.Rule(this, 'AuditSchedule', {
+      description: "Daily source audit: re-read each model's recent history from Fanvue and compare",
+      schedule: events.Schedule.cron({ ...DEFAULT_AUDIT_SCHEDULE }),
+      targets: [
+        new targets.LambdaFunction(this.fanoutFunction, {
+          event: events.RuleTargetInput.fromObject({ reason: 'audit', audit: true }),
+          deadLetterQueue: this.fanoutDlq.queue,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
         }),
       ],
     });

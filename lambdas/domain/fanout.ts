@@ -23,7 +23,15 @@ export interface FanoutResult {
 export async function fanOut(
   models: AsyncIterable<FanoutModel>,
   invoker: SyncInvoker,
-  options: { concurrency: number; reason: string; logger: AppLogger; now?: number; staleAfterMs?: number },
+  options: {
+    concurrency: number;
+    reason: string;
+    /** Start each model's source audit instead of its sync (same function, same lease). */
+    audit?: boolean;
+    logger: AppLogger;
+    now?: number;
+    staleAfterMs?: number;
+  },
 ): Promise<FanoutResult> {
   const result: FanoutResult = { invoked: 0, skipped: 0, stale: 0, failed: [] };
   const staleBefore =
@@ -37,7 +45,7 @@ export async function fanOut(
     if (staleBefore !== undefined && (!model.lastSuccessAt || Date.parse(model.lastSuccessAt) < staleBefore))
       result.stale += 1;
     const p = invoker
-      .invokeSync({ modelId: model.modelId, reason: options.reason })
+      .invokeSync({ modelId: model.modelId, reason: options.reason, ...(options.audit && { audit: true as const }) })
       .then(() => {
         result.invoked += 1;
       })

@@ -59,5 +59,22 @@ export const ModelRecordSchema = z.object({
   rerunRequested: z.optional(z.boolean()),
   /** True while a window is unfinished (backfill or budget stop). */
   behind: z._default(z.boolean(), false),
+  /** When the source audit last compared this model's recent history with Fanvue end to end. */
+  lastVerifiedAt: z.optional(z.iso.datetime()),
+  /** Rows that differed in that audit: missing here (then stored) plus gone from Fanvue (kept, reported). */
+  differences: z.optional(z.number().check(z.int(), z.nonnegative())),
+  /** The last audit run, complete or not (see `AuditRecord`). */
+  lastAudit: z.optional(
+    z.object({
+      at: z.iso.datetime(),
+      from: z.iso.datetime(),
+      to: z.iso.datetime(),
+      complete: z.boolean(),
+      rowsChecked: z.number().check(z.int(), z.nonnegative()),
+      missing: z.number().check(z.int(), z.nonnegative()),
+      gone: z.number().check(z.int(), z.nonnegative()),
+      updated: z.number().check(z.int(), z.nonnegative()),
+    }),
+  ),
 });
 export type ModelRecord = z.infer<typeof ModelRecordSchema>;

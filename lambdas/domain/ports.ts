@@ -24,7 +24,12 @@ export type CountMetricName =
   | 'SyncSkipped'
   | 'RowsWritten'
   | 'StaleModels'
-  | 'WebhookSignatureRejected';
+  | 'WebhookSignatureRejected'
+  | 'AuditCompleted'
+  | 'AuditFailed'
+  | 'AuditDifferences'
+  | 'AuditRowsStored'
+  | 'AuditRowsGone';
 
 /** Count metrics (CloudWatch EMF in Lambda), so the code that counts stays testable without CloudWatch. */
 export interface CountMetrics {
@@ -62,7 +67,7 @@ export interface VersionedSecretStore extends SecretStore {
 
 /** Fires the sync for one model without waiting for it (Lambda async Invoke in AWS). */
 export interface SyncInvoker {
-  invokeSync(payload: { modelId: string; reason: string }): Promise<void>;
+  invokeSync(payload: { modelId: string; reason: string; audit?: true }): Promise<void>;
 }
 
 /** One request for a page of a creator's earnings. */

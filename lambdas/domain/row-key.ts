@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { $ZodError } from 'zod/v4/core';
 import type { EarningRow } from './earnings';
+import { SourceContractError } from './errors';
 import { categorize, type StoredTransaction, StoredTransactionSchema } from './transaction';
 
 /**
@@ -65,4 +67,24 @@ export function toStoredTransaction(
     reversedTransactionOrderId: row.reversedTransactionOrderId ?? undefined,
     fanHandle: row.user?.handle ?? undefined,
   });
+}
+
+/** Maps a page's rows; a row we cannot store is a contract break, so nothing of the page is written. */
+export function toStoredRows(
+  rows: EarningRow[],
+  model: { modelId: string; agencyId: string },
+  ordinals: OrdinalCounter,
+): StoredTransaction[] {
+  try {
+    return rows.map((row) => toStoredTransaction(row, model, ordinals));
+  } catch (err) {
+    if (err instanceof $ZodError) {
+      const issue = err.issues[0];
+      throw new SourceContractError(
+        `earnings row rejected: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { $ZodError } from 'zod/v4/core';
-import type { EarningRow, EarningsPage } from './earnings';
-import { DeadlineReachedError, PageTokenRejectedError, SourceContractError } from './errors';
+import type { EarningsPage } from './earnings';
+import { DeadlineReachedError, PageTokenRejectedError } from './errors';
 import type { ModelRecord, ResumePoint } from './model';
-import { type OrdinalCounter, toStoredTransaction } from './row-key';
+import { type OrdinalCounter, toStoredRows } from './row-key';
 import { halve, nextLength, restart, sliceAfter, sliceFrom } from './slice';
 import type { SyncDeps } from './sync';
 import type { StoredTransaction } from './transaction';
@@ -18,26 +17,6 @@ function digest(row: StoredTransaction): string {
 
 const maxIso = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b;
-
-/** Maps a page's rows; a row we cannot store is a contract break, so nothing of the page is written. */
-function toStored(
-  rows: EarningRow[],
-  model: { modelId: string; agencyId: string },
-  ordinals: OrdinalCounter,
-): StoredTransaction[] {
-  try {
-    return rows.map((row) => toStoredTransaction(row, model, ordinals));
-  } catch (err) {
-    if (err instanceof $ZodError) {
-      const issue = err.issues[0];
-      throw new SourceContractError(
-        `earnings row rejected: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-        { cause: err },
-      );
-    }
-    throw err;
-  }
-}
 
 /**
  * One sync run of one model, after its lease was taken: reads its window slice by
@@ -105,7 +84,7 @@ export class SyncRun {
         this.begin(restart(this.slice));
         continue;
       }
-      const rows = toStored(page.data, this.model, this.ordinals);
+      const rows = toStoredRows(page.data, this.model, this.ordinals);
       if (Object.keys(this.ordinals).length > 0) this.tokenless = true;
       // Rows of the look-back overlap that the last run stored unchanged are not written again.
       const changed = rows.filter((r) => this.known[r.txKey] !== digest(r));

@@ -4,15 +4,19 @@ import { ValidationError } from '../shared/errors';
 import type { AppLogger } from '../shared/logger';
 import * as z from '../shared/zod';
 
-/** Accepts the EventBridge scheduled event, a manual `{}` / `{ reason }`, or `{ modelIds }` to limit the run. */
+/**
+ * Accepts the EventBridge scheduled event, a manual `{}` / `{ reason }`, `{ modelIds }` to limit the run,
+ * and `{ audit: true }` (the daily audit rule, or by hand) to start the source audit of each model instead.
+ */
 export const FanoutEventSchema = z.union([
   z.pipe(
     z.object({ 'detail-type': z.literal('Scheduled Event'), source: z.string() }),
-    z.transform(() => ({ reason: 'schedule' as string, modelIds: undefined })),
+    z.transform(() => ({ reason: 'schedule' as string, modelIds: undefined, audit: undefined })),
   ),
   z.strictObject({
     reason: z._default(z.string().check(z.maxLength(64)), 'manual'),
     modelIds: z.optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(10_000))),
+    audit: z.optional(z.boolean()),
   }),
 ]);
 
@@ -34,7 +38,7 @@ export function makeFanoutHandler(deps: FanoutDeps) {
   return async (event: unknown): Promise<FanoutResult> => {
     const parsed = FanoutEventSchema.safeParse(event ?? {});
     if (!parsed.success) throw new ValidationError(`invalid fan-out event:\n${z.prettifyError(parsed.error)}`);
-    const { reason, modelIds } = parsed.data;
+    const { reason, modelIds, audit } = parsed.data;
     const only = modelIds ? new Set(modelIds) : undefined;
     async function* models() {
       for await (const m of deps.listModels()) if (!only || only.has(m.modelId)) yield m;
@@ -42,18 +46,20 @@ export function makeFanoutHandler(deps: FanoutDeps) {
     const result = await fanOut(models(), deps.invoker, {
       concurrency: deps.concurrency,
       reason,
+      ...(audit && { audit: true }),
       logger: deps.logger,
       now: (deps.clock ?? systemClock).now(),
       ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }),
     });
     deps.logger.info('fan-out done', {
       reason,
+      audit: audit === true,
       invoked: result.invoked,
       skipped: result.skipped,
       stale: result.stale,
       failed: result.failed.length,
     });
-    if (deps.metrics && !only) {
+    if (deps.metrics && !only && !audit) {
       deps.metrics.count('StaleModels', result.stale);
       deps.metrics.flush();
     }

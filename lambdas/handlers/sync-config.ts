@@ -1,5 +1,7 @@
+import type { AuditConfig } from '../domain/audit';
 import type { SyncConfig } from '../domain/sync';
 import {
+  DEFAULT_AUDIT_DAYS,
   DEFAULT_SYNC_BACKFILL_FROM,
   DEFAULT_SYNC_BUDGET_MS,
   DEFAULT_SYNC_LOOKBACK_MINUTES,
@@ -18,6 +20,8 @@ export const SyncEnv = z.object({
   SYNC_PAGE_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), DEFAULT_SYNC_PAGE_SIZE),
   /** Where a model's first sync starts. @default 2020-01-01T00:00:00.000Z */
   SYNC_BACKFILL_FROM: z._default(z.iso.datetime(), DEFAULT_SYNC_BACKFILL_FROM),
+  /** Days the daily source audit re-reads. @default 7 */
+  AUDIT_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(90)), DEFAULT_AUDIT_DAYS),
 });
 export type SyncEnv = z.infer<typeof SyncEnv>;
 
@@ -31,4 +35,10 @@ export function syncConfigFromEnv(env: SyncEnv): SyncConfig {
     reserveMs: Math.min(5_000, Math.floor(env.SYNC_BUDGET_MS / 10)),
     leaseMs: env.SYNC_BUDGET_MS + SYNC_TIMEOUT_MARGIN_MS,
   };
+}
+
+/** Builds the source audit's config: the sync's look-back, page size, budget and lease, plus its days. */
+export function auditConfigFromEnv(env: SyncEnv): AuditConfig {
+  const { lookbackMs, pageSize, budgetMs, reserveMs, leaseMs } = syncConfigFromEnv(env);
+  return { days: env.AUDIT_DAYS, lookbackMs, pageSize, budgetMs, reserveMs, leaseMs };
 }

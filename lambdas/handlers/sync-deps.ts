@@ -1,15 +1,17 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { dynamoRefreshLock } from '../adapters/dynamo/refresh-lock';
+import { dynamoStoredRows } from '../adapters/dynamo/stored-rows';
 import { dynamoTransactionSink, type TransactionSinkOptions } from '../adapters/dynamo/transaction-sink';
 import { fanvueClientFromEnv } from '../adapters/fanvue/config';
 import type { RefreshLock } from '../adapters/fanvue/oauth/refresh-lock';
+import type { AuditDeps } from '../domain/audit';
 import { type Clock, type SecretStore, systemClock } from '../domain/ports';
 import type { SyncDeps } from '../domain/sync';
 import { parseEnv, TablesEnv } from '../shared/env';
 import type { AppLogger } from '../shared/logger';
 import * as z from '../shared/zod';
-import { SyncEnv, syncConfigFromEnv } from './sync-config';
+import { auditConfigFromEnv, SyncEnv, syncConfigFromEnv } from './sync-config';
 
 const SyncTablesEnv = z.pick(TablesEnv, { TRANSACTIONS_TABLE: true, CONTROL_TABLE: true });
 
@@ -48,5 +50,22 @@ export function buildSyncDeps(env: Record<string, string | undefined>, rt: SyncR
     clock,
     logger: rt.logger,
     config,
+  };
+}
+
+/**
+ * Wires the source audit next to the sync: the same Fanvue client (token handling, retries,
+ * rate limits), the same transaction sink and the same model lease, plus the stored rows by date.
+ */
+export function buildAuditDeps(env: Record<string, string | undefined>, rt: SyncRuntime, sync: SyncDeps): AuditDeps {
+  const tables = parseEnv(SyncTablesEnv, env);
+  return {
+    models: dynamoModelStore(rt.doc, tables.CONTROL_TABLE),
+    stored: dynamoStoredRows(rt.doc, tables.TRANSACTIONS_TABLE),
+    transactions: sync.transactions,
+    reader: sync.reader,
+    clock: sync.clock,
+    logger: sync.logger,
+    config: auditConfigFromEnv(parseEnv(SyncEnv, env)),
   };
 }

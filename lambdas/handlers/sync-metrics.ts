@@ -1,3 +1,4 @@
+import type { AuditOutcome } from '../domain/audit';
 import type { CountMetrics } from '../domain/ports';
 import type { SyncOutcome } from '../domain/sync';
 
@@ -21,4 +22,17 @@ export function recordSyncOutcome(metrics: CountMetrics, outcome: SyncOutcome): 
       metrics.count('SyncSkipped', 1);
   }
   if ('rowsWritten' in outcome) metrics.count('RowsWritten', outcome.rowsWritten);
+}
+
+/**
+ * Counts one source audit. `AuditDifferences` (rows missing here plus rows Fanvue no longer
+ * returns) raises the audit alarm; a failed audit counts in `AuditFailed`, not in the sync's rate.
+ */
+export function recordAuditOutcome(metrics: CountMetrics, outcome: AuditOutcome): void {
+  if (outcome.status === 'error') metrics.count('AuditFailed', 1);
+  if (outcome.status !== 'ok' && outcome.status !== 'partial') return;
+  if (outcome.status === 'ok') metrics.count('AuditCompleted', 1);
+  metrics.count('AuditDifferences', outcome.missing + outcome.gone);
+  metrics.count('AuditRowsStored', outcome.missing);
+  metrics.count('AuditRowsGone', outcome.gone);
 }

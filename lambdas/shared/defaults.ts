@@ -47,5 +47,10 @@ export const DEFAULT_FANOUT_CONCURRENCY = 10;
  */
 export const DEFAULT_SYNC_RESERVED_CONCURRENCY = 0;
 
+/** Days of history the daily source audit re-reads from Fanvue and compares with the stored rows. */
+export const DEFAULT_AUDIT_DAYS = 7;
+/** When the daily source audit runs (EventBridge cron, UTC): 03:10, after the day's quiet hours begin. */
+export const DEFAULT_AUDIT_SCHEDULE = { hour: '3', minute: '10' } as const;
+
 /** Reconciliation's second look before repairing, ms, so in-flight stream records are not repaired twice. */
 export const DEFAULT_RECONCILE_SETTLE_MS = 10_000;

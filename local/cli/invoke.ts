@@ -8,6 +8,7 @@ quietSdkNodeNotice();
 
 const USAGE = `npm run invoke -- sync <modelId>     run one model's sync and print what it did
 npm run invoke -- fanout             run the fan-out (one sync per connected model)
+  --audit                            the source audit instead of the sync (one model, or every model)
 
 Talks to the Lambda Invoke API of the running local stack (npm start), or of
 AWS when LAMBDA_ENDPOINT is unset and SYNC_FUNCTION_NAME (for sync) or
@@ -15,7 +16,9 @@ FANOUT_FUNCTION_NAME (for fanout) names a deployed function (the stack outputs
 SyncFunctionName / FanoutFunctionName); credentials and region come from the
 usual AWS variables (AWS_PROFILE, AWS_REGION). Waits for the run to finish.`;
 
-const [command, modelId] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const audit = args.includes('--audit');
+const [command, modelId] = args.filter((a) => a !== '--audit');
 if (command !== 'sync' && command !== 'fanout') {
   console.error(USAGE);
   process.exit(2);
@@ -40,7 +43,11 @@ const client = new LambdaClient(
   endpoint ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {},
 );
 const functionName = endpoint ? command : (deployedName as string);
-const payload = command === 'sync' ? { modelId, reason: 'manual' } : { reason: 'manual' };
+const payload = {
+  ...(command === 'sync' && { modelId }),
+  reason: audit ? 'audit' : 'manual',
+  ...(audit && { audit: true }),
+};
 const out = await client.send(
   new InvokeCommand({
     FunctionName: functionName,

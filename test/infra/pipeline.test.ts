@@ -51,6 +51,24 @@ describe('schedule', () => {
   });
 });
 
+describe('source audit', () => {
+  it('has its own daily rule that starts the audit fan-out; the sync function runs it and knows its days', () => {
+    base.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(10 3 * * ? *)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(base.stack.pipeline.fanoutFunction), 'Arn'] },
+          Input: '{"reason":"audit","audit":true}',
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      ],
+    });
+    const sync = resourcesOf(base.template, 'AWS::Lambda::Function')[logicalIdOf(base.stack.pipeline.syncFunction)];
+    expect(sync && env(sync).AUDIT_DAYS).toBe('7');
+  });
+});
+
 describe('async invocation', () => {
   it('sends failed sync invocations to the SQS onFailure destination after bounded retries', () => {
     const syncId = logicalIdOf(base.stack.pipeline.syncFunction);

@@ -169,6 +169,18 @@ describe('observability', () => {
     expect(env?.STALE_AFTER_MS).toBe(String(2 * 10 * 60_000 + 120_000));
   });
 
+  it('alarms on any source audit difference (AuditDifferences, summed over a day)', () => {
+    const audit = alarmsOn('AuditDifferences');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.Properties).toMatchObject({
+      Namespace: 'RevenueHeartbeat',
+      Threshold: 0,
+      Period: 86_400,
+      Statistic: 'Sum',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('notifies an SNS topic only when alarmEmail is set', () => {
     s.template.resourceCountIs('AWS::SNS::Topic', 0);
     withEmail.template.resourceCountIs('AWS::SNS::Topic', 1);

@@ -60,6 +60,19 @@ function dataFrom(txs: StoredTransaction[], zone: string, models: ReturnType<typ
   return out;
 }
 
+describe('source audit on the model cards', () => {
+  it('returns when each model was last verified against Fanvue and with how many differences (the model record keeps them)', () => {
+    const verified = record('m1', 'One', { lastVerifiedAt: '2026-03-01T00:10:00.000Z', differences: 2 });
+    const never = record('m2', 'Two');
+    const body = build([verified, never]);
+    expect(body.models.find((m) => m.modelId === 'm1')).toMatchObject({
+      lastVerifiedAt: '2026-03-01T00:10:00.000Z',
+      differences: 2,
+    });
+    expect(body.models.find((m) => m.modelId === 'm2')?.lastVerifiedAt ?? null).toBeNull();
+  });
+});
+
 describe('buildDashboard', () => {
   it('orders models by name with numbers in natural order', () => {
     const body = build(['Creator 10', 'Creator 2', 'Creator 1'].map((n, i) => record(`m${i}`, n)));

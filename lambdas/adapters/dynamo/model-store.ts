@@ -7,6 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord, AuditStore } from '../../domain/audit-ports';
 import { ModelOwnedByAnotherAgencyError, type RegisterOptions } from '../../domain/connect';
 import { type ModelRecord, ModelRecordSchema } from '../../domain/model';
 import { LeaseLostError } from '../../domain/sync';
@@ -21,7 +22,7 @@ export type NewModel = Pick<ModelRecord, 'modelId' | 'agencyId' | 'displayName' 
 };
 
 /** Model records in the control table: lease, cursor, status (implements `ModelStore`). */
-export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string): ModelStore & ModelAdmin {
+export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string): ModelStore & AuditStore & ModelAdmin {
   const isConditionFailure = (err: unknown) =>
     err instanceof ConditionalCheckFailedException ||
     (err as { name?: string }).name === 'ConditionalCheckFailedException';
@@ -191,6 +192,51 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
       } catch (err) {
         if (isConditionFailure(err)) throw new LeaseLostError(modelId);
         throw err;
+      }
+    },
+
+    async acquireAuditLease(modelId, owner, now, leaseMs): Promise<LeaseResult> {
+      try {
+        const out = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(modelId),
+            // The sync's lease: the audit and the sync never run at once. Status is the sync's, left alone.
+            UpdateExpression: 'SET leaseOwner = :o, leaseExpiresAt = :exp',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :now)',
+            ExpressionAttributeValues: { ':o': owner, ':exp': now + leaseMs, ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { kind: 'acquired', model: ModelRecordSchema.parse(out.Attributes) };
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+        const model = await get(modelId);
+        return model ? { kind: 'held', model } : { kind: 'missing' };
+      }
+    },
+
+    async finishAudit(modelId, owner, audit: AuditRecord) {
+      const values: Record<string, unknown> = { ':o': owner, ':a': audit };
+      let update = 'SET lastAudit = :a';
+      if (audit.complete) {
+        update += ', lastVerifiedAt = :v, differences = :d';
+        values[':v'] = audit.at;
+        values[':d'] = audit.missing + audit.gone;
+      }
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(modelId),
+            UpdateExpression: `${update} REMOVE leaseOwner, leaseExpiresAt`,
+            ConditionExpression: 'leaseOwner = :o',
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
       }
     },
 
