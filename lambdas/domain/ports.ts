@@ -25,11 +25,8 @@ export type CountMetricName =
   | 'RowsWritten'
   | 'StaleModels'
   | 'WebhookSignatureRejected'
-  | 'AuditCompleted'
   | 'AuditFailed'
-  | 'AuditDifferences'
-  | 'AuditRowsStored'
-  | 'AuditRowsGone';
+  | 'AuditDifferences';
 
 /** Count metrics (CloudWatch EMF in Lambda), so the code that counts stays testable without CloudWatch. */
 export interface CountMetrics {

@@ -169,13 +169,14 @@ describe('observability', () => {
     expect(env?.STALE_AFTER_MS).toBe(String(2 * 10 * 60_000 + 120_000));
   });
 
-  it('alarms on any source audit difference (AuditDifferences, summed over a day)', () => {
+  it('alarms on any source audit difference (AuditDifferences, summed per hour like the reconciliation drift)', () => {
     const audit = alarmsOn('AuditDifferences');
     expect(audit).toHaveLength(1);
     expect(audit[0]?.Properties).toMatchObject({
       Namespace: 'RevenueHeartbeat',
       Threshold: 0,
-      Period: 86_400,
+      Period: 3_600,
+      EvaluationPeriods: 1,
       Statistic: 'Sum',
       TreatMissingData: 'notBreaching',
     });

@@ -89,6 +89,17 @@ describe('source audit (simulator over HTTP + DynamoDB Local + stream aggregator
     const found = (await audit({ modelId: 'm0', audit: true })) as Extract<AuditOutcome, { rowsChecked: number }>;
     expect(found).toMatchObject({ status: 'ok', missing: 1, gone: 0 });
     expect(found.rowsChecked).toBeGreaterThan(0);
+    // Its cost: one day at a time, one page per 50 rows of that day, at least one page per day.
+    const from = Date.parse(found.from);
+    const to = Date.parse(found.to);
+    let pages = 0;
+    for (let day = from; day < to; day += DAY) {
+      const end = Math.min(day + DAY, to);
+      const rows = h.sim.rows(creator).filter((r) => Date.parse(r.date) >= day - 1 && Date.parse(r.date) < end).length;
+      pages += Math.max(1, Math.ceil(rows / 50));
+    }
+    expect(found.pages).toBe(pages);
+    expect(to - from).toBeGreaterThan(6 * DAY);
     const stored = await h.stored('m0');
     expect(stored.filter((t) => t.transactionOrderId === late.transactionOrderId)).toHaveLength(1);
     expect(storedIdentities(stored)).toEqual(rowIdentities(h.sim.rows(creator)));
