@@ -125,7 +125,7 @@ export function formatScale(r: ScaleBenchResult): string {
     `first cycle (backfill) of ${r.models} models: ${r.first.seconds.toFixed(1)} s, ${r.first.fanvueCalls} Fanvue calls, ${r.first.ddbOperations} DynamoDB operations`,
     `cycle of ${r.models} models with ${c.newRows} new rows: ${c.seconds.toFixed(1)} s (syncs done at ${c.syncSeconds.toFixed(1)} s; interval 600 s), runs ${JSON.stringify(c.runs)}; ` +
       `${c.fanvueCalls} Fanvue calls (${c.fanvueCallsPerModel.toFixed(2)} per model); ${c.ddbOperations} DynamoDB operations (${c.ddbOperationsPerModel.toFixed(1)} per model): ${JSON.stringify(c.byOperation)}`,
-    `dashboard API for that agency: p50 ${r.api.p50Ms.toFixed(0)} ms, p95 ${r.api.p95Ms.toFixed(0)} ms over ${r.api.requests} requests, ${r.api.payloadBytes} B (gzipped)`,
+    `dashboard API for that agency: p50 ${r.api.p50Ms.toFixed(0)} ms, p95 ${r.api.p95Ms.toFixed(0)} ms over ${r.api.requests} requests, ${r.api.payloadBytes} B uncompressed`,
   ].join('\n');
 }
 
