@@ -32,7 +32,8 @@ export class AggregatorCrash extends Error {
 }
 
 const seq = (r: DynamoDBRecord) => r.dynamodb?.SequenceNumber ?? '';
-const itemOf = (r: DynamoDBRecord) => JSON.stringify(r.dynamodb?.Keys ?? {});
+/** A stream shard holds whole partitions: every record of a model (its pk) goes to the same aggregator. */
+const partitionOf = (r: DynamoDBRecord) => JSON.stringify(r.dynamodb?.Keys?.pk ?? {});
 
 function hash(s: string): number {
   let h = 0x811c9dc5;
@@ -44,7 +45,7 @@ function hash(s: string): number {
  * Wraps several aggregator instances (one per simulated stream shard, each with
  * its own client under the conflict model) into the one handler the stream
  * poller calls, and injects delivery faults from the seed. Records are split by
- * item across the instances, which run at once, as shards do in AWS; failures
+ * partition key (model) across the instances, which run at once, as shards do in AWS; failures
  * are mapped back onto the poller's batch (from the earliest failed record on).
  */
 export function faultyAggregators(options: {
@@ -86,7 +87,7 @@ export function faultyAggregators(options: {
     if (crash) records = records.slice(0, rng.int(0, records.length - 1));
 
     const groups = instances.map(() => [] as DynamoDBRecord[]);
-    for (const r of records) groups[hash(itemOf(r)) % groups.length]?.push(r);
+    for (const r of records) groups[hash(partitionOf(r)) % groups.length]?.push(r);
     const results = await Promise.all(
       groups.map((g, i) => (g.length > 0 ? instances[i]?.({ Records: g }) : undefined)),
     );

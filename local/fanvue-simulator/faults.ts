@@ -71,6 +71,11 @@ export class Faults {
     this.malformed.set(creatorUuid, kind);
   }
 
+  /** Disarms every malformation not served yet. */
+  clearMalformed(): void {
+    this.malformed.clear();
+  }
+
   /** The armed malformation for this creator, consumed. */
   takeMalform(creatorUuid: string): MalformKind | undefined {
     const kind = this.malformed.get(creatorUuid);

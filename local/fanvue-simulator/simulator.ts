@@ -55,6 +55,8 @@ export interface FanvueSimulator {
   setRateLimit(limit: { capacity: number; windowMs: number }): void;
   /** The creator's next non-empty earnings page has one broken row (still HTTP 200). @default kind 'grossString' */
   malformNextPage(creatorUuid: string, kind?: MalformKind): void;
+  /** Disarms every `malformNextPage` not served yet (faults stop). */
+  clearMalformedPages(): void;
   /** Every access token issued so far answers 401 (refresh for new ones). */
   expireAccessTokens(): void;
   /** `expires_in` of access tokens issued from now on. */
@@ -200,6 +202,7 @@ export async function createFanvueSimulator(options: FanvueSimulatorOptions = {}
       requireCreator(sim, creatorUuid);
       sim.faults.malformNextPage(creatorUuid, kind);
     },
+    clearMalformedPages: () => sim.faults.clearMalformed(),
     expireAccessTokens: () => {
       sim.tokens.expireAccessTokens();
     },

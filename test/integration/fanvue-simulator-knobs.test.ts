@@ -136,6 +136,16 @@ describe('fault knobs', () => {
     );
   });
 
+  it('disarms malformed pages not served yet', async () => {
+    const sim = await start({ creators: 2, history: 10 });
+    const [a] = uuids(sim);
+    const { accessToken } = await connect(sim, { agency: true });
+    sim.malformNextPage(a);
+    sim.clearMalformedPages();
+    const page = await api(sim, earningsPath(a), accessToken);
+    expect(EarningsPageSchema.safeParse(await page.json()).success).toBe(true);
+  });
+
   it('expires every access token until the client refreshes', async () => {
     const sim = await start({ creators: 1, history: 1 });
     const { accessToken, refreshToken } = await connect(sim, { agency: true });
