@@ -17,6 +17,7 @@ const HELP = `npm start -- [options]
   --schedule EXPR   schedule expression (default "${DEFAULT_SCHEDULE_EXPRESSION}", as in production)
   --live D          a new simulated sale every D (default 8s; 0 = off)
   --no-webhooks     do not have the simulator send webhooks (new sales then wait for the schedule)
+  --no-demo-models  start with an empty agency: connect the simulator's Fanvue account from the dashboard
   --time-zone Z     the demo agency counts days in this IANA zone (default UTC)
   --persist         keep data in .local-data/ across restarts
   --verbose         log every sync, not just each cycle`;
@@ -40,6 +41,7 @@ const OPTIONS = {
   persist: { type: 'boolean', default: false },
   'time-zone': { type: 'string', default: 'UTC' },
   'no-webhooks': { type: 'boolean', default: false },
+  'no-demo-models': { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } as const;
@@ -101,6 +103,7 @@ const stack = await startLocalStack({
   ...(args.data.interval && { intervalMs: args.data.interval }),
   liveEveryMs: args.data.live,
   webhooks: !values['no-webhooks'],
+  demoModels: !values['no-demo-models'],
   timeZone: args.data.timeZone,
   ...(values.persist && { dataDir: resolve(root, '.local-data') }),
   logger,

@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { FANVUE_CALLBACK_PATH } from '../../lambdas/domain/site-config';
 import { meQuery } from './accounts-queries';
 import { reportUnauthorized } from './auth/session';
 import { AccountBar, type View } from './components/AccountBar';
+import { ConnectCallback, Connections, useStartConnection } from './components/Connections';
 import { Dashboard } from './components/Dashboard';
 import { Members } from './components/Members';
 import { type Access, SignInGate } from './components/SignInGate';
@@ -19,19 +21,35 @@ function SignedIn(props: { access: Access }) {
   const { access } = props;
   const me = useQuery({ ...meQuery(access.credential), enabled: access.kind === 'member' });
   const [view, setView] = useState<View>('dashboard');
+  const [callback, setCallback] = useState(() => window.location.pathname === FANVUE_CALLBACK_PATH);
+  const reconnect = useStartConnection(access.credential);
   const permissions: readonly string[] = access.kind === 'key' ? KEY_PERMISSIONS : (me.data?.permissions ?? []);
+  const canConnect = permissions.includes('connect');
+  const page =
+    callback && access.kind === 'member' ? (
+      <ConnectCallback
+        credential={access.credential}
+        onDone={() => {
+          setCallback(false);
+          setView('dashboard');
+        }}
+      />
+    ) : view === 'members' && me.data && permissions.includes('manage') ? (
+      <Members credential={access.credential} me={me.data} />
+    ) : view === 'connect' && canConnect ? (
+      <Connections credential={access.credential} />
+    ) : (
+      <Dashboard
+        accessKey={access.credential}
+        onUnauthorized={reportUnauthorized}
+        canSync={permissions.includes('sync')}
+        {...(canConnect && { onReconnect: (connectionId: string) => reconnect.mutate(connectionId) })}
+      />
+    );
   return (
     <>
       <AccountBar access={access} me={me.data} view={view} onView={setView} />
-      {view === 'members' && me.data && permissions.includes('manage') ? (
-        <Members credential={access.credential} me={me.data} />
-      ) : (
-        <Dashboard
-          accessKey={access.credential}
-          onUnauthorized={reportUnauthorized}
-          canSync={permissions.includes('sync')}
-        />
-      )}
+      {page}
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { fetchAccessKeys, fetchMe, fetchMembers } from './accounts-api';
+import { fetchConnections } from './connect-api';
 
 /** Query keys and options of the accounts views; each is keyed by the credential, so a new sign-in never sees old data. */
 export const accountKeys = {
@@ -14,3 +15,7 @@ export const membersQuery = (credential: string) =>
   queryOptions({ queryKey: accountKeys.members(credential), queryFn: () => fetchMembers(credential) });
 export const accessKeysQuery = (credential: string) =>
   queryOptions({ queryKey: accountKeys.accessKeys(credential), queryFn: () => fetchAccessKeys(credential) });
+
+/** The agency's Fanvue connections and their models (owners and admins). */
+export const connectionsQuery = (credential: string) =>
+  queryOptions({ queryKey: ['connections', credential] as const, queryFn: () => fetchConnections(credential) });

@@ -89,6 +89,8 @@ function toModel(
     nextSyncDueAt: next === null ? null : new Date(next).toISOString(),
     freshness: modelFreshness(m, now, cfg),
     lastError: failing ? describeSyncError(m.lastErrorCode) : null,
+    connectionId: m.connectionId,
+    needsReconnect: failing && m.lastErrorCode === 'auth',
     consecutiveFailures: m.consecutiveFailures,
     behind: m.behind,
     period: sumModel(data.modelDays, m.modelId, period),

@@ -64,6 +64,10 @@ export const DashboardModelSchema = z.object({
   freshness: z.enum(FRESHNESS_STATES),
   /** User-readable reason the last syncs failed; null while healthy. */
   lastError: z.nullable(z.string()),
+  /** The Fanvue connection this model reads through (what "Reconnect" renews). */
+  connectionId: z.optional(z.string()),
+  /** Fanvue access was revoked or expired for good: only reconnecting the connection helps. */
+  needsReconnect: z.optional(z.boolean()),
   consecutiveFailures: count,
   /** True while a backfill or an interrupted window is still being read. */
   behind: z.boolean(),

@@ -33,6 +33,8 @@ export function Dashboard(props: {
   onUnauthorized: (e: unknown) => void;
   /** Offer "Sync now" on the cards (members who may sync; never an access key). @default false */
   canSync?: boolean;
+  /** Offer "Reconnect" on cards whose Fanvue access was revoked (members who may connect). */
+  onReconnect?: (connectionId: string) => void;
 }) {
   const { accessKey, onUnauthorized } = props;
   const query = useQuery(dashboardQuery(accessKey));
@@ -99,6 +101,7 @@ export function Dashboard(props: {
             accessKey={accessKey}
             onUnauthorized={onUnauthorized}
             canSync={props.canSync ?? false}
+            {...(props.onReconnect && { onReconnect: props.onReconnect })}
           />
         ))}
       </div>

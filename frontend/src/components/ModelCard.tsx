@@ -21,6 +21,8 @@ export function ModelCard(props: {
   onUnauthorized: (e: unknown) => void;
   /** Show "Sync now" (the caller's role may start syncs). */
   canSync: boolean;
+  /** Renews the model's Fanvue connection; shown when its access was revoked for good. */
+  onReconnect?: (connectionId: string) => void;
 }) {
   const { model, now, cfg } = props;
   const queryClient = useQueryClient();
@@ -56,6 +58,15 @@ export function ModelCard(props: {
           {model.lastError}
           {model.consecutiveFailures > 1 ? ` (failed ${model.consecutiveFailures} times in a row)` : ''}
         </p>
+      ) : null}
+      {model.needsReconnect && model.connectionId && props.onReconnect ? (
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => props.onReconnect?.(model.connectionId ?? '')}
+        >
+          Reconnect
+        </button>
       ) : null}
       {props.canSync ? (
         <div className="model__actions">
