@@ -43,6 +43,8 @@ export const ACCESS_LOG_FIELDS = {
   integrationLatencyMs: '$context.integrationLatency',
   integrationError: '$context.integrationErrorMessage',
   error: '$context.error.message',
+  /** Why the JWT authorizer refused a request (its message; never the token). */
+  authorizerError: '$context.authorizer.error',
   userAgent: '$context.identity.userAgent',
   viewerIp: '$context.identity.sourceIp',
   domainName: '$context.domainName',
