@@ -7,7 +7,9 @@ import { AccountBar, type View } from './components/AccountBar';
 import { ConnectCallback, Connections, useStartConnection } from './components/Connections';
 import { Dashboard } from './components/Dashboard';
 import { Members } from './components/Members';
+import { ModelPage } from './components/ModelPage';
 import { type Access, SignInGate } from './components/SignInGate';
+import { routeOf, useLocation } from './router';
 
 /** Sign-in first (or a read-only access key), then the views the caller's role allows. */
 export function App() {
@@ -25,6 +27,8 @@ function SignedIn(props: { access: Access }) {
   const reconnect = useStartConnection(access.credential);
   const permissions: readonly string[] = access.kind === 'key' ? KEY_PERMISSIONS : (me.data?.permissions ?? []);
   const canConnect = permissions.includes('connect');
+  // The dashboard at `/`, one model's page at `/models/<id>` (History API; Back and reloads work).
+  const route = routeOf(useLocation().path);
   const page =
     callback && access.kind === 'member' ? (
       <ConnectCallback
@@ -38,6 +42,14 @@ function SignedIn(props: { access: Access }) {
       <Members credential={access.credential} me={me.data} />
     ) : view === 'connect' && canConnect ? (
       <Connections credential={access.credential} />
+    ) : route.page === 'model' ? (
+      <ModelPage
+        key={route.modelId}
+        accessKey={access.credential}
+        modelId={route.modelId}
+        onUnauthorized={reportUnauthorized}
+        canSync={permissions.includes('sync')}
+      />
     ) : (
       <Dashboard
         accessKey={access.credential}

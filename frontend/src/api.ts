@@ -1,4 +1,11 @@
-import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
+import {
+  type DashboardResponse,
+  DashboardResponseSchema,
+  type ModelDetailResponse,
+  ModelDetailResponseSchema,
+  type TransactionsPage,
+  TransactionsPageSchema,
+} from '../../lambdas/domain/dashboard';
 
 /** The access key was missing or not accepted (HTTP 401): ask for a new one. */
 export class UnauthorizedError extends Error {
@@ -32,29 +39,90 @@ export async function failure(res: Response): Promise<Error> {
   return new ApiError(res.status, message);
 }
 
-/** A member's sign-in token (a JWT) reads `/api/dashboard`; a read-only access key reads `/api/key/dashboard`. */
-export function dashboardPath(credential: string): string {
-  return credential.split('.').length === 3 ? '/api/dashboard' : '/api/key/dashboard';
+/** A member's sign-in token is a JWT; anything else is a read-only access key. */
+export function isSignInToken(credential: string): boolean {
+  return credential.split('.').length === 3;
 }
 
-/**
- * GET /api/dashboard, parsed with the shared contract. `cache: 'no-cache'`
- * makes the browser revalidate with If-None-Match, so unchanged polls are 304s.
- */
-export async function fetchDashboard(
+/** Where a credential reads: a member's sign-in token `/api/...`; a read-only access key `/api/key/...`. */
+export function apiBase(credential: string): string {
+  return isSignInToken(credential) ? '/api' : '/api/key';
+}
+
+/** A member's sign-in token (a JWT) reads `/api/dashboard`; a read-only access key reads `/api/key/dashboard`. */
+export function dashboardPath(credential: string): string {
+  return `${apiBase(credential)}/dashboard`;
+}
+
+async function getJson<T>(
   accessKey: string,
-  days: number,
+  url: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
   signal?: AbortSignal,
-): Promise<DashboardResponse> {
-  const res = await fetch(`${dashboardPath(accessKey)}?days=${days}`, {
+): Promise<T> {
+  const res = await fetch(url, {
     headers: { authorization: `Bearer ${accessKey}`, accept: 'application/json' },
     cache: 'no-cache',
     ...(signal && { signal }),
   });
   if (!res.ok) throw await failure(res);
-  const parsed = DashboardResponseSchema.safeParse(await res.json());
-  if (!parsed.success) throw new ApiError(res.status, 'the server sent a dashboard this app cannot read');
+  const parsed = schema.safeParse(await res.json());
+  if (!parsed.success) throw new ApiError(res.status, 'the server sent data this app cannot read');
   return parsed.data;
+}
+
+/**
+ * GET /api/dashboard?<period>, parsed with the shared contract. `cache: 'no-cache'`
+ * makes the browser revalidate with If-None-Match, so unchanged polls are 304s.
+ */
+export function fetchDashboard(accessKey: string, period: string, signal?: AbortSignal): Promise<DashboardResponse> {
+  return getJson(accessKey, `${dashboardPath(accessKey)}?${period}`, DashboardResponseSchema, signal);
+}
+
+/** GET /api/models/{id}?<period>: one model's page. */
+export function fetchModel(
+  accessKey: string,
+  modelId: string,
+  period: string,
+  signal?: AbortSignal,
+): Promise<ModelDetailResponse> {
+  return getJson(
+    accessKey,
+    `${apiBase(accessKey)}/models/${encodeURIComponent(modelId)}?${period}`,
+    ModelDetailResponseSchema,
+    signal,
+  );
+}
+
+/** GET /api/models/{id}/transactions: one page, newest first. */
+export function fetchTransactions(
+  accessKey: string,
+  modelId: string,
+  cursor: string | null,
+  signal?: AbortSignal,
+): Promise<TransactionsPage> {
+  const q = new URLSearchParams({ limit: '25', ...(cursor && { cursor }) });
+  return getJson(
+    accessKey,
+    `${apiBase(accessKey)}/models/${encodeURIComponent(modelId)}/transactions?${q}`,
+    TransactionsPageSchema,
+    signal,
+  );
+}
+
+/** Downloads a CSV export (the request needs the access key, so it is fetched, then saved from a blob). */
+export async function downloadCsv(accessKey: string, url: string): Promise<void> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${accessKey}` } });
+  if (!res.ok) throw await failure(res);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 /** POST /api/models/{id}/sync: asks for a sync of one model now. */

@@ -66,7 +66,8 @@ function sumModel(modelDays: DashboardData['modelDays'], modelId: string, range:
   return out;
 }
 
-function toModel(
+/** One model as the dashboard and its own page show it: freshness, figures for the period and its comparison, sparkline. */
+export function toModel(
   m: ModelRecord,
   data: DashboardData,
   period: ResolvedPeriod,

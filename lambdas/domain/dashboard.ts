@@ -196,6 +196,7 @@ export function describeSyncError(code: string | undefined): string {
 
 /** `GET /api/models/{modelId}?period=`: one model's page. */
 export const ModelDetailResponseSchema = z.object({
+  freshness: FreshnessConfigSchema,
   model: DashboardModelSchema,
   period: PeriodInfoSchema,
   current: PeriodFiguresSchema,
@@ -213,6 +214,8 @@ export type ModelDetailResponse = z.infer<typeof ModelDetailResponseSchema>;
 
 /** One stored transaction as the model page lists it. */
 export const TransactionRowSchema = z.object({
+  /** The row's stable key (`transactionOrderId` or fingerprint). */
+  key: z.string(),
   date: isoTime,
   source: z.string(),
   category: z.string(),

@@ -6,6 +6,7 @@ import { accountsRoute } from './api/accounts';
 import { connectRoute } from './api/connect';
 import { cronSecretCheck, logRefused, originCheck, type RequestCheck } from './api/guards';
 import { compressed, errorResult } from './api/http';
+import { analyticsRoute } from './api/model-routes';
 import { type ApiDeps, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
 import { lambdaEntry } from './lambda-entry';
@@ -19,8 +20,10 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
 
 /**
  * Builds the dashboard API handler from its dependencies.
- * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `POST /api/models/{modelId}/sync`,
- * `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes (`/api/me`, `/api/members`, `/api/access-keys`).
+ * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `GET /api/models/{modelId}`
+ * (`/transactions`, `/transactions.csv`), `GET /api/export/daily.csv` (each also under `/api/key/` for access keys),
+ * `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes
+ * (`/api/me`, `/api/members`, `/api/access-keys`).
  * Every request first passes `checks` (the origin header CloudFront adds; further
  * checks compose here). 4xx bodies are `{ error }` with a safe message; a refused
  * request (401/403) is logged without its credential; anything else is a 500 with no details.
@@ -52,6 +55,8 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
         return await postWebhook(event);
       }
+      const analytics = await analyticsRoute(deps, event, method, path);
+      if (analytics) return analytics;
       const modelSync = MODEL_SYNC_PATH.exec(path);
       if (modelSync?.[1]) {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');

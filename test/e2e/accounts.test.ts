@@ -48,13 +48,13 @@ const grossOf = (uuid: string) =>
     .reduce((sum, r) => sum + r.gross, 0);
 const card = (page: Page, name: string) => page.getByRole('article', { name, exact: true });
 
-/** Waits until a card shows `cents`, reloading (the session survives) instead of waiting for the 60 s poll. */
+/** Waits until a card's all-time figure shows `cents`, reloading (the session survives) instead of waiting for the 60 s poll. */
 async function cardShows(page: Page, name: string, cents: number): Promise<void> {
   await expect
     .poll(
       async () => {
         const text = await card(page, name)
-          .locator('.model__value')
+          .locator('.model__total')
           .textContent({ timeout: 5_000 })
           .catch(() => '');
         if (text !== usd(cents)) await page.reload();
@@ -148,7 +148,7 @@ describe('accounts and connecting Fanvue in Chromium', () => {
     await signIn(page, owner().email, owner().password);
     const reconnect = card(page, first.displayName).getByRole('button', { name: 'Reconnect' });
     await reconnect.waitFor({ timeout: 20_000 });
-    expect(await card(page, first.displayName).locator('.model__value').textContent()).toBe(
+    expect(await card(page, first.displayName).locator('.model__total').textContent()).toBe(
       usd(grossOf(first.uuid) - sale.gross),
     );
     await reconnect.click();

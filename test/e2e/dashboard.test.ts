@@ -28,7 +28,9 @@ function live(): LocalStack {
 /** GET /api/dashboard as the app calls it, parsed with the shared contract. */
 async function apiDashboard(): Promise<DashboardResponse> {
   const s = live();
-  const res = await fetch(`${s.url}/api/key/dashboard?days=30`, { headers: { authorization: `Bearer ${s.apiKey}` } });
+  const res = await fetch(`${s.url}/api/key/dashboard?period=30d`, {
+    headers: { authorization: `Bearer ${s.apiKey}` },
+  });
   expect(res.status).toBe(200);
   return DashboardResponseSchema.parse(await res.json());
 }
@@ -41,7 +43,7 @@ async function scheduledCycleDone(timeoutMs = 3 * INTERVAL_MS): Promise<void> {
     .toBeGreaterThan(before);
 }
 
-const kpi = () => page.getByRole('region', { name: 'Gross revenue' });
+const kpi = () => page.getByRole('region', { name: 'Gross revenue, last 30 days' });
 const modelCard = (displayName: string) => page.getByRole('article', { name: displayName, exact: true });
 
 describe('dashboard in Chromium against the local stack', () => {
@@ -86,7 +88,10 @@ describe('dashboard in Chromium against the local stack', () => {
     // Nothing lost or doubled on the way from the simulator to the totals the page shows.
     expect(api.totals.gross).toBe(stored);
     expect(api.totals.gross).toBe(api.models.reduce((sum, m) => sum + m.totals.gross, 0));
-    expect(await kpi().locator('.kpi__value').textContent()).toBe(usd(api.totals.gross));
+    expect(await kpi().locator('.kpi__value').textContent()).toBe(usd(api.current.gross));
+    expect(await kpi().getByText('All time').locator('xpath=..').locator('dd').textContent()).toBe(
+      usd(api.totals.gross),
+    );
     expect(page.url()).not.toContain(s.apiKey);
 
     expect(await page.getByRole('article').count()).toBe(4);
@@ -95,14 +100,16 @@ describe('dashboard in Chromium against the local stack', () => {
     for (const m of api.models) {
       const card = modelCard(m.displayName);
       expect(await card.getByRole('heading').textContent()).toBe(m.displayName);
-      expect(await card.locator('.model__value').textContent()).toBe(usd(m.totals.gross));
+      expect(await card.locator('.model__value').textContent()).toBe(usd(m.period.gross));
       expect(await card.locator('[data-state]').getAttribute('data-state')).toBe('live');
     }
 
-    const indicator = kpi().getByRole('status');
-    expect(await indicator.locator('[data-state]').getAttribute('data-state')).toBe('live');
+    // The badge is visible; the live region next to it announces the state only (not the ticking "synced 2m ago").
+    const indicator = kpi().locator('.kpi__state [data-state]');
+    expect(await indicator.getAttribute('data-state')).toBe('live');
     expect(await indicator.locator('.live__label').textContent()).toBe('Live');
     expect(await indicator.isVisible()).toBe(true);
+    expect(await kpi().getByRole('status').textContent()).toBe('Revenue data live');
   });
 
   it('shows a new Fanvue sale on the model card and the gross total after the next scheduled sync, without a reload', async () => {
@@ -114,9 +121,9 @@ describe('dashboard in Chromium against the local stack', () => {
     const model = before.models.find((m) => m.modelId === modelId);
     if (!model) throw new Error(`${modelId} missing from the dashboard`);
     const tipsRow = page.getByRole('listitem').filter({ hasText: 'Tips' });
-    const tipsBefore = before.totals.bySource.tip?.gross ?? 0;
+    const tipsBefore = before.current.bySource.tip?.gross ?? 0;
     await page.evaluate(() => Object.assign(window, { heartbeatSameDocument: true }));
-    expect(await modelCard(model.displayName).locator('.model__value').textContent()).toBe(usd(model.totals.gross));
+    expect(await modelCard(model.displayName).locator('.model__value').textContent()).toBe(usd(model.period.gross));
 
     s.sim.addRow(creatorUuid, SALE);
     // The data path: a scheduled cycle (no manual trigger) syncs it, the stream aggregator adds it up.
@@ -129,17 +136,17 @@ describe('dashboard in Chromium against the local stack', () => {
       net: model.totals.net + SALE.net,
       count: model.totals.count + 1,
     });
-    expect(after.totals.bySource.tip?.gross).toBe(tipsBefore + SALE.gross);
+    expect(after.current.bySource.tip?.gross).toBe(tipsBefore + SALE.gross);
 
     // Nothing on the page changes until the app polls; then its 60 s poll (fast-forwarded) brings the sale in.
-    expect(await kpi().locator('.kpi__value').textContent()).toBe(usd(before.totals.gross));
+    expect(await kpi().locator('.kpi__value').textContent()).toBe(usd(before.current.gross));
     const requestsBefore = dashboardRequests.length;
     await page.clock.fastForward(POLL_MS);
     await expect
       .poll(() => kpi().locator('.kpi__value').textContent(), { timeout: 10_000, interval: 100 })
-      .toBe(usd(before.totals.gross + SALE.gross));
+      .toBe(usd(before.current.gross + SALE.gross));
     expect(await modelCard(model.displayName).locator('.model__value').textContent()).toBe(
-      usd(model.totals.gross + SALE.gross),
+      usd(model.period.gross + SALE.gross),
     );
     expect(await tipsRow.locator('.sources__value').textContent()).toBe(usd(tipsBefore + SALE.gross));
     expect(dashboardRequests.length).toBeGreaterThan(requestsBefore);

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_ROUTES } from '../../lambdas/shared/routes';
 import { type SynthesizedStack, synthStack } from './stack-fixture';
 import { flat, logicalIdOf, resourcesOf } from './template-queries';
 
@@ -106,8 +107,8 @@ describe('HTTP API', () => {
   it('routes the webhook, the manual sync and ANY /api/{proxy+} to the API function on a throttled, access-logged $default stage', () => {
     for (const RouteKey of ['ANY /api/{proxy+}', 'POST /api/sync', 'POST /api/webhooks/fanvue'])
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey });
-    // Plus the access-key dashboard route without the JWT authorizer: see auth.test.ts.
-    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+    // Plus the access-key read routes without the JWT authorizer: see auth.test.ts.
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1 + OPEN_ROUTES.length);
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(s.stack.api.apiFunction), 'Arn'] },

@@ -5,6 +5,7 @@ import {
   advance,
   dashboard,
   dashboardCalls,
+  iso,
   ME_ADMIN,
   MEMBER_TOKEN,
   model,
@@ -27,15 +28,15 @@ describe('polling', () => {
     const fetchMock = setup();
     fetchMock.mockResolvedValueOnce(reply(200, dashboard([model()])));
     fetchMock.mockResolvedValue(
-      reply(200, dashboard([model({ totals: { gross: 200_000, net: 150_000, count: 20 } })])),
+      reply(200, dashboard([model({ period: { gross: 200_000, net: 150_000, count: 20 } })])),
     );
     await renderApp();
     expect(dashboardCalls(fetchMock)).toBe(1);
     const [url, init] = fetchMock.mock.calls[0] ?? [];
-    expect(url).toBe('/api/key/dashboard?days=30');
+    expect(url).toBe('/api/key/dashboard?period=30d');
     expect(init?.cache).toBe('no-cache');
     expect(new Headers(init?.headers).get('authorization')).toBe('Bearer test-key');
-    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$234.56')).toBeTruthy();
     await advance(59_999);
     expect(dashboardCalls(fetchMock)).toBe(1);
     await advance(1);
@@ -55,11 +56,11 @@ describe('polling', () => {
     await advance(60_000);
     expect(screen.getByRole('alert').textContent).toMatch(/Could not refresh \(request failed \(500\)\)/);
     expect(screen.getByRole('heading', { name: 'Acme Talent' })).toBeTruthy();
-    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$234.56')).toBeTruthy();
     expect(screen.getByRole('article', { name: 'Aria' })).toBeTruthy();
     await advance(60_000);
     expect(screen.getByRole('alert').textContent).toMatch(/Failed to fetch/);
-    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,234.56')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$234.56')).toBeTruthy();
     await advance(60_000);
     expect(screen.queryByRole('alert')).toBeNull();
   });
@@ -108,49 +109,96 @@ describe('access key', () => {
   });
 });
 
-describe('model card actions and amounts', () => {
-  it('asks for a sync of that model, showing the pending state until the API answers', async () => {
+describe('model rows: actions and amounts', () => {
+  it('offers no Sync now to a read-only access key', async () => {
+    const fetchMock = setup();
+    fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
+    await renderApp();
+    const aria = within(screen.getByRole('article', { name: 'Aria' }));
+    expect(aria.queryByRole('button', { name: /Sync now/ })).toBeNull();
+  });
+
+  it('closes the loop on Sync now: Syncing…, fast polls, then "Synced just now" with the new figure', async () => {
     const fetchMock = setup({ key: null });
     signedInAs();
     let accept: (r: Response) => void = () => undefined;
+    let synced = false;
     fetchMock.mockImplementation(async (url, init) => {
       if (init?.method === 'POST') return new Promise<Response>((r) => (accept = r));
       if (url === '/config.json') return reply(200, SITE_CONFIG);
       if (url === '/api/me') return reply(200, ME_ADMIN);
-      return reply(200, dashboard([model()]));
+      const done = { lastSuccessAt: iso(Date.now()), period: { gross: 99_900, net: 80_000, count: 4 } };
+      return reply(200, dashboard([model(synced ? done : {})]));
     });
     await renderApp();
     const aria = within(screen.getByRole('article', { name: 'Aria' }));
-    fireEvent.click(aria.getByRole('button', { name: 'Sync now' }));
+    fireEvent.click(aria.getByRole('button', { name: 'Sync now: Aria' }));
     await advance(0);
-    const pending = aria.getByRole('button', { name: 'Requesting…' });
-    expect(pending).toHaveProperty('disabled', true);
+    expect(aria.getByRole('button', { name: 'Sync now: Aria' })).toHaveProperty('disabled', true);
+    expect(aria.getByText('Asking for a sync…')).toBeTruthy();
     const post = fetchMock.mock.calls.find(([, init]) => init?.method === 'POST');
     expect(post?.[0]).toBe('/api/models/m1/sync');
     expect(new Headers(post?.[1]?.headers).get('authorization')).toBe(`Bearer ${MEMBER_TOKEN}`);
     await act(async () => accept(reply(202, { accepted: true })));
     await advance(0);
-    expect(aria.getByText('Sync requested')).toBeTruthy();
-    expect(aria.getByRole('button', { name: 'Sync now' })).toBeTruthy();
-    // Success refreshes the dashboard at once, without waiting for the next poll.
-    expect(dashboardCalls(fetchMock)).toBe(2);
+    expect(aria.getByText('Syncing…', { selector: '.sync__note' })).toBeTruthy();
+    // Success refreshes at once, then every 3 s while the sync runs (not every 60 s).
+    const calls = dashboardCalls(fetchMock);
+    await advance(3_000);
+    expect(dashboardCalls(fetchMock)).toBeGreaterThan(calls);
+    synced = true;
+    await advance(3_000);
+    await advance(10);
+    expect(aria.getByText('Synced just now')).toBeTruthy();
+    expect(aria.getByText('$999.00')).toBeTruthy();
+    expect(aria.getByRole('button', { name: 'Sync now: Aria' })).toHaveProperty('disabled', false);
+    // Settled: back to the 60 s pace.
+    const settled = dashboardCalls(fetchMock);
+    await advance(30_000);
+    expect(dashboardCalls(fetchMock)).toBe(settled);
+  });
+
+  it('says why a requested sync failed, in words', async () => {
+    const fetchMock = setup({ key: null });
+    signedInAs();
+    let failed = false;
+    fetchMock.mockImplementation(async (url, init) => {
+      if (init?.method === 'POST') return reply(202, { accepted: true });
+      if (url === '/config.json') return reply(200, SITE_CONFIG);
+      if (url === '/api/me') return reply(200, ME_ADMIN);
+      const error = {
+        status: 'error' as const,
+        lastSyncStartedAt: iso(Date.now()),
+        lastError: 'Fanvue access was revoked: reconnect this model',
+        consecutiveFailures: 1,
+      };
+      return reply(200, dashboard([model(failed ? error : {})]));
+    });
+    await renderApp();
+    const aria = within(screen.getByRole('article', { name: 'Aria' }));
+    fireEvent.click(aria.getByRole('button', { name: 'Sync now: Aria' }));
+    await advance(0);
+    failed = true;
+    await advance(3_000);
+    await advance(10);
+    expect(aria.getByText('Sync failed: Fanvue access was revoked: reconnect this model')).toBeTruthy();
   });
 
   it('formats integer cents as USD and switches every amount between gross and net', async () => {
     const fetchMock = setup();
     fetchMock.mockResolvedValue(reply(200, dashboard([model()])));
     await renderApp();
-    const kpi = within(screen.getByRole('region', { name: 'Gross revenue' }));
-    expect(kpi.getByText('$1,234.56')).toBeTruthy();
+    const kpi = within(screen.getByRole('region', { name: 'Gross revenue, last 30 days' }));
+    expect(kpi.getByText('$435.00')).toBeTruthy();
     const sources = within(screen.getByRole('region', { name: 'By source' }));
     expect(sources.getByText('Subscriptions')).toBeTruthy();
-    expect(sources.getByText('$1,000.00')).toBeTruthy();
+    expect(sources.getByText('$400.00')).toBeTruthy();
     expect(sources.queryByText('Other')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Net' }));
-    expect(within(screen.getByRole('region', { name: 'Net revenue' })).getByText('$1,000.00')).toBeTruthy();
-    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$1,000.00')).toBeTruthy();
-    expect(sources.getByText('$800.00')).toBeTruthy();
-    expect(screen.getByRole('img', { name: /^Net revenue per day, last 30 days/ })).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Net revenue, last 30 days' })).getByText('$348.00')).toBeTruthy();
+    expect(within(screen.getByRole('article', { name: 'Aria' })).getByText('$200.00')).toBeTruthy();
+    expect(sources.getByText('$320.00')).toBeTruthy();
+    expect(screen.getByRole('img', { name: /^Net revenue per day, 30 days/ })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Net' }).getAttribute('aria-pressed')).toBe('true');
   });
 });

@@ -181,5 +181,5 @@ describe('buildDashboard', () => {
       ),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 });

@@ -42,7 +42,7 @@ describe('live indicator', () => {
     expect(card('Aria').queryByText('Live')).toBeNull();
     expect(card('Aria').getByText('synced 22m ago')).toBeTruthy();
     expect(kpi().getByText('Stale')).toBeTruthy();
-    expect(kpi().getByText('1 of 1 stale')).toBeTruthy();
+    expect(kpi().getByText('the only model behind')).toBeTruthy();
     expect(dashboardCalls(fetchMock)).toBe(2);
   });
 
@@ -63,7 +63,7 @@ describe('live indicator', () => {
     const view = await renderApp();
     expect(card('Aria').getByText('Syncing')).toBeTruthy();
     expect(view.container.querySelector('[data-state="syncing"] .live__spinner')).not.toBeNull();
-    expect(card('Aria').getByRole('button', { name: 'Sync now' })).toHaveProperty('disabled', true);
+    expect(card('Aria').getByRole('button', { name: 'Sync now: Aria' })).toHaveProperty('disabled', true);
     expect(kpi().getByText('Syncing')).toBeTruthy();
     await advance(60_000);
     expect(card('Aria').queryByText('Syncing')).toBeNull();
@@ -88,7 +88,7 @@ describe('live indicator', () => {
     expect(card('Bella').getByText(/Fanvue access was revoked: reconnect this model/)).toBeTruthy();
     expect(card('Bella').getByText(/failed 4 times in a row/)).toBeTruthy();
     expect(card('Aria').queryByText(/revoked/)).toBeNull();
-    expect(kpi().getByText('1 of 2 stale')).toBeTruthy();
+    expect(kpi().getByText('1 of 2 models behind')).toBeTruthy();
   });
 
   it('keeps the "synced Xm ago" label ticking between polls', async () => {
@@ -101,7 +101,7 @@ describe('live indicator', () => {
     expect(dashboardCalls(fetchMock)).toBe(1);
   });
 
-  it('says in the tooltip when the next sync is due, or since when it is overdue', async () => {
+  it('says in the tooltip when the next sync is due, and "overdue" only next to Stale, never next to Live', async () => {
     const fetchMock = setup();
     vi.setSystemTime(T0 + 2 * MIN);
     const stuck = model({
@@ -110,12 +110,22 @@ describe('live indicator', () => {
       lastSyncStartedAt: iso(T0 - 12 * MIN),
       lastSuccessAt: iso(T0 - 12 * MIN),
     });
+    const gone = model({
+      modelId: 'm3',
+      displayName: 'Cleo',
+      lastSyncStartedAt: iso(T0 - 40 * MIN),
+      lastSuccessAt: iso(T0 - 40 * MIN),
+    });
     fetchMock.mockResolvedValue(
-      reply(200, dashboard([model({ lastSyncStartedAt: iso(T0 + MIN), lastSuccessAt: iso(T0 + MIN) }), stuck])),
+      reply(200, dashboard([model({ lastSyncStartedAt: iso(T0 + MIN), lastSuccessAt: iso(T0 + MIN) }), stuck, gone])),
     );
     const view = await renderApp();
-    const [aria, bella] = [...view.container.querySelectorAll('article [data-state]')];
+    const [aria, bella, cleo] = [...view.container.querySelectorAll('article [data-state]')];
     expect(aria?.getAttribute('title')).toMatch(/^Next sync due at .+ \(in 8m\)$/);
-    expect(bella?.getAttribute('title')).toMatch(/^Sync overdue since .+$/);
+    // Bella's scheduled sync is late but she is still within the Live window: the hover text must not say "overdue".
+    expect(bella?.getAttribute('data-state')).toBe('live');
+    expect(bella?.getAttribute('title')).toBe('Next sync any moment now');
+    expect(cleo?.getAttribute('data-state')).toBe('stale');
+    expect(cleo?.getAttribute('title')).toMatch(/^Sync overdue since .+$/);
   });
 });

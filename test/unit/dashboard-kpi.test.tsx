@@ -1,36 +1,39 @@
 // @vitest-environment jsdom
-import { render, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
-import { KpiCard, sumLastDays } from '../../frontend/src/components/KpiCard';
-import type { DashboardResponse } from '../../lambdas/domain/dashboard';
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KpiCard, modelsPart } from '../../frontend/src/components/KpiCard';
+import { dashboard, iso, MIN, model, T0 } from './dashboard-fixtures';
 
-const daily: DashboardResponse['daily'] = Array.from({ length: 30 }, (_, i) => ({
-  day: `2026-11-${String(i + 1).padStart(2, '0')}`,
-  gross: (i + 1) * 100,
-  net: (i + 1) * 80,
-  count: 1,
-}));
+afterEach(cleanup);
 
-describe('gross revenue card periods', () => {
-  it('sums today, the last 7 and the last 30 days from the daily series, in cents', () => {
-    expect(sumLastDays(daily, 1, 'gross')).toBe(3_000);
-    expect(sumLastDays(daily, 7, 'gross')).toBe((24 + 25 + 26 + 27 + 28 + 29 + 30) * 100);
-    expect(sumLastDays(daily, 30, 'net')).toBe((30 * 31 * 80) / 2);
+describe('revenue card for a period', () => {
+  it('names the period in the headline, shows the change with a sign and an icon, and labels all time', () => {
+    render(<KpiCard data={dashboard([model()])} now={T0} measure="gross" />);
+    const card = within(screen.getByRole('region', { name: 'Gross revenue, last 30 days' }));
+    expect(card.getByText('$435.00')).toBeTruthy();
+    // 43,500 against 30,000 cents: up $135.00, +45%; the sign and the arrow carry the direction, not the colour.
+    const change = card.getByText(/\+\$135\.00/);
+    expect(change.textContent).toContain('▲');
+    expect(change.textContent).toContain('(+45%)');
+    expect(card.getByText('up $135.00 (45%) against previous 30 days')).toBeTruthy();
+    expect(within(card.getByText('All time').parentElement as HTMLElement).getByText('$1,234.56')).toBeTruthy();
+    expect(card.queryByText('partial')).toBeNull();
   });
 
-  it('shows them on the card, formatted as USD', () => {
-    const data = {
-      agency: { id: 'a', name: 'A' },
-      generatedAt: '2026-11-30T12:00:00.000Z',
-      freshness: { syncIntervalMs: 600_000, liveWithinMs: 1_320_000 },
-      totals: { gross: 46_500, net: 37_200, count: 30, bySource: {} },
-      daily,
-      models: [],
-    } as unknown as DashboardResponse;
-    render(<KpiCard data={data} now={Date.parse('2026-11-30T12:00:00Z')} measure="gross" />);
-    const today = screen.getByText('Today (UTC)').parentElement!;
-    expect(within(today).getByText('$30.00')).toBeTruthy();
-    expect(within(screen.getByText('Last 7 days').parentElement!).getByText('$189.00')).toBeTruthy();
-    expect(within(screen.getByText('Last 30 days').parentElement!).getByText('$465.00')).toBeTruthy();
+  it('marks the figure partial while models are still importing their history', () => {
+    render(<KpiCard data={dashboard([model(), model({ modelId: 'm2', imported: false })])} now={T0} measure="net" />);
+    const card = within(screen.getByRole('region', { name: 'Net revenue, last 30 days' }));
+    expect(card.getByText(/partial/)).toBeTruthy();
+  });
+
+  it('says how many models are behind in words that read naturally', () => {
+    expect(modelsPart(12, 12)).toBe('all 12 models');
+    expect(modelsPart(3, 12)).toBe('3 of 12 models');
+    expect(modelsPart(1, 1)).toBe('the only model');
+    const stale = model({ lastSuccessAt: iso(T0 - 60 * MIN), lastSyncStartedAt: iso(T0 - 61 * MIN) });
+    render(<KpiCard data={dashboard([stale, { ...stale, modelId: 'm2' }])} now={T0} measure="gross" />);
+    expect(screen.getByText('all 2 models behind')).toBeTruthy();
+    // The live region holds the state only, never the ticking "synced … ago".
+    expect(screen.getByRole('status').textContent).toBe('Revenue data stale, all 2 models behind');
   });
 });

@@ -65,7 +65,7 @@ describe('localDay', () => {
         },
       ),
     );
-  });
+  }, 60_000);
 
   it('knows real zones and rejects made-up ones', () => {
     expect(isTimeZone('Europe/Berlin')).toBe(true);
@@ -152,7 +152,7 @@ describe('resolvePeriod', () => {
         },
       ),
     );
-  });
+  }, 60_000);
 
   it('takes a custom range as given and rejects one that ends before it starts', () => {
     expect(resolvePeriod({ key: 'custom', from: '2026-01-30', to: '2026-02-02' }, 'UTC', now)).toMatchObject({

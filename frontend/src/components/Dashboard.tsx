@@ -1,15 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { UnauthorizedError } from '../api';
+import { useCallback, useEffect, useState } from 'react';
+import { periodLabel } from '../../../lambdas/domain/period';
+import { apiBase, downloadCsv, UnauthorizedError } from '../api';
 import { formatAgo } from '../format';
 import { useNow } from '../hooks/useNow';
+import type { Measure } from '../leaderboard';
+import { periodParams, usePeriod } from '../period-state';
 import { dashboardQuery } from '../queries';
-import { KpiCard, type Measure } from './KpiCard';
-import { ModelCard } from './ModelCard';
+import { KpiCard } from './KpiCard';
+import { Leaderboard } from './Leaderboard';
+import { PeriodPicker } from './PeriodPicker';
 import { RevenueChart } from './RevenueChart';
 import { SourceBreakdown } from './SourceBreakdown';
 
-function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }) {
+export function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }) {
   return (
     <fieldset className="toggle" aria-label="Amounts shown">
       {(['gross', 'net'] as const).map((m) => (
@@ -27,18 +31,37 @@ function MeasureToggle(props: { value: Measure; onChange: (m: Measure) => void }
   );
 }
 
-/** The dashboard: polls the API every 60 s; keeps the last data on screen when a poll fails. */
+/** Which models have a "Sync now" in flight: the page polls every few seconds until each one settles. */
+export function useWatchedSyncs(): [boolean, (modelId: string, watching: boolean) => void] {
+  const [watched, setWatched] = useState<ReadonlySet<string>>(new Set());
+  const onWatch = useCallback((modelId: string, watching: boolean) => {
+    setWatched((prev) => {
+      if (prev.has(modelId) === watching) return prev;
+      const next = new Set(prev);
+      if (watching) next.add(modelId);
+      else next.delete(modelId);
+      return next;
+    });
+  }, []);
+  return [watched.size > 0, onWatch];
+}
+
+/** The dashboard: every figure for the chosen period; polls every 60 s; keeps the last data on screen when a poll fails. */
 export function Dashboard(props: {
   accessKey: string;
   onUnauthorized: (e: unknown) => void;
-  /** Offer "Sync now" on the cards (members who may sync; never an access key). @default false */
+  /** Offer "Sync now" (members who may sync; never an access key). @default false */
   canSync?: boolean;
   /** Offer "Reconnect" on cards whose Fanvue access was revoked (members who may connect). */
   onReconnect?: (connectionId: string) => void;
 }) {
   const { accessKey, onUnauthorized } = props;
-  const query = useQuery(dashboardQuery(accessKey));
+  const [period, setPeriod] = usePeriod();
+  const params = periodParams(period);
+  const [fast, onWatch] = useWatchedSyncs();
+  const query = useQuery(dashboardQuery(accessKey, params, fast));
   const [measure, setMeasure] = useState<Measure>('gross');
+  const [exportError, setExportError] = useState<string | null>(null);
   // "2m ago" and Live/Stale keep moving between polls; a fresh poll moves them at once.
   const now = Math.max(useNow(), query.dataUpdatedAt);
 
@@ -68,14 +91,19 @@ export function Dashboard(props: {
     );
   }
   const data = query.data;
+  const label = periodLabel(data.period);
+  const against = `previous ${data.period.days === 1 ? 'day' : `${data.period.days} days`}`;
   return (
-    <main className="page">
+    <main className="page" aria-busy={query.isPlaceholderData}>
       <header className="page__head">
         <div>
           <h1 className="page__title">{data.agency.name}</h1>
           <p className="muted">Revenue Heartbeat · refreshed {formatAgo(query.dataUpdatedAt, now)}</p>
         </div>
-        <MeasureToggle value={measure} onChange={setMeasure} />
+        <div className="page__tools">
+          <PeriodPicker value={period} today={data.period.today} onChange={setPeriod} />
+          <MeasureToggle value={measure} onChange={setMeasure} />
+        </div>
       </header>
       {query.isError ? (
         <div className="banner banner--warn" role="alert">
@@ -83,27 +111,51 @@ export function Dashboard(props: {
           automatically.
         </div>
       ) : null}
+      {data.importing.done < data.importing.models ? (
+        <div className="banner banner--info">
+          Importing history: {data.importing.done} of {data.importing.models} models. Totals are partial until every
+          model has finished.
+        </div>
+      ) : null}
       <div className="grid grid--top">
         <KpiCard data={data} now={now} measure={measure} />
-        <SourceBreakdown bySource={data.totals.bySource} measure={measure} />
+        <SourceBreakdown
+          bySource={data.current.bySource}
+          previous={data.previous.bySource}
+          against={against}
+          measure={measure}
+        />
       </div>
-      <RevenueChart daily={data.daily} measure={measure} />
-      <h2 className="section-title">Models</h2>
-      {data.models.length === 0 ? <p className="muted">No models connected yet.</p> : null}
-      <div className="grid grid--models">
-        {data.models.map((m) => (
-          <ModelCard
-            key={m.modelId}
-            model={m}
-            now={now}
-            cfg={data.freshness}
-            measure={measure}
-            accessKey={accessKey}
-            onUnauthorized={onUnauthorized}
-            canSync={props.canSync ?? false}
-            {...(props.onReconnect && { onReconnect: props.onReconnect })}
-          />
-        ))}
+      <RevenueChart daily={data.daily} measure={measure} title={`Per day, ${label}`} />
+      <Leaderboard
+        models={data.models}
+        total={data.current[measure]}
+        measure={measure}
+        now={now}
+        cfg={data.freshness}
+        period={params}
+        against={against}
+        accessKey={accessKey}
+        onUnauthorized={onUnauthorized}
+        onWatch={onWatch}
+        canSync={props.canSync ?? false}
+        {...(props.onReconnect && { onReconnect: props.onReconnect })}
+      />
+      <div className="exports">
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setExportError(null);
+            downloadCsv(accessKey, `${apiBase(accessKey)}/export/daily.csv?${params}`).catch((e: unknown) => {
+              onUnauthorized(e);
+              setExportError(e instanceof Error ? e.message : 'export failed');
+            });
+          }}
+        >
+          Export CSV: per model per day, {label}
+        </button>
+        {exportError ? <span role="alert">Could not export: {exportError}</span> : null}
       </div>
     </main>
   );

@@ -19,6 +19,11 @@ export function KeyForm(props: { rejected: boolean; onSubmit: (key: string) => v
         ) : (
           <p className="muted">Enter your agency's access key to see its live revenue.</p>
         )}
+        <p className="muted keyform__help">
+          Where a key comes from: an owner of your agency creates read-only keys on the Members page after signing in
+          (or with <code>npm run connect -- --new-key</code> when the agency is connected). A key is shown once, so ask
+          that person for one. Locally, <code>npm start</code> prints a link that carries a key.
+        </p>
         <label htmlFor={id} className="keyform__label">
           Access key
         </label>

@@ -1,35 +1,44 @@
 import { agencyFreshness, type DashboardResponse } from '../../../lambdas/domain/dashboard';
+import { periodLabel } from '../../../lambdas/domain/period';
 import { formatAgo, formatCents } from '../format';
+import type { Measure } from '../leaderboard';
+import { Change } from './Change';
 import { LiveIndicator } from './LiveIndicator';
 
-export type Measure = 'gross' | 'net';
+export type { Measure } from '../leaderboard';
 
-const PERIODS = [
-  ['Today (UTC)', 1],
-  ['Last 7 days', 7],
-  ['Last 30 days', 30],
-] as const;
-
-/** Sum of the last `days` entries of the daily series (its last entry is today, UTC). */
-export function sumLastDays(daily: DashboardResponse['daily'], days: number, measure: Measure): number {
-  return daily.slice(-days).reduce((sum, d) => sum + d[measure], 0);
+/** "3 of 12 models", or "all 12 models": how many of the agency's models a state covers. */
+export function modelsPart(n: number, of: number): string {
+  return n === of ? (of === 1 ? 'the only model' : `all ${of} models`) : `${n} of ${of} models`;
 }
 
-/** The agency's revenue card, with the combined freshness of all its models. */
+/** The agency's revenue for the period, its change, and the combined freshness of all its models. */
 export function KpiCard(props: { data: DashboardResponse; now: number; measure: Measure }) {
   const { data, now, measure } = props;
   const enabled = data.models.filter((m) => m.enabled);
   const state = agencyFreshness(enabled, now, data.freshness);
   const newest = Math.max(0, ...enabled.map((m) => (m.lastSuccessAt ? Date.parse(m.lastSuccessAt) : 0)));
-  const extra = state.stale > 0 && state.state !== 'live' ? `${state.stale} of ${enabled.length} stale` : undefined;
-  const title = measure === 'gross' ? 'Gross revenue' : 'Net revenue';
+  const extra =
+    state.state === 'stale' && state.stale > 0
+      ? `${modelsPart(state.stale, enabled.length)} behind`
+      : state.state === 'syncing'
+        ? `${modelsPart(state.syncing, enabled.length)}`
+        : undefined;
+  const label = periodLabel(data.period);
+  const against = `previous ${data.period.days === 1 ? 'day' : `${data.period.days} days`}`;
+  const partial = data.importing.done < data.importing.models;
+  const name = measure === 'gross' ? 'Gross revenue' : 'Net revenue';
   return (
     <section className="card kpi" aria-labelledby="kpi-title">
       <div className="card__head">
         <h2 id="kpi-title" className="card__title">
-          {title}
+          {name}, {label}
         </h2>
-        <div role="status" aria-live="polite">
+        {/* Only the state is announced; the ticking "synced 2m ago" stays out of the live region. */}
+        <div className="kpi__state">
+          <span role="status" aria-live="polite" className="sr-only">
+            {`Revenue data ${state.state}${extra ? `, ${extra}` : ''}`}
+          </span>
           <LiveIndicator
             state={state.state}
             extra={extra}
@@ -37,20 +46,34 @@ export function KpiCard(props: { data: DashboardResponse; now: number; measure: 
           />
         </div>
       </div>
-      <p className="kpi__value">{formatCents(data.totals[measure])}</p>
+      <p className="kpi__value">
+        {formatCents(data.current[measure])}
+        {partial ? <span className="badge badge--partial"> partial</span> : null}
+      </p>
+      <p className="kpi__change">
+        <Change current={data.current[measure]} previous={data.previous[measure]} against={against} />
+      </p>
       <p className="kpi__sub">
-        {measure === 'gross' ? `${formatCents(data.totals.net)} net` : `${formatCents(data.totals.gross)} gross`} ·{' '}
-        {data.totals.count.toLocaleString('en-US')} transactions · {data.models.length}{' '}
+        {measure === 'gross' ? `${formatCents(data.current.net)} net` : `${formatCents(data.current.gross)} gross`} ·{' '}
+        {data.current.count.toLocaleString('en-US')} transactions · {data.models.length}{' '}
         {data.models.length === 1 ? 'model' : 'models'}
       </p>
       <dl className="kpi__stats">
-        {PERIODS.map(([label, days]) => (
-          <div key={label} className="kpi__stat">
-            <dt>{label}</dt>
-            <dd>{formatCents(sumLastDays(data.daily, days, measure))}</dd>
-          </div>
-        ))}
+        <div className="kpi__stat">
+          <dt>
+            Previous period ({data.period.previous.from} to {data.period.previous.to})
+          </dt>
+          <dd>{formatCents(data.previous[measure])}</dd>
+        </div>
+        <div className="kpi__stat">
+          <dt>All time</dt>
+          <dd>{formatCents(data.totals[measure])}</dd>
+        </div>
       </dl>
+      <p className="muted kpi__zone">
+        Days in {data.period.timeZone}
+        {data.period.pendingTimeZone ? ` (moving to ${data.period.pendingTimeZone} after the next reconciliation)` : ''}
+      </p>
     </section>
   );
 }

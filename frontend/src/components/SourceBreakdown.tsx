@@ -1,6 +1,7 @@
 import type { DashboardResponse } from '../../../lambdas/domain/dashboard';
 import { formatCents } from '../format';
-import type { Measure } from './KpiCard';
+import type { Measure } from '../leaderboard';
+import { Change } from './Change';
 
 const NAMES: Record<string, string> = {
   subscription: 'Subscriptions',
@@ -13,7 +14,12 @@ const NAMES: Record<string, string> = {
 };
 
 /** Revenue per source, largest first, with proportional bars. */
-export function SourceBreakdown(props: { bySource: DashboardResponse['totals']['bySource']; measure: Measure }) {
+export function SourceBreakdown(props: {
+  bySource: DashboardResponse['current']['bySource'];
+  previous: DashboardResponse['previous']['bySource'];
+  against: string;
+  measure: Measure;
+}) {
   const rows = Object.entries(props.bySource)
     .map(([source, t]) => ({ source, value: t[props.measure], count: t.count }))
     .filter((r) => r.count !== 0 || r.value !== 0)
@@ -32,6 +38,14 @@ export function SourceBreakdown(props: { bySource: DashboardResponse['totals']['
             <li key={r.source} className="sources__row">
               <span className="sources__name">{NAMES[r.source] ?? r.source}</span>
               <span className="sources__value">{formatCents(r.value)}</span>
+              <span className="sources__change">
+                <Change
+                  current={r.value}
+                  previous={props.previous[r.source]?.[props.measure] ?? 0}
+                  against={props.against}
+                  compact
+                />
+              </span>
               <span className="sources__bar" aria-hidden="true">
                 <span
                   className={r.value < 0 ? 'sources__fill sources__fill--neg' : 'sources__fill'}

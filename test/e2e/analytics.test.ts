@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
+import { localDay, type PeriodKey, periodLabel } from '../../lambdas/domain/period';
+import { consoleLogger } from '../../local/console-logger';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { ensureFrontendBuilt, launchChromium, parseUsd, REPO_ROOT } from '../support/browser';
+
+/** The agency counts its days in Kathmandu (UTC+05:45), so every period boundary differs from UTC's. */
+const ZONE = 'Asia/Kathmandu';
+
+let stack: LocalStack | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+
+function live(): LocalStack {
+  if (!stack) throw new Error('local stack not started');
+  return stack;
+}
+
+async function api(period: string): Promise<DashboardResponse> {
+  const s = live();
+  const res = await fetch(`${s.url}/api/key/dashboard?period=${period}`, {
+    headers: { authorization: `Bearer ${s.apiKey}` },
+  });
+  expect(res.status).toBe(200);
+  return DashboardResponseSchema.parse(await res.json());
+}
+
+/** Ground truth from the simulator: gross of every row whose local day (in ZONE) is in range. */
+function truth(range: { from: string; to: string }, modelId?: string): number {
+  const s = live();
+  const uuids = modelId ? [s.creatorOf[modelId] ?? ''] : s.sim.creators.map((c) => c.uuid);
+  return uuids
+    .flatMap((u) => s.sim.rows(u))
+    .filter((r) => {
+      const d = localDay(Date.parse(r.date), ZONE);
+      return d >= range.from && d <= range.to;
+    })
+    .reduce((sum, r) => sum + r.gross, 0);
+}
+
+const kpi = () => page.getByRole('region', { name: /^Gross revenue, / });
+
+async function noHorizontalOverflow(p: Page): Promise<number> {
+  return p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+async function seriousViolations(p: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page: p }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('dashboard analytics in Chromium: periods, comparison, model pages, export', () => {
+  beforeAll(async () => {
+    mkdirSync(resolve(REPO_ROOT, 'test-results'), { recursive: true });
+    await ensureFrontendBuilt();
+    stack = await startLocalStack({
+      liveEveryMs: 0,
+      timeZone: ZONE,
+      simulator: { creators: 5, history: 80, historyDays: 70 },
+      logger: consoleLogger(false),
+    });
+    await stack.cycle('e2e');
+    browser = await launchChromium();
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    await page.goto(`${stack.url}/#key=${stack.apiKey}`);
+    await kpi().waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('switches periods and every figure follows the API, which matches the simulator ground truth', async () => {
+    for (const key of ['7d', 'today', 'yesterday', 'this-month', 'last-month', '30d'] as PeriodKey[]) {
+      await page.getByLabel('Period').selectOption(key);
+      const data = await api(key);
+      const label = periodLabel(data.period);
+      await kpi().filter({ hasText: label }).waitFor();
+      expect(await kpi().getByRole('heading').textContent()).toBe(`Gross revenue, ${label}`);
+      expect(data.period.timeZone).toBe(ZONE);
+      // The comparison figures against the simulator's own rows, counted in the agency's zone.
+      expect(data.current.gross, key).toBe(truth(data.period));
+      expect(data.previous.gross, key).toBe(truth(data.period.previous));
+      expect(parseUsd(await kpi().locator('.kpi__value').textContent())).toBe(data.current.gross);
+      const delta = data.current.gross - data.previous.gross;
+      expect(await kpi().locator('.change').getAttribute('data-delta')).toBe(String(delta));
+      expect(await kpi().locator('.change').textContent()).toContain(delta > 0 ? '▲' : delta < 0 ? '▼' : '■');
+      // Chart total, each model row, and the sum of the rows: all the same period.
+      expect(parseUsd(await page.locator('.chart__total').textContent())).toBe(data.current.gross);
+      for (const m of data.models) {
+        const row = page.getByRole('article', { name: m.displayName, exact: true });
+        expect(parseUsd(await row.locator('.model__value').textContent()), `${key} ${m.modelId}`).toBe(m.period.gross);
+        expect(m.period.gross).toBe(truth(data.period, m.modelId));
+      }
+      expect(data.models.reduce((s, m) => s + m.period.gross, 0)).toBe(data.current.gross);
+      expect(page.url()).toContain(`period=${key}`);
+    }
+  });
+
+  it('opens a model page from the leaderboard, shows its figures and transactions, and Back returns', async () => {
+    const data = await api('30d');
+    const top = [...data.models].sort((a, b) => b.period.gross - a.period.gross)[0];
+    if (!top) throw new Error('no models');
+    await page.getByRole('link', { name: top.displayName, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: top.displayName }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/models/${top.modelId}`);
+    const modelKpi = page.getByRole('region', { name: 'Gross revenue, last 30 days' });
+    expect(parseUsd(await modelKpi.locator('.kpi__value').textContent())).toBe(truth(data.period, top.modelId));
+    await page.getByRole('region', { name: 'Recent transactions', exact: true }).locator('tbody tr').first().waitFor();
+    expect(
+      await page.getByRole('region', { name: 'Recent transactions', exact: true }).locator('tbody tr').count(),
+    ).toBeGreaterThan(0);
+    // A read-only access key sees no Sync now (only signed-in members may start syncs).
+    expect(await page.getByText('Read-only access: syncs are started by signed-in members.').isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    // A reload of the model's own URL lands on the same page (the server answers index.html for it).
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: top.displayName }).waitFor();
+    await page.goBack();
+    await kpi().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('exports the per-model, per-day CSV of the period with totals equal to the page', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /^Export CSV: per model per day/ }).click(),
+    ]);
+    const file = resolve(REPO_ROOT, 'test-results', 'export-daily.csv');
+    await download.saveAs(file);
+    const { readFile } = await import('node:fs/promises');
+    const text = (await readFile(file)).toString('utf8');
+    const [header, ...lines] = text.trim().split('\r\n');
+    expect(header).toBe('date,time_zone,model_id,model,currency,gross,net,transactions');
+    const grossCents = lines.reduce((s, l) => {
+      const cols = l.split(',');
+      return s + Math.round(Number(cols[cols.length - 3]) * 100);
+    }, 0);
+    expect(grossCents).toBe(parseUsd(await kpi().locator('.kpi__value').textContent()));
+  });
+
+  it('fits a 390 px wide phone without horizontal scrolling, dashboard and model page', async () => {
+    const phone = await context.browser()?.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+    if (!phone) throw new Error('no browser');
+    const p = await phone.newPage();
+    const s = live();
+    await p.goto(`${s.url}/#key=${s.apiKey}`);
+    await p.getByRole('region', { name: /^Gross revenue, / }).waitFor();
+    expect(await noHorizontalOverflow(p)).toBeLessThanOrEqual(0);
+    await p.screenshot({ path: resolve(REPO_ROOT, 'test-results', 'dashboard-390.png'), fullPage: true });
+    await p.locator('.lb__who a').first().click();
+    await p.getByRole('heading', { level: 1 }).waitFor();
+    await p.getByRole('region', { name: 'Recent transactions', exact: true }).locator('tbody tr').first().waitFor();
+    expect(await noHorizontalOverflow(p)).toBeLessThanOrEqual(0);
+    await p.screenshot({ path: resolve(REPO_ROOT, 'test-results', 'model-390.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('passes an axe scan with no serious or critical violations, including the chart table and the key form', async () => {
+    await page.getByRole('button', { name: 'Show table' }).click();
+    await page.getByRole('table').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const fresh = await context.browser()?.newContext({ locale: 'en-US' });
+    if (!fresh) throw new Error('no browser');
+    const p = await fresh.newPage();
+    await p.goto(live().url);
+    await p.getByRole('button', { name: 'Use a read-only access key' }).waitFor();
+    expect(await seriousViolations(p)).toEqual([]);
+    await p.getByRole('button', { name: 'Use a read-only access key' }).click();
+    await p.getByLabel('Access key').waitFor();
+    expect(await p.getByText(/Members page/).isVisible()).toBe(true);
+    expect(await p.getByText(/npm run connect -- --new-key/).isVisible()).toBe(true);
+    expect(await seriousViolations(p)).toEqual([]);
+    await fresh.close();
+  });
+});
