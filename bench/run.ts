@@ -46,14 +46,14 @@ await section('aggregate', async () => {
 
 await section('concurrency', async () => {
   const { runConcurrencyBench, formatConcurrency } = await import('./concurrency');
-  const r = await runConcurrencyBench(quick ? { records: 1_000 } : {});
+  const r = await runConcurrencyBench(quick ? { records: 600, writers: [1, 4] } : {});
   results.concurrency = r;
   return formatConcurrency(r);
 });
 
 await section('scale', async () => {
   const { runScaleBench, formatScale } = await import('./scale');
-  const r = await runScaleBench(quick ? { models: 100 } : {});
+  const r = await runScaleBench(quick ? { models: 50 } : {});
   results.scale = r;
   return formatScale(r);
 });
@@ -67,7 +67,7 @@ await section('reconcile', async () => {
 
 await section('freshness', async () => {
   const { runFreshnessBench, formatFreshness } = await import('./freshness');
-  const r = await runFreshnessBench(quick ? { intervalMs: 5_000, sales: 6 } : {});
+  const r = await runFreshnessBench(quick ? { intervalMs: 4_000, sales: 4, burst: 20 } : {});
   results.freshness = r;
   return formatFreshness(r);
 });
