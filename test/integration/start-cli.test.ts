@@ -112,7 +112,7 @@ describe('npm start fails kindly', { timeout: 120_000 }, () => {
       const r = await runScript('test/support/start-stack-once.ts', [], { STACK_PORT: String(port) });
       expect(r.stderr.trim().split('\n').at(-1)).toBe(`port ${port} is in use`);
       expect(r.code).toBe(3);
-      expect(r.stdout.trim()).toBe('children left: 0');
+      expect(r.stdout.trim()).toBe('java children left: 0');
       expect(r.leftBehind).toBe(false);
     },
   );
