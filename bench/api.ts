@@ -7,6 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createApiKey, putAgency } from '../lambdas/adapters/dynamo/agencies';
+import { MAX_PERIOD_DAYS } from '../lambdas/domain/period';
+import { modelColumns } from '../lambdas/domain/totals';
 import { makeApiHandler } from '../lambdas/handlers/api';
 import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
@@ -48,6 +50,8 @@ export interface ApiBenchResult {
   notModifiedRatio: number;
   /** Gzipped size of the frontend's JS, or null when frontend/dist is not built. */
   frontendJsGzipBytes: number | null;
+  /** Latency and payload per period option (same agency). */
+  periods: { period: string; p50Ms: number; p99Ms: number; payloadBytes: number }[];
 }
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
@@ -113,14 +117,30 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
         count: 5_000,
         bySource: { subscription: { gross: 5_000_000, net: 4_000_000, count: 5_000 } },
       }),
-      ...Array.from({ length: 90 }, (_, d) =>
-        totalsItem(keys.agencyPk('ag-bench'), keys.daySk(new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)), {
-          gross: 50_000 + d,
-          net: 40_000,
-          count: 50,
-        }),
-      ),
     ]);
+    // Worst case for the period reads: every model sold on every one of the 184 local days a 92-day
+    // custom period and its comparison cover, so each agency day item carries all 500 models' columns.
+    await putAll(
+      doc,
+      names.totals,
+      Array.from({ length: 2 * MAX_PERIOD_DAYS }, (_, d) => ({
+        ...totalsItem(
+          keys.agencyPk('ag-bench'),
+          keys.zoneDaySk('UTC', new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)),
+          { gross: 50_000 + d, net: 40_000, count: 50 },
+        ),
+        ...Object.fromEntries(
+          ids.flatMap((id, i) => {
+            const c = modelColumns(id);
+            return [
+              [c.gross, 100 + ((i + d) % 97)],
+              [c.net, 80],
+              [c.count, 1],
+            ];
+          }),
+        ),
+      })),
+    );
 
     let now = NOW;
     const handler = makeApiHandler({
@@ -132,13 +152,40 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       secrets: memorySecrets({ cron: 'unused' }),
       trigger: recordingTrigger(),
     });
-    const get = async (headers: Record<string, string> = {}) =>
+    const get = async (headers: Record<string, string> = {}, query: Record<string, string> = { period: '30d' }) =>
       (await handler(
-        apiEvent('GET', '/api/dashboard', {
+        apiEvent('GET', '/api/key/dashboard', {
           headers: { authorization: `Bearer ${key}`, ...headers },
-          query: { days: '30' },
+          query,
         }),
       )) as APIGatewayProxyStructuredResultV2;
+
+    // Each period option: latency and payload (the comparison period and the 30-day sparklines included).
+    const periods: ApiBenchResult['periods'] = [];
+    const perPeriod = Math.max(5, Math.floor(requests / 5));
+    for (const query of [
+      { period: 'today' },
+      { period: '7d' },
+      { period: '30d' },
+      { period: 'last-month' },
+      { period: 'custom', from: '2025-12-09', to: '2026-03-10' },
+    ] as Record<string, string>[]) {
+      const times: number[] = [];
+      let res: APIGatewayProxyStructuredResultV2 | undefined;
+      for (let i = 0; i < perPeriod + 2; i++) {
+        const t0 = performance.now();
+        res = await get({}, query);
+        if (i >= 2) times.push(performance.now() - t0);
+      }
+      if (res?.statusCode !== 200) throw new Error(`dashboard answered ${res?.statusCode} for ${query.period}`);
+      times.sort((a, b) => a - b);
+      periods.push({
+        period: query.period === 'custom' ? 'custom (92 days)' : (query.period ?? ''),
+        p50Ms: Math.round(percentile(times, 50) * 10) / 10,
+        p99Ms: Math.round(percentile(times, 99) * 10) / 10,
+        payloadBytes: Buffer.byteLength(String(res.body)),
+      });
+    }
 
     for (let i = 0; i < 5; i++) await get();
     const latencies: number[] = [];
@@ -169,6 +216,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       payloadBytes: Buffer.byteLength(body),
       payloadGzipBytes: gzipSync(body).length,
       idlePolls,
+      periods,
       notModified,
       notModifiedRatio: idlePolls === 0 ? 0 : notModified / idlePolls,
       frontendJsGzipBytes: frontendJsGzipBytes(
@@ -184,6 +232,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const r = await runApiBench();
   console.log(`dashboard API, ${r.models} models, ${r.requests} requests: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
   console.log(`payload: ${r.payloadBytes} bytes (${r.payloadGzipBytes} gzipped)`);
+  for (const p of r.periods)
+    console.log(`  period ${p.period}: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.payloadBytes} bytes`);
   console.log(`idle polls: ${r.notModified}/${r.idlePolls} answered 304 (${Math.round(r.notModifiedRatio * 100)}%)`);
   console.log(
     r.frontendJsGzipBytes === null
