@@ -47,6 +47,8 @@ export const ModelRecordSchema = z.object({
   leaseExpiresAt: z.optional(z.number().check(z.int())),
   lastSyncStartedAt: z.optional(z.iso.datetime()),
   lastSyncFinishedAt: z.optional(z.iso.datetime()),
+  /** When a verified Fanvue webhook last started (or asked for) this model's sync. */
+  lastWebhookAt: z.optional(z.iso.datetime()),
   lastSuccessAt: z.optional(z.iso.datetime()),
   /** User-readable, never contains a secret. */
   lastError: z.optional(z.string()),

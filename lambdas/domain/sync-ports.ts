@@ -41,6 +41,12 @@ export interface ModelStore {
   checkpoint(modelId: string, owner: string, checkpoint: Checkpoint): Promise<{ rerunRequested: boolean }>;
   /** Records the outcome and releases the lease (only if still ours). */
   finish(modelId: string, owner: string, result: RunResult): Promise<void>;
+  /**
+   * Records that a verified Fanvue webhook asked for this model's sync (`lastWebhookAt`),
+   * whether or not the lease was free: the dashboard shows which models are real-time.
+   * A missing model is left missing.
+   */
+  noteWebhook(modelId: string, at: string): Promise<void>;
 }
 
 /** Durable, idempotent storage of transactions: resolves only once every row is written. */

@@ -32,6 +32,9 @@ export function makeSyncHandler(deps: SyncDeps) {
         ? deps.config.budgetMs
         : Math.max(1_000, Math.min(deps.config.budgetMs, remaining - TIMEOUT_MARGIN_MS));
     const owner = context.awsRequestId ?? randomUUID();
+    if (parsed.data.reason === 'webhook') {
+      await deps.models.noteWebhook(parsed.data.modelId, new Date(deps.clock.now()).toISOString());
+    }
     return syncModel({ ...deps, config: { ...deps.config, budgetMs } }, parsed.data.modelId, owner);
   };
 }

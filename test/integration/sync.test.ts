@@ -164,6 +164,15 @@ describe('sync against the Fanvue simulator and DynamoDB Local', () => {
     expect(out).toMatchObject({ status: 'ok', pages: 2 });
     expect(storedIdentities(await h.stored('m0'))).toContain(late);
     expect((await h.models.get('m0'))?.rerunRequested).toBeUndefined();
+    // The webhook is remembered even though its trigger found the model syncing: the card shows it real-time.
+    expect((await h.models.get('m0'))?.lastWebhookAt).toEqual(expect.any(String));
+  });
+
+  it('a scheduled or manual sync leaves lastWebhookAt unset (the card says schedule only)', async () => {
+    h = await startSyncHarness({ creators: 1, history: 5 });
+    await h.sync({ modelId: 'm0' });
+    await h.sync({ modelId: 'm0', reason: 'manual' });
+    expect((await h.models.get('m0'))?.lastWebhookAt).toBeUndefined();
   });
 
   it('a 429 storm: the run backs off within its budget, and the next run resumes and completes', async () => {

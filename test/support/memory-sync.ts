@@ -45,6 +45,10 @@ export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records
       records.set(modelId, next);
       return { rerunRequested };
     },
+    async noteWebhook(modelId, at) {
+      const m = records.get(modelId);
+      if (m) records.set(modelId, { ...m, lastWebhookAt: at });
+    },
     async finish(modelId, owner, r) {
       const m = records.get(modelId);
       if (!m || m.leaseOwner !== owner) return;

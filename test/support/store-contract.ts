@@ -198,6 +198,14 @@ export function modelStoreContract(name: string, make: (initial: ModelRecord[]) 
       expect(m?.leaseOwner).toBeUndefined();
     });
 
+    it('a webhook note records lastWebhookAt, held lease or not, and leaves a missing model missing', async () => {
+      await s.store.acquireLease('m1', 'o1', NOW, LEASE);
+      await s.store.noteWebhook('m1', '2026-05-01T12:01:00.000Z');
+      expect(await s.read('m1')).toMatchObject({ leaseOwner: 'o1', lastWebhookAt: '2026-05-01T12:01:00.000Z' });
+      await s.store.noteWebhook('nope', '2026-05-01T12:01:00.000Z');
+      expect(await s.store.acquireLease('nope', 'o1', NOW, LEASE)).toEqual({ kind: 'missing' });
+    });
+
     it('finish by a former owner changes nothing', async () => {
       await s.store.acquireLease('m1', 'o1', NOW, LEASE);
       await s.store.acquireLease('m1', 'o2', NOW + LEASE + 1, LEASE);

@@ -240,6 +240,22 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
       }
     },
 
+    async noteWebhook(modelId, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: modelKey(modelId),
+            UpdateExpression: 'SET lastWebhookAt = :at',
+            ConditionExpression: 'attribute_exists(modelId)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    },
+
     async finish(modelId, owner, result: RunResult) {
       const ok = result.status === 'ok';
       const values: Record<string, unknown> = {
