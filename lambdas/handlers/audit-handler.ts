@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type AuditDeps, type AuditOutcome, auditModel } from '../domain/audit';
 import { ValidationError } from '../shared/errors';
 import * as z from '../shared/zod';
-import type { SyncContext } from './sync-handler';
+import { fitBudget, invocationOwner, type SyncContext } from './sync-handler';
 
 /** The audit's payload (sent to the sync function by the audit fan-out, or by hand): one model. */
 export const AuditEventSchema = z.object({
@@ -16,9 +15,6 @@ export function isAuditEvent(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { audit?: unknown }).audit === true;
 }
 
-/** Safety margin kept between the audit's budget and the Lambda timeout. */
-const TIMEOUT_MARGIN_MS = 10_000;
-
 /**
  * Builds the source audit handler: validates `{ modelId, audit: true }`, shrinks the budget
  * to fit the invocation's remaining time, and audits one model inside its lease.
@@ -27,12 +23,8 @@ export function makeAuditHandler(deps: AuditDeps) {
   return async (event: unknown, context: SyncContext = {}): Promise<AuditOutcome> => {
     const parsed = AuditEventSchema.safeParse(event);
     if (!parsed.success) throw new ValidationError(`invalid audit event:\n${z.prettifyError(parsed.error)}`);
-    const remaining = context.getRemainingTimeInMillis?.();
-    const budgetMs =
-      remaining === undefined
-        ? deps.config.budgetMs
-        : Math.max(1_000, Math.min(deps.config.budgetMs, remaining - TIMEOUT_MARGIN_MS));
-    const owner = context.awsRequestId ?? randomUUID();
+    const budgetMs = fitBudget(deps.config.budgetMs, context);
+    const owner = invocationOwner(context);
     return auditModel({ ...deps, config: { ...deps.config, budgetMs } }, parsed.data.modelId, owner);
   };
 }

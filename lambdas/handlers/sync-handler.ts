@@ -15,8 +15,19 @@ export interface SyncContext {
   getRemainingTimeInMillis?: () => number;
 }
 
-/** Safety margin kept between the sync's budget and the Lambda timeout. */
+/** Safety margin kept between a run's budget and the Lambda timeout. */
 const TIMEOUT_MARGIN_MS = 10_000;
+
+/** The configured budget, shrunk to fit the invocation's remaining time (less the margin, at least 1 s). */
+export function fitBudget(budgetMs: number, context: SyncContext): number {
+  const remaining = context.getRemainingTimeInMillis?.();
+  return remaining === undefined ? budgetMs : Math.max(1_000, Math.min(budgetMs, remaining - TIMEOUT_MARGIN_MS));
+}
+
+/** The lease owner of this invocation: Lambda's request id, or a fresh id outside Lambda. */
+export function invocationOwner(context: SyncContext): string {
+  return context.awsRequestId ?? randomUUID();
+}
 
 /**
  * Builds the sync handler: validates `{ modelId }`, shrinks the budget to fit
@@ -26,12 +37,8 @@ export function makeSyncHandler(deps: SyncDeps) {
   return async (event: unknown, context: SyncContext = {}): Promise<SyncOutcome> => {
     const parsed = SyncEventSchema.safeParse(event);
     if (!parsed.success) throw new ValidationError(`invalid sync event:\n${z.prettifyError(parsed.error)}`);
-    const remaining = context.getRemainingTimeInMillis?.();
-    const budgetMs =
-      remaining === undefined
-        ? deps.config.budgetMs
-        : Math.max(1_000, Math.min(deps.config.budgetMs, remaining - TIMEOUT_MARGIN_MS));
-    const owner = context.awsRequestId ?? randomUUID();
+    const budgetMs = fitBudget(deps.config.budgetMs, context);
+    const owner = invocationOwner(context);
     if (parsed.data.reason === 'webhook') {
       await deps.models.noteWebhook(parsed.data.modelId, new Date(deps.clock.now()).toISOString());
     }
