@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { jwtVerifier, type TokenVerifier } from '../lambdas/adapters/auth/jwt-verifier';
+import { jwtVerifier } from '../lambdas/adapters/auth/jwt-verifier';
 import { putMember } from '../lambdas/adapters/dynamo/members';
 import { ROLES, type Role } from '../lambdas/domain/access';
+import type { TokenVerifier } from '../lambdas/domain/auth-ports';
 import { SIGN_IN_CALLBACK_PATH, type SiteConfig } from '../lambdas/domain/site-config';
 import { needsSignIn } from '../lambdas/shared/routes';
 import { LocalAccounts } from './oidc/accounts';

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { authorizeUrl, createPkce, exchangeAuthorizationCode } from '../lambdas/adapters/fanvue/oauth/authorize';
-import type { ClientCredentials } from '../lambdas/adapters/fanvue/schema';
+import type { ClientCredentials } from '../lambdas/domain/connection-ports';
 import type { SecretStore } from '../lambdas/domain/ports';
 
 /** Options of {@link runAuthorizeFlow}. */

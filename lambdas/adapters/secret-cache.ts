@@ -4,6 +4,7 @@ import {
   MAX_ROTATION_GRACE_MS,
   ROTATION_GRACE_MS,
   type RotatingSecretKind,
+  type RotatingSecrets,
   SECRET_CACHE_TTL_MS,
   SECRET_REFRESH_ON_MISS_MS,
 } from '../domain/secret-rotation';
@@ -59,16 +60,6 @@ export interface RotatingSecretsOptions extends TtlCacheOptions {
   refreshOnMissMs?: number;
   /** Grace per purpose. @default ROTATION_GRACE_MS */
   graceMs?: Partial<Record<RotatingSecretKind, number>>;
-}
-
-/** Checks values callers present against a secret that gets rotated. */
-export interface RotatingSecrets {
-  /**
-   * True when `matches` holds for the current value, or for the previous one during the
-   * grace of `kind`. On a miss the store is re-read (at most every `refreshOnMissMs`), so a
-   * rotated-in value works at once while a stale cached one is dropped within the cache ttl.
-   */
-  accepts(kind: RotatingSecretKind, id: string, matches: (value: string) => boolean): Promise<boolean>;
 }
 
 /** {@link RotatingSecrets} over a versioned store, cached with {@link ttlCache}. */

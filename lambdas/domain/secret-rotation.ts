@@ -27,6 +27,16 @@ export const ROTATION_GRACE_MS = {
 /** The purposes a rotating secret serves; each has its own grace. */
 export type RotatingSecretKind = keyof typeof ROTATION_GRACE_MS;
 
+/** Checks values callers present against a secret that gets rotated. */
+export interface RotatingSecrets {
+  /**
+   * True when `matches` holds for the current value, or for the previous one during the
+   * grace of `kind`. On a miss the store is re-read (at most every {@link SECRET_REFRESH_ON_MISS_MS} by default), so a
+   * rotated-in value works at once while a stale cached one is dropped within the cache ttl.
+   */
+  accepts(kind: RotatingSecretKind, id: string, matches: (value: string) => boolean): Promise<boolean>;
+}
+
 /** The longest grace: older `previous` values are never needed, so never read. */
 export const MAX_ROTATION_GRACE_MS = Math.max(...Object.values(ROTATION_GRACE_MS));
 

@@ -53,3 +53,14 @@ export interface ModelStore {
 export interface TransactionSink {
   put(rows: readonly StoredTransaction[]): Promise<void>;
 }
+
+/** Options of a durable transaction sink (the DynamoDB one): its write retries, and a write counter. */
+export interface TransactionSinkOptions {
+  /** Attempts for unprocessed items before giving up. @default 8 */
+  maxAttempts?: number;
+  /** Base of the exponential backoff between attempts, ms. @default 50 */
+  baseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Counts write requests (benchmarks). */
+  onWrite?: (items: number) => void;
+}

@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { PowertoolsCountMetrics } from '../adapters/metrics';
 import { logger } from '../shared/logger';
 
 /**
@@ -14,7 +14,7 @@ import { logger } from '../shared/logger';
  */
 export function lambdaEntry<TEvent, TResult>(
   run: (event: TEvent, context: Context) => Promise<TResult>,
-  metrics: PowertoolsCountMetrics,
+  metrics: { readonly powertools: Metrics },
   keys?: (event: TEvent) => Record<string, string> | undefined,
 ) {
   return middy(run)

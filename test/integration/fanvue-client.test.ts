@@ -7,9 +7,10 @@ import {
   FanvueContractError,
   FanvueRateLimitError,
 } from '../../lambdas/adapters/fanvue/errors';
-import { inMemoryRefreshLock, type RefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
+import { inMemoryRefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
 import type { EarningRow } from '../../lambdas/adapters/fanvue/schema';
 import { localSecretStore } from '../../lambdas/adapters/secrets';
+import type { RefreshLock } from '../../lambdas/domain/connection-ports';
 import type { SecretStore } from '../../lambdas/domain/ports';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from '../../local/fanvue-simulator';

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FanvueAuthError, FanvueUnavailableError } from '../../lambdas/adapters/fanvue/errors';
-import { inMemoryRefreshLock, type RefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
+import { inMemoryRefreshLock } from '../../lambdas/adapters/fanvue/oauth/refresh-lock';
 import { createTokenManager, type TokenManagerDeps } from '../../lambdas/adapters/fanvue/oauth/token-manager';
 import { ConnectionTokensSchema } from '../../lambdas/adapters/fanvue/schema';
+import type { RefreshLock } from '../../lambdas/domain/connection-ports';
 import { fakeFetch, json, memoryStore, recordingLogger, type SeenRequest } from './support/fanvue-fakes';
 
 const START = Date.UTC(2025, 0, 2);

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { TokenRejectedError, type TokenVerifier } from '../../domain/auth-ports';
 import type { Clock } from '../../domain/ports';
 import * as z from '../../shared/zod';
 
@@ -11,28 +12,6 @@ import * as z from '../../shared/zod';
  * (behind the authorizer) and by the local stack, against Cognito or the local
  * OpenID Connect issuer alike.
  */
-
-/** What a verified token says about its holder. */
-export interface VerifiedToken {
-  sub: string;
-  /** Every claim, for the caller to read its own (e.g. `custom:agency`). */
-  claims: JWTPayload;
-}
-
-/** Verifies a bearer token; throws {@link TokenRejectedError} when it is not acceptable. */
-export interface TokenVerifier {
-  verify(token: string): Promise<VerifiedToken>;
-}
-
-/** The token was missing, malformed, expired, for someone else, or not signed by the issuer. `reason` is safe to log. */
-export class TokenRejectedError extends Error {
-  readonly reason: string;
-  constructor(reason: string, options?: { cause?: unknown }) {
-    super(`token rejected: ${reason}`, options);
-    this.name = 'TokenRejectedError';
-    this.reason = reason;
-  }
-}
 
 /** Settings of {@link jwtVerifier}; the same two values configure the JWT authorizer. */
 export interface JwtVerifierConfig {

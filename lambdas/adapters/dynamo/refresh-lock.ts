@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { RefreshLock } from '../../domain/connection-ports';
 import { type Clock, systemClock } from '../../domain/ports';
 import { keys } from '../../shared/tables';
-import type { RefreshLock } from '../fanvue/oauth/refresh-lock';
 
 /** Dependencies of {@link dynamoRefreshLock}. */
 export interface DynamoRefreshLockDeps {

@@ -1,19 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TransactionSink } from '../../domain/sync-ports';
+import type { TransactionSink, TransactionSinkOptions } from '../../domain/sync-ports';
 import type { StoredTransaction } from '../../domain/transaction';
 import { HeartbeatError } from '../../shared/errors';
 import { keys } from '../../shared/tables';
-
-/** Options of the DynamoDB transaction sink. */
-export interface TransactionSinkOptions {
-  /** Attempts for unprocessed items before giving up. @default 8 */
-  maxAttempts?: number;
-  /** Base of the exponential backoff between attempts, ms. @default 50 */
-  baseDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Counts write requests (benchmarks). */
-  onWrite?: (items: number) => void;
-}
 
 const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { RefreshLock } from '../../domain/connection-ports';
 import { PageTokenRejectedError } from '../../domain/errors';
 import {
   type Clock,
@@ -12,7 +13,6 @@ import { FANVUE_API_BASE_URL, FANVUE_AUTH_BASE_URL } from '../../shared/defaults
 import { type AppLogger, logger as defaultLogger } from '../../shared/logger';
 import { FanvueContractError, FanvueRequestError } from './errors';
 import { createFanvueHttp } from './http';
-import type { RefreshLock } from './oauth/refresh-lock';
 import { createTokenManager, type TokenManagerDeps } from './oauth/token-manager';
 import { type Creator, CreatorsPageSchema, type EarningsPage, EarningsPageSchema, FANVUE_API_VERSION } from './schema';
 

@@ -1,3 +1,4 @@
+import type { ClientCredentials } from '../../domain/connection-ports';
 import { CreatorSchema } from '../../domain/earnings';
 import * as z from '../../shared/zod';
 
@@ -40,11 +41,10 @@ export const ConnectionTokensSchema = z.object({
 });
 export type ConnectionTokens = z.infer<typeof ConnectionTokensSchema>;
 
-/** OAuth client credentials secret. */
+/** OAuth client credentials secret (the domain's {@link ClientCredentials}). */
 export const ClientCredentialsSchema = z.object({
   clientId: z.string().check(z.minLength(1)),
   clientSecret: z.string().check(z.minLength(1)),
-});
-export type ClientCredentials = z.infer<typeof ClientCredentialsSchema>;
+}) satisfies z.ZodMiniType<ClientCredentials>;
 
 export const ErrorBodySchema = z.partial(z.object({ error: z.unknown() }));

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { TokenRejectedError } from '../../adapters/auth/jwt-verifier';
 import { resolveAccessKey } from '../../adapters/dynamo/access-keys';
 import { getMember } from '../../adapters/dynamo/members';
 import { type Action, can, type Principal, ROLES, weakerRole } from '../../domain/access';
+import { TokenRejectedError } from '../../domain/auth-ports';
 import { HttpError } from '../../shared/errors';
 import * as z from '../../shared/zod';
 import { header } from './http';

@@ -11,12 +11,11 @@ import {
   setModelEnabled,
 } from '../../adapters/dynamo/connections';
 import { dynamoModelStore } from '../../adapters/dynamo/model-store';
-import type { FanvueClient } from '../../adapters/fanvue/client';
 import { FanvueAuthError } from '../../adapters/fanvue/errors';
 import { authorizeUrl, createPkce, exchangeAuthorizationCode } from '../../adapters/fanvue/oauth/authorize';
-import type { ClientCredentials } from '../../adapters/fanvue/schema';
 import type { Principal } from '../../domain/access';
 import { ModelOwnedByAnotherAgencyError } from '../../domain/connect';
+import type { ClientCredentials, CreatorDirectory } from '../../domain/connection-ports';
 import { HttpError } from '../../shared/errors';
 import * as z from '../../shared/zod';
 import { parseBody } from './accounts';
@@ -37,7 +36,7 @@ import { type ApiDeps, safeDecode } from './routes';
 /** What the connect flow needs besides the API's own dependencies. */
 export interface FanvueConnectDeps {
   /** Lists creators through a connection's tokens (`GET /creators`). */
-  client: FanvueClient;
+  client: CreatorDirectory;
   authBaseUrl: string;
   clientCredentials(): Promise<ClientCredentials>;
   /** Secret id of a connection's tokens. */
@@ -133,22 +132,19 @@ async function callback(deps: ApiDeps, event: APIGatewayProxyEventV2): Promise<A
     throw new HttpError(400, `This Fanvue authorization was already used. ${again}`);
   if (pending.expiresAt * 1000 < deps.clock.now())
     throw new HttpError(400, `This Fanvue authorization has expired. ${again}`);
-  let tokens: Awaited<ReturnType<typeof exchangeAuthorizationCode>>;
-  try {
-    tokens = await exchangeAuthorizationCode({
-      authBaseUrl: f.authBaseUrl,
-      creds: await f.clientCredentials(),
-      code,
-      redirectUri: pending.redirectUri,
-      verifier: pending.verifier,
-      now: deps.clock.now(),
-      ...(f.fetch && { fetch: f.fetch }),
-    });
-  } catch (err) {
+  const tokens = await exchangeAuthorizationCode({
+    authBaseUrl: f.authBaseUrl,
+    creds: await f.clientCredentials(),
+    code,
+    redirectUri: pending.redirectUri,
+    verifier: pending.verifier,
+    now: deps.clock.now(),
+    ...(f.fetch && { fetch: f.fetch }),
+  }).catch((err: unknown) => {
     if (!(err instanceof FanvueAuthError)) throw err;
     deps.logger.warn('fanvue code exchange refused', { agencyId: who.agencyId, reason: err.message });
     throw new HttpError(400, `Fanvue refused this authorization (the code was already used or has expired). ${again}`);
-  }
+  });
   await deps.secrets.put(f.connectionSecretId(pending.connectionId), JSON.stringify(tokens));
   const { connectionId } = pending;
   await putConnection(deps.doc, deps.tables.control, {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RotatingSecrets } from '../../adapters/secret-cache';
+import type { RotatingSecrets } from '../../domain/secret-rotation';
 import { ORIGIN_VERIFY_HEADER } from '../../shared/edge';
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';

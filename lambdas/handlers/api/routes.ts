@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { TokenVerifier } from '../../adapters/auth/jwt-verifier';
 import { activeTimeZone, getAgency } from '../../adapters/dynamo/agencies';
 import { readDashboardData, readModelAgency } from '../../adapters/dynamo/dashboard-reader';
 import type { UserDirectory } from '../../domain/access';
+import type { TokenVerifier } from '../../domain/auth-ports';
 import type { FreshnessConfig } from '../../domain/dashboard';
 import { buildDashboard, daysToRead } from '../../domain/dashboard-build';
 import { localDay, type ResolvedPeriod, resolvePeriod } from '../../domain/period';

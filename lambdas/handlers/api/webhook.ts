@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { modelsOfCreator } from '../../adapters/dynamo/model-store';
 import { dynamoDeliveryLog } from '../../adapters/dynamo/webhook-deliveries';
-import type { RotatingSecrets } from '../../adapters/secret-cache';
+import type { RotatingSecrets } from '../../domain/secret-rotation';
 import {
   checkSignatureEnvelope,
   loggableEventName,

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { ClientCredentials } from '../../../domain/connection-ports';
 import { parseContract } from '../contract';
 import { FanvueAuthError } from '../errors';
-import { type ClientCredentials, type ConnectionTokens, TokenResponseSchema } from '../schema';
+import { type ConnectionTokens, TokenResponseSchema } from '../schema';
 import { connectionRevoked, postTokenForm, withSlash } from './token-endpoint';
 
 /** The scopes this product asks for (refresh tokens need `offline_access`). */

@@ -1,6 +1,6 @@
+import type { ClientCredentials } from '../../../domain/connection-ports';
 import type { RateLimitHeaders } from '../../../domain/retry';
 import { FanvueUnavailableError } from '../errors';
-import type { ClientCredentials } from '../schema';
 
 /** What the token endpoint answered (body kept raw; the caller parses it). */
 export interface TokenEndpointResponse {

@@ -1,3 +1,4 @@
+import type { RefreshLock } from '../../../domain/connection-ports';
 import type { Clock, SecretStore } from '../../../domain/ports';
 import { serverHintMs } from '../../../domain/retry';
 import { ConfigError } from '../../../shared/errors';
@@ -12,7 +13,6 @@ import {
   FanvueUnavailableError,
 } from '../errors';
 import { ClientCredentialsSchema, type ConnectionTokens, ConnectionTokensSchema, TokenResponseSchema } from '../schema';
-import type { RefreshLock } from './refresh-lock';
 import { connectionRevoked, postTokenRequest } from './token-endpoint';
 
 /** Dependencies of {@link createTokenManager}. */
