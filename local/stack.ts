@@ -1,35 +1,23 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createApiKey, dynamoZoneLookup, putAgency } from '../lambdas/adapters/dynamo/agencies';
-import { dynamoModelStore } from '../lambdas/adapters/dynamo/model-store';
-import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
-import { noopMetrics } from '../lambdas/adapters/metrics';
-import { localSecretStore } from '../lambdas/adapters/secrets';
 import { systemClock, type VersionedSecretStore } from '../lambdas/domain/ports';
 import { FANVUE_CALLBACK_PATH } from '../lambdas/domain/site-config';
 import type { SyncOutcome } from '../lambdas/domain/sync';
-import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { type ApiHandler, makeApiHandler } from '../lambdas/handlers/api';
 import { fanvueConnectDeps } from '../lambdas/handlers/api/connect-deps';
-import { isAuditEvent, makeAuditHandler } from '../lambdas/handlers/audit-handler';
-import { makeFanoutHandler } from '../lambdas/handlers/fanout-handler';
-import { buildAuditDeps, buildSyncDeps } from '../lambdas/handlers/sync-deps';
-import { makeSyncHandler } from '../lambdas/handlers/sync-handler';
 import { DEFAULT_SCHEDULE_EXPRESSION, liveWithinMs } from '../lambdas/shared/defaults';
 import { ORIGIN_VERIFY_HEADER } from '../lambdas/shared/edge';
 import type { AppLogger } from '../lambdas/shared/logger';
 import { startApiServer } from './api-server';
 import { type LocalAuth, startLocalAuth } from './auth';
-import { createTables, transactionsStreamArn } from './bootstrap';
+import { createTables } from './bootstrap';
+import { DEMO_AGENCY_ID, LOCAL_SECRET_IDS, localStackSecrets, seedDemoAgency } from './demo-agency';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local';
 import { createFanvueSimulator, type FanvueSimulator, type FanvueSimulatorOptions } from './fanvue-simulator';
-import { localSyncInvoker } from './invoke';
 import { startLambdaEndpoint } from './lambda-endpoint';
 import { rateToMs, startScheduler } from './scheduler';
-import { startStreamPoller } from './stream-poller';
+import { startLocalFunctions } from './stack-functions';
 
 /** Options of the local stack (`npm start`, e2e tests, benchmarks). */
 export interface LocalStackOptions {
@@ -89,8 +77,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const AGENCY_ID = 'demo-agency';
-
 /**
  * Starts the whole product on one machine with the same handlers as in AWS:
  * DynamoDB Local (tables from the shared definitions), the Fanvue simulator,
@@ -137,39 +123,15 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
   });
   stops.push(() => sim.stop());
 
-  const cronSecret = randomBytes(24).toString('base64url');
-  const webhookSecret = randomBytes(24).toString('base64url');
-  // What CloudFront sends the API in AWS; the local server adds it the same way.
-  const originSecret = randomBytes(24).toString('base64url');
-  const secrets = localSecretStore({
-    initial: {
-      'fanvue/client': JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }),
-      'heartbeat/cron': cronSecret,
-      'fanvue/webhook': webhookSecret,
-      'heartbeat/origin': originSecret,
-    },
+  const { secrets, cronSecret, webhookSecret, originSecret } = localStackSecrets(sim);
+  const { apiKey, creatorOf } = await seedDemoAgency({
+    doc,
+    controlTable: tables.control,
+    sim,
+    secrets,
+    timeZone: options.timeZone,
+    demoModels: options.demoModels,
   });
-  const models = dynamoModelStore(doc, tables.control);
-  await putAgency(doc, tables.control, {
-    agencyId: AGENCY_ID,
-    name: 'Northstar Talent',
-    ...(options.timeZone && { timeZone: options.timeZone }),
-  });
-  const apiKey = await createApiKey(doc, tables.control, AGENCY_ID);
-  const creatorOf: Record<string, string> = {};
-  for (const [i, creator] of options.demoModels === false ? [] : sim.creators.entries()) {
-    const modelId = `model-${String(i + 1).padStart(2, '0')}`;
-    const conn = sim.createConnection({ creatorUuids: [creator.uuid] });
-    await secrets.put(`fanvue/connection/${modelId}`, JSON.stringify({ refreshToken: conn.refreshToken }));
-    await models.register({
-      modelId,
-      agencyId: AGENCY_ID,
-      displayName: creator.displayName,
-      creatorUuid: creator.uuid,
-      connectionId: modelId,
-    });
-    creatorOf[modelId] = creator.uuid;
-  }
 
   const env = {
     TRANSACTIONS_TABLE: tables.transactions,
@@ -177,45 +139,16 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
     TOTALS_TABLE: tables.totals,
     FANVUE_API_BASE_URL: sim.baseUrl,
     FANVUE_AUTH_BASE_URL: sim.authBaseUrl,
-    FANVUE_CLIENT_SECRET_ID: 'fanvue/client',
-    FANVUE_CONNECTION_SECRET_PREFIX: 'fanvue/connection/',
+    FANVUE_CLIENT_SECRET_ID: LOCAL_SECRET_IDS.fanvueClient,
+    FANVUE_CONNECTION_SECRET_PREFIX: LOCAL_SECRET_IDS.connectionPrefix,
     SYNC_BUDGET_MS: '60000',
     ...options.env,
   };
-  const syncDeps = buildSyncDeps(env, { doc, secrets, logger: log });
-  const runSync = makeSyncHandler(syncDeps);
-  const runAudit = makeAuditHandler(buildAuditDeps(env, { doc, secrets, logger: log }, syncDeps));
-  // One function, as in AWS: `{ modelId, audit: true }` runs the source audit, anything else the sync.
-  const sync = (payload: unknown) => (isAuditEvent(payload) ? runAudit(payload) : runSync(payload));
-  const outcomes: { reason: string; outcome: SyncOutcome }[] = [];
-  const invoker = localSyncInvoker(
-    async (payload) => {
-      if (isAuditEvent(payload)) await runAudit(payload);
-      else outcomes.push({ reason: payload.reason, outcome: await runSync(payload) });
-    },
-    (modelId, err) =>
-      log.error('sync invoke failed', { modelId, error: err instanceof Error ? err.message : String(err) }),
+  const fns = await startLocalFunctions(
+    { client, doc, aws: awsLocal, tables, env, secrets, logger: log, onCycle: options.onCycle },
+    stops,
   );
-  const fanout = makeFanoutHandler({ listModels: () => models.listAll(), invoker, logger: log, concurrency: 4 });
-
-  const streamsClient = new DynamoDBStreamsClient(awsLocal);
-  stops.push(() => streamsClient.destroy());
-  const poller = startStreamPoller({
-    streamsClient,
-    streamArn: await transactionsStreamArn(client, tables.transactions),
-    handler: makeAggregateHandler({
-      store: new TotalsStore(doc, tables.totals, systemClock),
-      zones: dynamoZoneLookup(doc, tables.control),
-      logger: log,
-      metrics: noopMetrics,
-    }),
-    batchSize: 100,
-    pollIntervalMs: 250,
-    onFailure: (record, reason) =>
-      log.error('stream record sent to the failure sink', { eventID: record.eventID, reason }),
-    logger: log,
-  });
-  stops.push(() => poller.stop());
+  const { sync, fanout, invoker, poller, runCycle } = fns;
 
   // The server starts first: the issuer needs the site's URL for the app's redirect URI.
   let api: ApiHandler | undefined;
@@ -233,7 +166,7 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
     originHeader: { name: ORIGIN_VERIFY_HEADER, value: originSecret },
   });
   stops.push(() => server.stop());
-  auth = await startLocalAuth({ doc, controlTable: tables.control, siteUrl: server.url, agencyId: AGENCY_ID });
+  auth = await startLocalAuth({ doc, controlTable: tables.control, siteUrl: server.url, agencyId: DEMO_AGENCY_ID });
   const issuer = auth.issuer;
   stops.push(() => issuer.stop());
   api = makeApiHandler({
@@ -244,9 +177,9 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
     config: {
       syncIntervalMs: intervalMs,
       liveWithinMs: liveWithinMs(intervalMs),
-      cronSecretId: 'heartbeat/cron',
-      webhookSecretId: 'fanvue/webhook',
-      originSecretId: 'heartbeat/origin',
+      cronSecretId: LOCAL_SECRET_IDS.cron,
+      webhookSecretId: LOCAL_SECRET_IDS.webhook,
+      originSecretId: LOCAL_SECRET_IDS.origin,
     },
     secrets,
     trigger: {
@@ -282,26 +215,6 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
   );
   stops.push(() => lambda.stop());
 
-  async function runCycle(reason: string): Promise<SyncOutcome[]> {
-    const started = Date.now();
-    const first = outcomes.length;
-    const result = await fanout({ reason });
-    await invoker.idle();
-    await poller.drain();
-    // Only this cycle's syncs: webhook and button syncs may finish in the meantime.
-    const done = outcomes
-      .slice(first)
-      .filter((o) => o.reason === reason)
-      .map((o) => o.outcome);
-    const count = (s: string) => done.filter((o) => o.status === s).length;
-    const rows = done.reduce((n, o) => n + ('rowsWritten' in o ? o.rowsWritten : 0), 0);
-    options.onCycle?.(
-      `sync cycle (${reason}): ${result.invoked} models, ${count('ok')} ok, ${count('partial')} partial, ${count('error')} error, ` +
-        `${count('already_running')} already running, ${rows} rows written, ${Date.now() - started} ms`,
-    );
-    return done;
-  }
-
   if (options.webhooks !== false) sim.setWebhook({ url: `${server.url}/api/webhooks/fanvue`, secret: webhookSecret });
   if (options.liveEveryMs !== 0) sim.startLive({ intervalMs: options.liveEveryMs ?? 8_000, rowsPerTick: 1 });
   const scheduler = startScheduler(
@@ -316,7 +229,7 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
     apiKey,
     auth,
     cronSecret,
-    agencyId: AGENCY_ID,
+    agencyId: DEMO_AGENCY_ID,
     sim,
     ddb,
     doc,
@@ -330,14 +243,12 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
       sim.stopLive();
       sim.setWebhook(undefined);
       await sim.webhooksIdle();
-      await invoker.idle();
-      await poller.stop();
+      await fns.stop();
       await server.stop();
       await auth?.issuer.stop();
       await lambda.stop();
       await sim.stop();
       client.destroy();
-      streamsClient.destroy();
       await ddb.stop();
     },
   };
