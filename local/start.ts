@@ -9,6 +9,7 @@ import { checkJava } from './dynamodb-local';
 import { portIsFree } from './ports';
 import { DurationSchema } from './scheduler';
 import { quietSdkNodeNotice } from './sdk-notice';
+import { startBanner } from './start-banner';
 
 const HELP = `npm start -- [options]
   --port N          dashboard + API port (default 3000; 0 = any free port)
@@ -93,7 +94,11 @@ await checkJava().catch((err: unknown) => {
 quietSdkNodeNotice();
 const root = resolve(import.meta.dirname, '..');
 // Loaded only now: nothing heavy (and none of its import-time output) comes before the checks above.
-const [{ build }, { startLocalStack }] = await Promise.all([import('vite'), import('./stack')]);
+const [{ build }, { startLocalStack }, { dynamoModelStore }] = await Promise.all([
+  import('vite'),
+  import('./stack'),
+  import('../lambdas/adapters/dynamo/model-store'),
+]);
 await build({ configFile: resolve(root, 'frontend', 'vite.config.ts'), logLevel: 'warn' });
 const logger = consoleLogger(values.verbose);
 const stack = await startLocalStack({
@@ -121,27 +126,24 @@ writeFileSync(
   { mode: 0o600 },
 );
 
-console.log(`
-Revenue Heartbeat is running locally.
-
-  Dashboard     ${stack.url}   (sign in with one of the demo users below)
-  Sign-in       local OpenID Connect issuer at ${stack.auth.issuer.issuer} (authorization code + PKCE)
-${stack.auth.demoUsers.map((u) => `                ${u.role.padEnd(6)}  ${u.email}  password ${u.password}`).join('\n')}
-  Wall display  ${stack.url}/#key=${stack.apiKey}   (read-only access key)
-  Sync cycle    every ${stack.intervalMs % 60_000 === 0 ? `${stack.intervalMs / 60_000} min` : `${Math.round(stack.intervalMs / 1000)} s`} (fan-out over ${Object.keys(stack.creatorOf).length} models), first one now
-  Manual sync   npm run invoke -- sync model-01      (or: npm run invoke -- fanout)
-                curl -X POST ${stack.url}/api/sync -H 'x-cron-secret: ${stack.cronSecret}'
-  Fanvue        simulator at ${stack.sim.baseUrl}, new sales arriving live${
-    values['no-webhooks']
-      ? ''
-      : `
-  Webhooks      each sale is a signed webhook to ${stack.url}/api/webhooks/fanvue, which syncs that model at once`
-  }
-
-The demo passwords and the key are local only, new on every start; the page drops the key from the address bar.
-Invitations sent from the Members page are printed here (locally there is no e-mail).
-Ctrl-C stops everything.
-`);
+// What the fan-out will sync: the demo models, and with --persist any model connected before.
+const modelIds: string[] = [];
+for await (const m of dynamoModelStore(stack.doc, stack.tables.control).listAll())
+  if (m.enabled) modelIds.push(m.modelId);
+console.log(
+  startBanner({
+    url: stack.url,
+    issuer: stack.auth.issuer.issuer,
+    demoUsers: stack.auth.demoUsers,
+    apiKey: stack.apiKey,
+    cronSecret: stack.cronSecret,
+    intervalMs: stack.intervalMs,
+    modelIds: modelIds.sort(),
+    simulatorUrl: stack.sim.baseUrl,
+    liveEveryMs: args.data.live,
+    webhooks: !values['no-webhooks'],
+  }),
+);
 
 stack.auth.accounts.onInvite = (m) => console.log(`invitation for ${m.to}: temporary password ${m.temporaryPassword}`);
 await stack.cycle('startup');
