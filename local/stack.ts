@@ -31,6 +31,13 @@ export interface LocalStackOptions {
   intervalMs?: number;
   /** Keep DynamoDB data in this folder across restarts; in memory when absent. */
   dataDir?: string;
+  /**
+   * Use the DynamoDB (Local) already answering here instead of starting one; the stack then
+   * neither starts nor stops a JVM. Not with `dataDir`.
+   */
+  dynamoDbEndpoint?: string;
+  /** Prefix of the table names: stacks that share one DynamoDB use different ones. @default 'heartbeat' */
+  tablePrefix?: string;
   /** Fanvue simulator options (demo agency: 12 creators with realistic history). */
   simulator?: FanvueSimulatorOptions;
   /**
@@ -63,6 +70,7 @@ export interface LocalStack {
   cronSecret: string;
   agencyId: string;
   sim: FanvueSimulator;
+  /** The DynamoDB the stack uses; `stop()` stops it only when the stack started it. */
   ddb: DynamoDbLocal;
   doc: DynamoDBDocumentClient;
   tables: Awaited<ReturnType<typeof createTables>>;
@@ -103,7 +111,11 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
   const log = options.logger;
   const schedule = options.schedule ?? DEFAULT_SCHEDULE_EXPRESSION;
   const intervalMs = options.intervalMs ?? rateToMs(schedule);
-  const ddb = await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
+  if (options.dynamoDbEndpoint && options.dataDir)
+    throw new Error('dataDir keeps the data of a DynamoDB Local the stack starts: not with dynamoDbEndpoint');
+  const ddb: DynamoDbLocal = options.dynamoDbEndpoint
+    ? { endpoint: options.dynamoDbEndpoint, stop: async () => undefined }
+    : await startDynamoDbLocal({ ...(options.dataDir && { dataDir: options.dataDir }) });
   stops.push(() => ddb.stop());
   const awsLocal = {
     endpoint: ddb.endpoint,
@@ -113,7 +125,7 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
   const client = new DynamoDBClient(awsLocal);
   stops.push(() => client.destroy());
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const tables = await createTables(client, 'heartbeat');
+  const tables = await createTables(client, options.tablePrefix ?? 'heartbeat');
   const sim = await createFanvueSimulator({
     seed: 7,
     creators: 12,

@@ -21,6 +21,8 @@ const HELP = `npm start -- [options]
   --no-demo-models  start with an empty agency: connect the simulator's Fanvue account from the dashboard
   --time-zone Z     the demo agency counts days in this IANA zone (default UTC)
   --persist         keep data in .local-data/ across restarts
+  --ddb-endpoint U  use the DynamoDB Local already running at U (e.g. http://127.0.0.1:8000; its
+                    heartbeat-* tables are reused when they exist) instead of starting one
   --verbose         log every sync, not just each cycle`;
 
 /** Parses the command line; an unknown flag or a stray argument prints the usage and exits 2. */
@@ -33,6 +35,17 @@ function readArgs() {
   }
 }
 
+/** True when an HTTP server answers at `url` within 5 s. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(5_000) });
+    await res.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const OPTIONS = {
   port: { type: 'string', default: '3000' },
   'lambda-port': { type: 'string', default: '3001' },
@@ -40,6 +53,7 @@ const OPTIONS = {
   schedule: { type: 'string', default: DEFAULT_SCHEDULE_EXPRESSION },
   live: { type: 'string', default: '8s' },
   persist: { type: 'boolean', default: false },
+  'ddb-endpoint': { type: 'string' },
   'time-zone': { type: 'string', default: 'UTC' },
   'no-webhooks': { type: 'boolean', default: false },
   'no-demo-models': { type: 'boolean', default: false },
@@ -58,6 +72,7 @@ const args = z
     interval: DurationSchema.optional(),
     live: DurationSchema,
     timeZone: z.string().refine(isTimeZone, 'unknown time zone'),
+    ddbEndpoint: z.url({ protocol: /^https?$/ }).optional(),
   })
   .safeParse({
     port: values.port,
@@ -65,6 +80,7 @@ const args = z
     interval: values.interval,
     live: values.live,
     timeZone: values['time-zone'],
+    ddbEndpoint: values['ddb-endpoint'],
   });
 if (!args.success) {
   console.error(`invalid option:\n${z.prettifyError(args.error)}\n\n${HELP}`);
@@ -86,10 +102,23 @@ for (const { port, flag } of ports)
     process.exit(1);
   }
 
-await checkJava().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+const ddbEndpoint = args.data.ddbEndpoint;
+if (ddbEndpoint && values.persist) {
+  console.error('--persist keeps the data of the DynamoDB Local npm start runs: not with --ddb-endpoint');
+  process.exit(2);
+}
+// An existing DynamoDB needs no Java here, but it must answer (any HTTP status will do).
+if (ddbEndpoint && !(await answers(ddbEndpoint))) {
+  console.error(
+    `nothing answers at ${ddbEndpoint} (--ddb-endpoint): start DynamoDB Local there, or leave the flag out`,
+  );
   process.exit(1);
-});
+}
+if (!ddbEndpoint)
+  await checkJava().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
 
 quietSdkNodeNotice();
 const root = resolve(import.meta.dirname, '..');
@@ -111,6 +140,7 @@ const stack = await startLocalStack({
   demoModels: !values['no-demo-models'],
   timeZone: args.data.timeZone,
   ...(values.persist && { dataDir: resolve(root, '.local-data') }),
+  ...(ddbEndpoint && { dynamoDbEndpoint: ddbEndpoint }),
   logger,
   onCycle: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
 }).catch((err: unknown) => {
