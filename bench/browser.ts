@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -7,7 +7,7 @@ import { POLL_INTERVAL_MS } from '../frontend/src/queries';
 import { DashboardResponseSchema } from '../lambdas/domain/dashboard';
 import { consoleLogger } from '../local/console-logger';
 import { type LocalStack, startLocalStack } from '../local/stack';
-import { ensureFrontendBuilt, FRONTEND_DIST, launchChromium, parseUsd } from '../test/support/browser';
+import { buildFrontendFresh, launchChromium, parseUsd } from '../test/support/browser';
 import { frontendJsGzipBytes } from './api';
 
 /** Goal for the dashboard's JavaScript, gzipped. */
@@ -185,13 +185,20 @@ export async function runBrowserBench(options: BrowserBenchOptions = {}): Promis
     saleCents: 10_000,
     ...options,
   };
-  await ensureFrontendBuilt();
-  const gzipBytes = frontendJsGzipBytes(FRONTEND_DIST);
-  const files = readdirSync(join(FRONTEND_DIST, 'assets')).filter((f) => f.endsWith('.js')).length;
+  // Measured and served from a build of the current sources, never an old frontend/dist.
+  const dist = await buildFrontendFresh();
+  const gzipBytes = frontendJsGzipBytes(dist);
+  const files = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js')).length;
 
-  const stack = await startLocalStack({ intervalMs: o.intervalMs, liveEveryMs: 0, logger: consoleLogger(false) });
+  let stack: LocalStack | undefined;
   let browser: Browser | undefined;
   try {
+    stack = await startLocalStack({
+      intervalMs: o.intervalMs,
+      liveEveryMs: 0,
+      staticRoot: dist,
+      logger: consoleLogger(false),
+    });
     await stack.cycle('bench');
     browser = await launchChromium();
     const firstRender = await measureFirstRender(browser, stack, o.loads);
@@ -218,7 +225,8 @@ export async function runBrowserBench(options: BrowserBenchOptions = {}): Promis
     };
   } finally {
     await browser?.close();
-    await stack.stop();
+    await stack?.stop();
+    rmSync(dist, { recursive: true, force: true });
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
-import { ensureFrontendBuilt, launchChromium, usd } from '../support/browser';
+import { launchChromium, usd } from '../support/browser';
 
 /**
  * Accounts and the dashboard's Fanvue connect flow in Chromium, through the local issuer's real
@@ -69,8 +69,8 @@ let picked: { uuid: string; displayName: string }[] = [];
 
 describe('accounts and connecting Fanvue in Chromium', () => {
   beforeAll(async () => {
-    await ensureFrontendBuilt();
     stack = await startLocalStack({
+      staticRoot: inject('frontendDist'),
       demoModels: false,
       liveEveryMs: 0,
       webhooks: false,

@@ -2,12 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 import { localDay, type PeriodKey, periodLabel } from '../../lambdas/domain/period';
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
-import { ensureFrontendBuilt, launchChromium, parseUsd, REPO_ROOT } from '../support/browser';
+import { launchChromium, parseUsd, REPO_ROOT } from '../support/browser';
 
 /** The agency counts its days in Kathmandu (UTC+05:45), so every period boundary differs from UTC's. */
 const ZONE = 'Asia/Kathmandu';
@@ -60,8 +60,8 @@ async function seriousViolations(p: Page): Promise<string[]> {
 describe('dashboard analytics in Chromium: periods, comparison, model pages, export', () => {
   beforeAll(async () => {
     mkdirSync(resolve(REPO_ROOT, 'test-results'), { recursive: true });
-    await ensureFrontendBuilt();
     stack = await startLocalStack({
+      staticRoot: inject('frontendDist'),
       liveEveryMs: 0,
       timeZone: ZONE,
       simulator: { creators: 5, history: 80, historyDays: 70 },

@@ -1,11 +1,11 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
-import { ensureFrontendBuilt, launchChromium, REPO_ROOT, usd } from '../support/browser';
+import { launchChromium, REPO_ROOT, usd } from '../support/browser';
 
 /** Demo schedule of the local stack: short, so the test sees a scheduled cycle pick the sale up. */
 const INTERVAL_MS = 5_000;
@@ -50,8 +50,8 @@ describe('dashboard in Chromium against the local stack', () => {
   beforeAll(async () => {
     mkdirSync(resolve(REPO_ROOT, 'test-results'), { recursive: true });
     rmSync(SCREENSHOT, { force: true });
-    await ensureFrontendBuilt();
     stack = await startLocalStack({
+      staticRoot: inject('frontendDist'),
       intervalMs: INTERVAL_MS,
       liveEveryMs: 0,
       simulator: { creators: 4, history: 60 },

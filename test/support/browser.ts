@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
 import { z } from 'zod';
@@ -42,21 +43,26 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }
 
-/** Where the dashboard build lives. @default frontend/dist under the repository root */
-export const FRONTEND_DIST = resolve(REPO_ROOT, 'frontend', 'dist');
-
 /**
- * Builds the dashboard (`vite build`) when frontend/dist has no index.html.
- * An existing build is used as it is, so a run never races a build in progress elsewhere.
+ * Builds the dashboard from the sources as they are now (`vite build`, about 1.5 s) into a new
+ * temporary folder and returns it; the caller removes it. Never frontend/dist: an old build
+ * there would be tested instead of the code, and a rebuild there would race whatever serves it.
  */
-export async function ensureFrontendBuilt(): Promise<void> {
-  if (existsSync(resolve(FRONTEND_DIST, 'index.html'))) return;
-  await promisify(execFile)('npx', ['vite', 'build', '--config', 'frontend/vite.config.ts'], {
-    cwd: REPO_ROOT,
-    timeout: 120_000,
-  });
-  if (!existsSync(resolve(FRONTEND_DIST, 'index.html')))
-    throw new Error('vite build finished without frontend/dist/index.html');
+export async function buildFrontendFresh(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'heartbeat-frontend-'));
+  try {
+    const vite = resolve(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    await promisify(execFile)(
+      process.execPath,
+      [vite, 'build', '--config', 'frontend/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+      { cwd: REPO_ROOT, timeout: 300_000 },
+    );
+    if (!existsSync(join(outDir, 'index.html'))) throw new Error(`vite build finished without ${outDir}/index.html`);
+    return outDir;
+  } catch (err) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 /** Integer USD cents as the en-US dashboard shows them ("$1,234.56"), computed without floats. */
