@@ -23,8 +23,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          // The dashboard built once per run from the current sources.
-          globalSetup: ['test/support/frontend-global-setup.ts'],
+          // The same one DynamoDB Local as the integration project; the dashboard built fresh once.
+          globalSetup: ['test/support/dynamodb-global-setup.ts', 'test/support/frontend-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

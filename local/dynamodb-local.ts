@@ -164,15 +164,38 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
   /** How long to wait for it to answer (a busy machine is slow to start a JVM). @default 120000 */
   startTimeoutMs?: number;
+  /** This is the test suite's one shared DynamoDB Local (see {@link refuseSecondInTestRun}). @default false */
+  sharedForTestRun?: boolean;
+}
+
+/** Set to `1` to let one process inside a test run start a DynamoDB Local of its own. */
+export const OWN_DYNAMODB_LOCAL_ENV = 'HEARTBEAT_OWN_DYNAMODB_LOCAL';
+
+/**
+ * Inside a test run (vitest sets `VITEST`), every test uses the suite's one shared DynamoDB Local
+ * with its own table prefix: a JVM per test file does not fit a busy 2-core machine. Any other
+ * start is refused, unless {@link OWN_DYNAMODB_LOCAL_ENV} is `1` (a test that must own its JVM).
+ */
+export function refuseSecondInTestRun(
+  options: Pick<DynamoDbLocalOptions, 'sharedForTestRun'>,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (!env.VITEST || options.sharedForTestRun || env[OWN_DYNAMODB_LOCAL_ENV] === '1') return;
+  throw new Error(
+    "a second DynamoDB Local inside the test run: use the suite's shared one (inject('ddbEndpoint') with a table " +
+      `prefix of your own), or set ${OWN_DYNAMODB_LOCAL_ENV}=1 where a test must own its JVM`,
+  );
 }
 
 let warnedAllInterfaces = false;
 
 /**
  * Starts DynamoDB Local on 127.0.0.1 only, telemetry off, and resolves once it answers.
+ * @throws Error inside a test run, unless allowed (see {@link refuseSecondInTestRun}).
  * @throws JavaMissingError naming how to install Java 17 when there is none.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  refuseSecondInTestRun(options);
   await checkJava();
   const emulator = await ensureDynamoDbLocalJar();
   const launcher = await ensureLoopbackLauncher(emulator, CACHE_DIR);

@@ -4,6 +4,7 @@ import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { launchChromium, usd } from '../support/browser';
+import { sharedDynamoDb } from '../support/ddb';
 
 /**
  * Accounts and the dashboard's Fanvue connect flow in Chromium, through the local issuer's real
@@ -70,6 +71,7 @@ let picked: { uuid: string; displayName: string }[] = [];
 describe('accounts and connecting Fanvue in Chromium', () => {
   beforeAll(async () => {
     stack = await startLocalStack({
+      ...sharedDynamoDb('accounts'),
       staticRoot: inject('frontendDist'),
       demoModels: false,
       liveEveryMs: 0,

@@ -8,6 +8,7 @@ import { localDay, type PeriodKey, periodLabel } from '../../lambdas/domain/peri
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { launchChromium, parseUsd, REPO_ROOT } from '../support/browser';
+import { sharedDynamoDb } from '../support/ddb';
 
 /** The agency counts its days in Kathmandu (UTC+05:45), so every period boundary differs from UTC's. */
 const ZONE = 'Asia/Kathmandu';
@@ -61,6 +62,7 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
   beforeAll(async () => {
     mkdirSync(resolve(REPO_ROOT, 'test-results'), { recursive: true });
     stack = await startLocalStack({
+      ...sharedDynamoDb('analytics'),
       staticRoot: inject('frontendDist'),
       liveEveryMs: 0,
       timeZone: ZONE,

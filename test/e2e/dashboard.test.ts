@@ -6,6 +6,7 @@ import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/d
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { launchChromium, REPO_ROOT, usd } from '../support/browser';
+import { sharedDynamoDb } from '../support/ddb';
 
 /** Demo schedule of the local stack: short, so the test sees a scheduled cycle pick the sale up. */
 const INTERVAL_MS = 5_000;
@@ -51,6 +52,7 @@ describe('dashboard in Chromium against the local stack', () => {
     mkdirSync(resolve(REPO_ROOT, 'test-results'), { recursive: true });
     rmSync(SCREENSHOT, { force: true });
     stack = await startLocalStack({
+      ...sharedDynamoDb('dash'),
       staticRoot: inject('frontendDist'),
       intervalMs: INTERVAL_MS,
       liveEveryMs: 0,

@@ -4,6 +4,7 @@ import { DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 import { LOCAL_CLIENT_ID } from '../../local/auth';
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
+import { sharedDynamoDb } from '../support/ddb';
 import { signInOverHttp } from '../support/oidc';
 
 /**
@@ -41,6 +42,7 @@ async function authorizeAtFanvue(who: string, connectionId?: string) {
 
 beforeAll(async () => {
   s = await startLocalStack({
+    ...sharedDynamoDb('connect'),
     demoModels: false,
     liveEveryMs: 0,
     webhooks: false,

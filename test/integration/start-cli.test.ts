@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { freePort, OWN_DYNAMODB_LOCAL_ENV } from '../../local/dynamodb-local';
 import { listenOnLoopback } from '../../local/ports';
+import { localClient } from '../support/ddb';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = resolve(root, 'node_modules', '.bin', 'tsx');
@@ -82,6 +85,11 @@ describe('npm start fails kindly', { timeout: 120_000 }, () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Unknown option '--prot'");
     expect(r.stderr).toContain('npm start -- [options]');
+    // Every option the README's `npm start` table names is in the usage.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const documented = [...readme.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1] ?? '');
+    expect(documented).toContain('--ddb-endpoint');
+    for (const flag of documented) expect(r.stderr, flag).toContain(`  ${flag} `);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.leftBehind).toBe(false);
   });
@@ -103,17 +111,75 @@ describe('npm start fails kindly', { timeout: 120_000 }, () => {
     }
   });
 
-  // Starts DynamoDB Local and the simulator before the port clash: heavy on a busy machine.
+  it('--ddb-endpoint: a bad URL, --persist with it, or nothing answering there: one message, nothing started', async () => {
+    const bad = await runScript('local/start.ts', ['--port', '0', '--lambda-port', '0', '--ddb-endpoint', 'localhost']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ddbEndpoint');
+    expect(bad.stderr).toContain('npm start -- [options]');
+
+    const shared = inject('ddbEndpoint');
+    const both = await runScript('local/start.ts', [
+      '--port',
+      '0',
+      '--lambda-port',
+      '0',
+      '--persist',
+      '--ddb-endpoint',
+      shared,
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim()).toBe(
+      '--persist keeps the data of the DynamoDB Local npm start runs: not with --ddb-endpoint',
+    );
+
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const r = await runScript('local/start.ts', ['--port', '0', '--lambda-port', '0', '--ddb-endpoint', nobody]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `nothing answers at ${nobody} (--ddb-endpoint): start DynamoDB Local there, or leave the flag out`,
+    ]);
+    for (const run of [bad, both, r]) expect(run.leftBehind).toBe(false);
+  });
+
+  // The one test in the suite that lets a start launch DynamoDB Local's JVM of its own (every other
+  // test uses the shared one): only that proves a failed start stops the JVM it launched. Starts the
+  // JVM and the simulator before the port clash: heavy on a busy machine.
   it.runIf(existsSync('/proc/self/stat'))(
-    'a start that fails half-way stops every part it had started',
+    'a start that fails half-way stops every part it had started, its own DynamoDB Local included',
     { timeout: 240_000 },
     async () => {
       const port = await takePort();
-      const r = await runScript('test/support/start-stack-once.ts', [], { STACK_PORT: String(port) });
+      const r = await runScript('test/support/start-stack-once.ts', [], {
+        STACK_PORT: String(port),
+        [OWN_DYNAMODB_LOCAL_ENV]: '1',
+      });
       expect(r.stderr.trim().split('\n').at(-1)).toBe(`port ${port} is in use`);
       expect(r.code).toBe(3);
-      expect(r.stdout.trim()).toBe('java children left: 0');
+      expect(r.stdout.trim()).toBe('java children started: 1, left: 0');
       expect(r.leftBehind).toBe(false);
+    },
+  );
+
+  it.runIf(existsSync('/proc/self/stat'))(
+    'on a given DynamoDB endpoint a failed start launches no JVM, leaves nothing, and leaves that DynamoDB running',
+    async () => {
+      const port = await takePort();
+      const r = await runScript('test/support/start-stack-once.ts', [], {
+        STACK_PORT: String(port),
+        STACK_DDB_ENDPOINT: inject('ddbEndpoint'),
+      });
+      expect(r.stderr.trim().split('\n').at(-1)).toBe(`port ${port} is in use`);
+      expect(r.code).toBe(3);
+      expect(r.stdout.trim()).toBe('java children started: 0, left: 0');
+      expect(r.leftBehind).toBe(false);
+      const client = localClient();
+      try {
+        // The stack made its tables there before the clash, and did not stop what it did not start.
+        const tables = await client.send(new ListTablesCommand({}));
+        expect(tables.TableNames?.some((t) => /^start[0-9a-f]{8}-transactions$/.test(t))).toBe(true);
+      } finally {
+        client.destroy();
+      }
     },
   );
 });
