@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -22,6 +21,8 @@ import {
   recordingTrigger,
   totalsItem,
 } from '../test/integration/api-fixtures';
+import { buildFrontendFresh } from '../test/support/browser';
+import { type FrontendJsSizes, formatFrontendJs, frontendJsSizes } from './support/frontend-size';
 
 /** Options of {@link runApiBench}. */
 export interface ApiBenchOptions {
@@ -31,7 +32,7 @@ export interface ApiBenchOptions {
   requests?: number;
   /** Polls 60 s apart with no writes in between. @default 20 */
   idlePolls?: number;
-  /** Built frontend folder. @default frontend/dist */
+  /** Built frontend folder to measure. @default a fresh build of the current sources (removed afterwards) */
   frontendDist?: string;
   /** A DynamoDB Local already running (the test suite's); a private one is started when absent. */
   ddbEndpoint?: string;
@@ -48,8 +49,8 @@ export interface ApiBenchResult {
   notModified: number;
   /** Share of idle polls answered 304 (the first poll has no ETag yet and is not counted). */
   notModifiedRatio: number;
-  /** Gzipped size of the frontend's JS, or null when frontend/dist is not built. */
-  frontendJsGzipBytes: number | null;
+  /** The frontend's JS (first load and total, gzipped and brotli), or null when frontend/dist is not built. */
+  frontendJs: FrontendJsSizes | null;
   /** Latency and payload per period option (same agency). */
   periods: { period: string; p50Ms: number; p99Ms: number; payloadBytes: number }[];
 }
@@ -61,19 +62,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-/** Sum of the gzipped sizes of every .js file under `dir`. */
-export function frontendJsGzipBytes(dir: string): number | null {
-  const assets = join(dir, 'assets');
-  if (!existsSync(assets)) return null;
-  return readdirSync(assets)
-    .filter((f) => f.endsWith('.js'))
-    .reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+/** The JS of a dashboard built now from the current sources (never an old frontend/dist). */
+async function freshFrontendJsSizes(): Promise<FrontendJsSizes | null> {
+  const dist = await buildFrontendFresh();
+  try {
+    return frontendJsSizes(dist);
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
 }
 
 /**
  * Dashboard API benchmark against DynamoDB Local (its own, or `ddbEndpoint`): handler latency
  * (p50/p99) and payload size for one agency of `models` models with 90 days of
- * totals, the 304 ratio of idle 60 s polls, and the frontend's gzipped JS.
+ * totals, the 304 ratio of idle 60 s polls, and the frontend's JS (first load and total).
  */
 export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBenchResult> {
   const models = options.models ?? 500;
@@ -219,9 +221,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       periods,
       notModified,
       notModifiedRatio: idlePolls === 0 ? 0 : notModified / idlePolls,
-      frontendJsGzipBytes: frontendJsGzipBytes(
-        options.frontendDist ?? resolve(import.meta.dirname, '..', 'frontend', 'dist'),
-      ),
+      frontendJs: options.frontendDist ? frontendJsSizes(options.frontendDist) : await freshFrontendJsSizes(),
     };
   } finally {
     await own?.stop();
@@ -235,9 +235,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const p of r.periods)
     console.log(`  period ${p.period}: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.payloadBytes} bytes`);
   console.log(`idle polls: ${r.notModified}/${r.idlePolls} answered 304 (${Math.round(r.notModifiedRatio * 100)}%)`);
-  console.log(
-    r.frontendJsGzipBytes === null
-      ? 'frontend: not built (npm run build:frontend)'
-      : `frontend JS: ${(r.frontendJsGzipBytes / 1024).toFixed(1)} KiB gzipped`,
-  );
+  console.log(formatFrontendJs(r.frontendJs));
 }

@@ -1,5 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { z } from 'zod';
@@ -8,10 +7,7 @@ import { DashboardResponseSchema } from '../lambdas/domain/dashboard';
 import { consoleLogger } from '../local/console-logger';
 import { type LocalStack, startLocalStack } from '../local/stack';
 import { buildFrontendFresh, launchChromium, parseUsd } from '../test/support/browser';
-import { frontendJsGzipBytes } from './api';
-
-/** Goal for the dashboard's JavaScript, gzipped. */
-export const FRONTEND_JS_GOAL_BYTES = 100 * 1024;
+import { type FrontendJsSizes, formatFrontendJs, frontendJsSizes } from './support/frontend-size';
 
 /** Options of {@link runBrowserBench}. */
 export interface BrowserBenchOptions {
@@ -36,7 +32,8 @@ export interface Durations {
 }
 
 export interface BrowserBenchResult {
-  frontendJs: { files: number; gzipBytes: number; goalBytes: number; withinGoal: boolean } | null;
+  /** The dashboard's JS: what its first load fetches (index.html's scripts and preloads), and all of it. */
+  frontendJs: FrontendJsSizes | null;
   /** Navigation start to the gross revenue figure on screen, cold (new context each load). */
   firstRender: { loads: number; medianMs: number; samplesMs: number[] };
   freshness: {
@@ -171,8 +168,8 @@ async function measureFreshness(browser: Browser, stack: LocalStack, o: Required
 }
 
 /**
- * Browser benchmarks on the real local stack: the dashboard's gzipped JS
- * against its goal, the cold first-render time in headless Chromium, and the
+ * Browser benchmarks on the real local stack: the dashboard's JS (first
+ * load against its goal, and total), the cold first-render time in headless Chromium, and the
  * end-to-end freshness of a new sale (data path to the API, and to the screen
  * of a page left open that polls as in production).
  */
@@ -187,8 +184,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = {}): Promis
   };
   // Measured and served from a build of the current sources, never an old frontend/dist.
   const dist = await buildFrontendFresh();
-  const gzipBytes = frontendJsGzipBytes(dist);
-  const files = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js')).length;
+  const frontendJs = frontendJsSizes(dist);
 
   let stack: LocalStack | undefined;
   let browser: Browser | undefined;
@@ -205,10 +201,7 @@ export async function runBrowserBench(options: BrowserBenchOptions = {}): Promis
     const fresh = await measureFreshness(browser, stack, o);
     const dataPath = durations(fresh.dataPath);
     return {
-      frontendJs:
-        gzipBytes === null
-          ? null
-          : { files, gzipBytes, goalBytes: FRONTEND_JS_GOAL_BYTES, withinGoal: gzipBytes <= FRONTEND_JS_GOAL_BYTES },
+      frontendJs,
       firstRender: { loads: o.loads, medianMs: durations(firstRender).medianMs, samplesMs: firstRender },
       freshness: {
         intervalMs: o.intervalMs,
@@ -235,9 +228,7 @@ export function formatBrowserBench(r: BrowserBenchResult): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const f = r.freshness;
   return [
-    r.frontendJs === null
-      ? 'frontend JS: not built'
-      : `frontend JS: ${(r.frontendJs.gzipBytes / 1024).toFixed(1)} KiB gzipped in ${r.frontendJs.files} file(s), goal < ${r.frontendJs.goalBytes / 1024} KiB: ${r.frontendJs.withinGoal ? 'met' : 'MISSED'}`,
+    formatFrontendJs(r.frontendJs),
     `first render (navigation start -> gross revenue shown), ${r.firstRender.loads} cold loads: median ${r.firstRender.medianMs} ms [${r.firstRender.samplesMs.join(', ')}]`,
     `data path, ${s(f.intervalMs)} schedule (sale -> GET /api/dashboard), ${f.dataPath.samples} sales: mean ${s(f.dataPath.meanMs)}, median ${s(f.dataPath.medianMs)}, max ${s(f.dataPath.maxMs)}`,
     `on screen with the app's ${s(f.pollMs)} polling, ${f.dashboard.samples} sales (${f.dashboard.pollsSeen} requests seen, ${f.dashboard.notShownByEnd} not shown by the end): ` +

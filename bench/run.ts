@@ -74,11 +74,12 @@ await section('freshness', async () => {
 
 await section('api', async () => {
   const { runApiBench } = await import('./api');
+  const { formatFrontendJs } = await import('./support/frontend-size');
   const r = await runApiBench(quick ? { models: 100, requests: 30 } : {});
   results.api = r;
   return (
     `dashboard API, ${r.models} models: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, payload ${r.payloadBytes} B (${r.payloadGzipBytes} B gzipped); ` +
-    `idle polls answered 304: ${r.notModified}/${r.idlePolls} (${Math.round(r.notModifiedRatio * 100)}%); frontend JS gzipped: ${r.frontendJsGzipBytes ?? 'not built'} B; ` +
+    `idle polls answered 304: ${r.notModified}/${r.idlePolls} (${Math.round(r.notModifiedRatio * 100)}%); ${formatFrontendJs(r.frontendJs)}; ` +
     `periods: ${r.periods.map((p) => `${p.period} p50 ${p.p50Ms} ms / p99 ${p.p99Ms} ms, ${p.payloadBytes} B`).join('; ')}`
   );
 });

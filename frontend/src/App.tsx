@@ -1,15 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { FANVUE_CALLBACK_PATH } from '../../lambdas/domain/site-config';
+import { lazy, Suspense, useState } from 'react';
+import { FANVUE_CALLBACK_PATH } from '../../lambdas/domain/site-paths';
 import { meQuery } from './accounts-queries';
 import { reportUnauthorized } from './auth/session';
 import { AccountBar, type View } from './components/AccountBar';
-import { ConnectCallback, Connections, useStartConnection } from './components/Connections';
 import { Dashboard } from './components/Dashboard';
-import { Members } from './components/Members';
-import { ModelPage } from './components/ModelPage';
+import { Pending } from './components/Pending';
 import { type Access, SignInGate } from './components/SignInGate';
+import { useStartConnection } from './hooks/useStartConnection';
 import { routeOf, useLocation } from './router';
+
+// The first paint is the dashboard: every other page is its own chunk, fetched when it is opened.
+const ModelPage = lazy(() => import('./components/ModelPage').then((m) => ({ default: m.ModelPage })));
+const Members = lazy(() => import('./components/Members').then((m) => ({ default: m.Members })));
+const Connections = lazy(() => import('./components/Connections').then((m) => ({ default: m.Connections })));
+const ConnectCallback = lazy(() => import('./components/Connections').then((m) => ({ default: m.ConnectCallback })));
 
 /** Sign-in first (or a read-only access key), then the views the caller's role allows. */
 export function App() {
@@ -61,7 +66,7 @@ function SignedIn(props: { access: Access }) {
   return (
     <>
       <AccountBar access={access} me={me.data} view={view} onView={setView} />
-      {page}
+      <Suspense fallback={<Pending label="Loading the page…" />}>{page}</Suspense>
     </>
   );
 }

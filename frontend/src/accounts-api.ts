@@ -1,5 +1,5 @@
+import * as z from 'zod/mini';
 import { ROLES } from '../../lambdas/domain/access';
-import * as z from '../../lambdas/shared/zod';
 import { ApiError, failure } from './api';
 
 /** The accounts routes of the API, parsed at the boundary. */

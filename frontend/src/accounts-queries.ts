@@ -1,6 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
 import { fetchAccessKeys, fetchMe, fetchMembers } from './accounts-api';
-import { fetchConnections } from './connect-api';
 
 /** Query keys and options of the accounts views; each is keyed by the credential, so a new sign-in never sees old data. */
 export const accountKeys = {
@@ -16,6 +15,9 @@ export const membersQuery = (credential: string) =>
 export const accessKeysQuery = (credential: string) =>
   queryOptions({ queryKey: accountKeys.accessKeys(credential), queryFn: () => fetchAccessKeys(credential) });
 
-/** The agency's Fanvue connections and their models (owners and admins). */
+/** The agency's Fanvue connections and their models (owners and admins; the connect API's code loads with the page). */
 export const connectionsQuery = (credential: string) =>
-  queryOptions({ queryKey: ['connections', credential] as const, queryFn: () => fetchConnections(credential) });
+  queryOptions({
+    queryKey: ['connections', credential] as const,
+    queryFn: async () => (await import('./connect-api')).fetchConnections(credential),
+  });

@@ -1,4 +1,4 @@
-import * as z from '../../lambdas/shared/zod';
+import * as z from 'zod/mini';
 import { ApiError, failure } from './api';
 
 /** The connect-flow routes of the API, parsed at the boundary. */

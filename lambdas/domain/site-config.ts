@@ -21,8 +21,4 @@ export const SiteConfigSchema = z.object({
 });
 export type SiteConfig = z.infer<typeof SiteConfigSchema>;
 
-/** The app's path that receives the authorization response (registered as the client's redirect URI). */
-export const SIGN_IN_CALLBACK_PATH = '/auth/callback';
-
-/** The app's page Fanvue redirects to after the agency approves a connection (a redirect URI of the Fanvue app). */
-export const FANVUE_CALLBACK_PATH = '/connect/fanvue/callback';
+export { FANVUE_CALLBACK_PATH, SIGN_IN_CALLBACK_PATH } from './site-paths';

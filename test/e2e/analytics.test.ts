@@ -17,6 +17,8 @@ let stack: LocalStack | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
+/** Paths of the scripts the page has fetched. */
+const scripts: string[] = [];
 
 function live(): LocalStack {
   if (!stack) throw new Error('local stack not started');
@@ -77,6 +79,9 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
       acceptDownloads: true,
     });
     page = await context.newPage();
+    page.on('request', (req) => {
+      if (req.resourceType() === 'script') scripts.push(new URL(req.url()).pathname);
+    });
     await page.goto(`${stack.url}/#key=${stack.apiKey}`);
     await kpi().waitFor();
   });
@@ -117,8 +122,11 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
     const data = await api('30d');
     const top = [...data.models].sort((a, b) => b.period.gross - a.period.gross)[0];
     if (!top) throw new Error('no models');
+    // The model page is its own chunk: not part of the dashboard's load, fetched when first opened.
+    expect(scripts.filter((s) => s.includes('/ModelPage-'))).toEqual([]);
     await page.getByRole('link', { name: top.displayName, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: top.displayName }).waitFor();
+    expect(scripts.filter((s) => s.includes('/ModelPage-'))).toHaveLength(1);
     expect(new URL(page.url()).pathname).toBe(`/models/${top.modelId}`);
     const modelKpi = page.getByRole('region', { name: 'Gross revenue, last 30 days' });
     expect(parseUsd(await modelKpi.locator('.kpi__value').textContent())).toBe(truth(data.period, top.modelId));

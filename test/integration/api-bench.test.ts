@@ -17,7 +17,7 @@ describe('dashboard API benchmark', () => {
     expect(r.payloadGzipBytes).toBeLessThan(r.payloadBytes);
     // Nothing is written between idle polls, so every one is a 304.
     expect(r.notModified).toBe(5);
-    expect(r.frontendJsGzipBytes).toBeNull();
+    expect(r.frontendJs).toBeNull();
     expect(r.periods.map((p) => p.period)).toEqual(['today', '7d', '30d', 'last-month', 'custom (92 days)']);
     for (const p of r.periods) expect(p.p99Ms).toBeGreaterThanOrEqual(p.p50Ms);
   });

@@ -6,6 +6,17 @@ import type { DashboardModel, DashboardResponse } from '../../lambdas/domain/das
 
 /** Shared setup of the dashboard component tests: a fixed clock, a mocked fetch, a fresh QueryClient. */
 
+// The pages the app loads on demand (React.lazy), loaded once here, so that under fake timers a page opens
+// within the same few ticks as before rather than after however long the first transform takes.
+await Promise.all([
+  import('../../frontend/src/components/SignInPage'),
+  import('../../frontend/src/components/Members'),
+  import('../../frontend/src/components/Connections'),
+  import('../../frontend/src/components/ModelPage'),
+  import('../../frontend/src/auth/flow'),
+  import('../../frontend/src/connect-api'),
+]);
+
 export const T0 = Date.parse('2026-03-10T12:00:00.000Z');
 export const MIN = 60_000;
 export const iso = (ms: number) => new Date(ms).toISOString();

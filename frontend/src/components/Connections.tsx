@@ -1,23 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { connectionsQuery } from '../accounts-queries';
-import { browser } from '../auth/session';
-import {
-  addModels,
-  type ConnectableCreator,
-  completeConnection,
-  setModelConnected,
-  startConnection,
-} from '../connect-api';
+import { addModels, type ConnectableCreator, completeConnection, setModelConnected } from '../connect-api';
+import { useStartConnection } from '../hooks/useStartConnection';
 import { dashboardKeys } from '../queries';
-
-/** Sends the browser to Fanvue's consent for a new connection, or to renew `connectionId`. */
-export function useStartConnection(credential: string) {
-  return useMutation({
-    mutationFn: (connectionId?: string) => startConnection(credential, connectionId),
-    onSuccess: (url) => browser.navigate(url),
-  });
-}
 
 /** Owners' and admins' page: connect a Fanvue account, reconnect one, disconnect or re-enable models. */
 export function Connections(props: { credential: string }) {

@@ -1,18 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { clearAccessKey, loadAccessKey, saveAccessKey, takeKeyFromFragment } from '../access-key';
-import {
-  type AuthConfig,
-  clearSession,
-  completeSignIn,
-  isSignInCallback,
-  loadAuthConfig,
-  loadSession,
-  onUnauthorized,
-  signOut,
-  startSignIn,
-} from '../auth/session';
-import { KeyForm } from './KeyForm';
+import { clearSession, isSignInCallback, loadSession, onUnauthorized } from '../auth/session';
+import { Pending } from './Pending';
+
+/** The signed-out pages and the sign-in flow load only when someone is signed out (or signing in). */
+const SignInPage = lazy(() => import('./SignInPage').then((m) => ({ default: m.SignInPage })));
 
 /** What the signed-in app gets: the credential to send, whose it is, and how to leave. */
 export interface Access {
@@ -40,6 +33,12 @@ function initialState(): State {
   return key ? { step: 'in', credential: key, kind: 'key' } : { step: 'signed-out' };
 }
 
+/** Ends a member's session here and at the issuer (which sends the browser back); locally only when that fails. */
+async function signOutMember(): Promise<void> {
+  const flow = await import('../auth/flow');
+  flow.signOut(await flow.loadAuthConfig(), loadSession());
+}
+
 /**
  * Shows the app only to a signed-in member (authorization code + PKCE at the
  * issuer named in /config.json) or to a read-only access key (a wall display's
@@ -49,26 +48,6 @@ function initialState(): State {
 export function SignInGate(props: { children: (access: Access) => ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<State>(initialState);
-  const [config, setConfig] = useState<AuthConfig | undefined>();
-  const [configError, setConfigError] = useState<string | undefined>();
-
-  // A wall display on an access key never needs the sign-in settings.
-  const needsConfig = !(state.step === 'in' && state.kind === 'key');
-  useEffect(() => {
-    if (!needsConfig || config) return;
-    loadAuthConfig().then(setConfig, (err: unknown) =>
-      setConfigError(err instanceof Error ? err.message : 'sign-in is not configured'),
-    );
-  }, [needsConfig, config]);
-
-  useEffect(() => {
-    if (!config || state.step !== 'working') return;
-    completeSignIn(config).then(
-      (session) => setState({ step: 'in', credential: session.idToken, kind: 'member' }),
-      (err: unknown) =>
-        setState({ step: 'signed-out', message: err instanceof Error ? err.message : 'Sign-in failed.' }),
-    );
-  }, [config, state.step]);
 
   useEffect(
     () =>
@@ -84,6 +63,14 @@ export function SignInGate(props: { children: (access: Access) => ReactNode }) {
       }),
     [queryClient],
   );
+  const onSignedIn = useCallback(
+    (credential: string, kind: Access['kind']) => setState({ step: 'in', credential, kind }),
+    [],
+  );
+  const onSignedOut = useCallback(
+    (next: { message?: string; keyForm?: boolean }) => setState({ step: 'signed-out', ...next }),
+    [],
+  );
 
   if (state.step === 'in') {
     return props.children({
@@ -94,63 +81,25 @@ export function SignInGate(props: { children: (access: Access) => ReactNode }) {
         if (state.kind === 'key') {
           clearAccessKey();
           setState({ step: 'signed-out' });
-        } else if (config) signOut(config, loadSession());
-        else {
+          return;
+        }
+        signOutMember().catch(() => {
           clearSession();
           setState({ step: 'signed-out' });
-        }
+        });
       },
     });
   }
-  if (state.step === 'signed-out' && state.keyForm) {
-    return (
-      <KeyForm
-        rejected={state.rejectedKey ?? false}
-        onSubmit={(key) => {
-          saveAccessKey(key);
-          setState({ step: 'in', credential: key, kind: 'key' });
-        }}
-      />
-    );
-  }
   return (
-    <main className="keyform">
-      <section className="card keyform__card" aria-labelledby="signin-title">
-        <h1 id="signin-title" className="keyform__title">
-          Revenue Heartbeat
-        </h1>
-        {state.step === 'working' ? (
-          <p className="muted" role="status">
-            Signing you in…
-          </p>
-        ) : (
-          <>
-            {state.message ? (
-              <p className="keyform__error" role="alert">
-                {state.message}
-              </p>
-            ) : (
-              <p className="muted">Sign in with your agency account to see its live revenue.</p>
-            )}
-            {configError ? (
-              <p className="keyform__error" role="alert">
-                Sign-in is unavailable ({configError}).
-              </p>
-            ) : null}
-            <button
-              type="button"
-              className="button button--primary"
-              disabled={!config}
-              onClick={() => config && void startSignIn(config)}
-            >
-              Sign in
-            </button>
-            <button type="button" className="button" onClick={() => setState({ step: 'signed-out', keyForm: true })}>
-              Use a read-only access key
-            </button>
-          </>
-        )}
-      </section>
-    </main>
+    <Suspense fallback={<Pending frame="keyform" label={state.step === 'working' ? 'Signing you in…' : 'Loading…'} />}>
+      <SignInPage
+        step={state.step}
+        message={state.step === 'signed-out' ? state.message : undefined}
+        keyForm={state.step === 'signed-out' ? state.keyForm : undefined}
+        rejectedKey={state.step === 'signed-out' ? state.rejectedKey : undefined}
+        onSignedIn={onSignedIn}
+        onSignedOut={onSignedOut}
+      />
+    </Suspense>
   );
 }
