@@ -52,8 +52,10 @@ describe('sign-in', () => {
     fetchMock.mockResolvedValue(reply(200, SITE_CONFIG));
     const navigate = vi.spyOn(browser, 'navigate').mockImplementation(() => undefined);
     await renderWithAppClient();
+    // The sign-in page is its own chunk and reads /config.json first; WebCrypto's digest then runs off the main thread.
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Sign in' })).toHaveProperty('disabled', false));
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    await flush();
+    await vi.waitFor(() => expect(navigate).toHaveBeenCalled());
     const url = new URL(String(navigate.mock.calls[0]?.[0]));
     expect(`${url.origin}${url.pathname}`).toBe(SITE_CONFIG.auth.authorizationEndpoint);
     const q = url.searchParams;
