@@ -103,23 +103,45 @@ export interface ResolvedPeriod extends DayRange {
   readonly timeZone: string;
   /** Today in the zone (the period may end before it). */
   readonly today: string;
-  /** The same number of days immediately before `from`. */
+  /** The comparison period: see {@link previousOf}. */
   readonly previous: DayRange;
 }
 
 /** What a caller asks for: a period key, and for `custom` its first and last day. */
 export type PeriodRequest = { key: Exclude<PeriodKey, 'custom'> } | { key: 'custom'; from: string; to: string };
 
+/** The first day of the month of `day`. */
+const monthStart = (day: string) => `${day.slice(0, 8)}01`;
+/** The last day of the month before the month of `day`. */
+const endOfPreviousMonth = (day: string) => addDays(monthStart(day), -1);
+
+/**
+ * The period a period is compared with, as agencies compare months:
+ * "last month" with the whole calendar month before it (November with
+ * October, whatever their lengths), "this month" (the 1st to today) with the
+ * same days of the month before, cut at that month's end (1-30 March with 1-28
+ * February), and every other period with the same number of days right before
+ * it ("last 7 days" with the 7 days before those).
+ */
+export function previousOf(key: PeriodKey, range: DayRange): DayRange {
+  const before = endOfPreviousMonth(range.from);
+  if (key === 'last-month') return { from: monthStart(before), to: before };
+  if (key === 'this-month') {
+    // `before` is the last day of the month before: its day number is that month's length.
+    const days = Math.min(daysBetween(range.from, range.to), Number(before.slice(8, 10)));
+    return { from: monthStart(before), to: addDays(monthStart(before), days - 1) };
+  }
+  const days = daysBetween(range.from, range.to);
+  return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
+}
+
 /**
  * The days of a period in `zone` at instant `now`. "This month" runs from the
  * 1st to today; "last month" is the whole previous calendar month. The
- * comparison period is always the same number of days right before it, so
- * "last 7 days" compares with the 7 days before those, and "last month" (30
- * days in November) with the 30 days before November 1st.
+ * comparison period is {@link previousOf}'s.
  */
 export function resolvePeriod(request: PeriodRequest, zone: string, now: number): ResolvedPeriod {
   const today = localDay(now, zone);
-  const monthStart = `${today.slice(0, 8)}01`;
   let range: DayRange;
   switch (request.key) {
     case 'today':
@@ -135,11 +157,11 @@ export function resolvePeriod(request: PeriodRequest, zone: string, now: number)
       range = { from: addDays(today, -29), to: today };
       break;
     case 'this-month':
-      range = { from: monthStart, to: today };
+      range = { from: monthStart(today), to: today };
       break;
     case 'last-month': {
-      const lastOfPrevious = addDays(monthStart, -1);
-      range = { from: `${lastOfPrevious.slice(0, 8)}01`, to: lastOfPrevious };
+      const last = endOfPreviousMonth(today);
+      range = { from: monthStart(last), to: last };
       break;
     }
     case 'custom':
@@ -148,14 +170,7 @@ export function resolvePeriod(request: PeriodRequest, zone: string, now: number)
   }
   const days = daysBetween(range.from, range.to);
   if (days < 1) throw new RangeError('the period ends before it starts');
-  return {
-    key: request.key,
-    ...range,
-    days,
-    timeZone: zone,
-    today,
-    previous: { from: addDays(range.from, -days), to: addDays(range.from, -1) },
-  };
+  return { key: request.key, ...range, days, timeZone: zone, today, previous: previousOf(request.key, range) };
 }
 
 /** Change from `previous` to `current`: absolute, and relative (null when there is nothing to compare with). */
@@ -179,9 +194,41 @@ export function periodLabel(p: Pick<ResolvedPeriod, 'key' | 'from' | 'to'>): str
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** "14 Nov 2026" (or "14 Nov" without the year). */
 export function shortDate(day: string, withYear: boolean): string {
   const month = MONTHS[Number(day.slice(5, 7)) - 1] ?? '';
   return `${Number(day.slice(8, 10))} ${month}${withYear ? ` ${day.slice(0, 4)}` : ''}`;
+}
+
+/**
+ * What a period's change is measured against, in words for "vs ..." and
+ * "against ...": "October 2026" (last month), "1–2 Nov" (this month: the same
+ * days of the month before, with the year when it is not the period's),
+ * "previous 7 days" or "previous day" (every other period).
+ */
+export function comparisonLabel(p: Pick<ResolvedPeriod, 'key' | 'from' | 'days' | 'previous'>): string {
+  const { from, to } = p.previous;
+  if (p.key === 'last-month') return `${MONTH_NAMES[Number(from.slice(5, 7)) - 1] ?? ''} ${from.slice(0, 4)}`;
+  if (p.key === 'this-month') {
+    const year = from.slice(0, 4) === p.from.slice(0, 4) ? '' : ` ${from.slice(0, 4)}`;
+    const days =
+      from === to ? `${Number(from.slice(8, 10))}` : `${Number(from.slice(8, 10))}–${Number(to.slice(8, 10))}`;
+    return `${days} ${MONTHS[Number(from.slice(5, 7)) - 1] ?? ''}${year}`;
+  }
+  return `previous ${p.days === 1 ? 'day' : `${p.days} days`}`;
 }

@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DashboardResponse, DashboardResponseSchema } from '../../lambdas/domain/dashboard';
-import { localDay, type PeriodKey, periodLabel } from '../../lambdas/domain/period';
+import { addDays, comparisonLabel, localDay, type PeriodKey, periodLabel } from '../../lambdas/domain/period';
 import { consoleLogger } from '../../local/console-logger';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { launchChromium, parseUsd, REPO_ROOT } from '../support/browser';
@@ -99,6 +99,18 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
       await kpi().filter({ hasText: label }).waitFor();
       expect(await kpi().getByRole('heading').textContent()).toBe(`Gross revenue, ${label}`);
       expect(data.period.timeZone).toBe(ZONE);
+      // Month over month: last month against the whole month before it, this month against the same days of it.
+      const monthBefore = addDays(`${data.period.from.slice(0, 8)}01`, -1);
+      if (key === 'last-month')
+        expect(data.period.previous).toEqual({ from: `${monthBefore.slice(0, 8)}01`, to: monthBefore });
+      if (key === 'this-month') {
+        const sameDay = `${monthBefore.slice(0, 8)}${data.period.to.slice(8, 10)}`;
+        expect(data.period.previous).toEqual({
+          from: `${monthBefore.slice(0, 8)}01`,
+          to: sameDay < monthBefore ? sameDay : monthBefore,
+        });
+      }
+      expect(await kpi().locator('.change__against').textContent()).toBe(` vs ${comparisonLabel(data.period)}`);
       // The comparison figures against the simulator's own rows, counted in the agency's zone.
       expect(data.current.gross, key).toBe(truth(data.period));
       expect(data.previous.gross, key).toBe(truth(data.period.previous));

@@ -20,6 +20,39 @@ describe('revenue card for a period', () => {
     expect(card.queryByText('partial')).toBeNull();
   });
 
+  it('says what last month and this month are compared with: the month before, and the same days of it', () => {
+    const lastMonth = dashboard([model()], {});
+    lastMonth.period = {
+      ...lastMonth.period,
+      key: 'last-month',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      days: 30,
+      previous: { from: '2026-10-01', to: '2026-10-31' },
+    };
+    render(<KpiCard data={lastMonth} now={T0} measure="gross" />);
+    let card = within(screen.getByRole('region', { name: 'Gross revenue, last month' }));
+    expect(card.getByText('up $135.00 (45%) against October 2026')).toBeTruthy();
+    expect(card.getByText('vs October 2026')).toBeTruthy();
+    expect(card.getByText('Comparison: October 2026 (2026-10-01 to 2026-10-31)')).toBeTruthy();
+    expect(card.queryByText(/previous 30 days/)).toBeNull();
+    cleanup();
+
+    const thisMonth = dashboard([model()]);
+    thisMonth.period = {
+      ...thisMonth.period,
+      key: 'this-month',
+      from: '2026-12-01',
+      to: '2026-12-02',
+      days: 2,
+      previous: { from: '2026-11-01', to: '2026-11-02' },
+    };
+    render(<KpiCard data={thisMonth} now={T0} measure="gross" />);
+    card = within(screen.getByRole('region', { name: 'Gross revenue, this month' }));
+    expect(card.getByText('vs 1–2 Nov')).toBeTruthy();
+    expect(card.getByText('up $135.00 (45%) against 1–2 Nov')).toBeTruthy();
+  });
+
   it('marks the figure partial while models are still importing their history', () => {
     render(<KpiCard data={dashboard([model(), model({ modelId: 'm2', imported: false })])} now={T0} measure="net" />);
     const card = within(screen.getByRole('region', { name: 'Net revenue, last 30 days' }));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   change,
+  comparisonLabel,
   daysBetween,
   daysOf,
   isTimeZone,
@@ -118,7 +119,8 @@ describe('resolvePeriod', () => {
       from: '2026-02-01',
       to: '2026-02-28',
       days: 28,
-      previous: { from: '2026-01-04', to: '2026-01-31' },
+      // The whole calendar month before, though it has 31 days.
+      previous: { from: '2026-01-01', to: '2026-01-31' },
     });
     expect(resolvePeriod({ key: 'this-month' }, 'UTC', now)).toMatchObject({ from: '2026-02-01', to: '2026-02-28' });
   });
@@ -133,22 +135,106 @@ describe('resolvePeriod', () => {
     });
   });
 
-  it('gives every period a comparison period of the same length, ending the day before it starts (property)', () => {
+  it('compares last month with the whole month before it and this month with the same days of the month before', () => {
+    const utc = (iso: string, key: 'this-month' | 'last-month') => resolvePeriod({ key }, 'UTC', at(iso));
+    // November (30 days) against October (31 days).
+    expect(utc('2026-12-02T10:00:00Z', 'last-month')).toMatchObject({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      previous: { from: '2026-10-01', to: '2026-10-31' },
+    });
+    expect(utc('2026-12-02T10:00:00Z', 'this-month')).toMatchObject({
+      from: '2026-12-01',
+      to: '2026-12-02',
+      previous: { from: '2026-11-01', to: '2026-11-02' },
+    });
+    // 1-30 March against 1-28 February: cut at February's end; a leap year keeps the 29th.
+    expect(utc('2026-03-30T10:00:00Z', 'this-month').previous).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+    expect(utc('2028-03-30T10:00:00Z', 'this-month').previous).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+    expect(utc('2028-03-29T10:00:00Z', 'this-month').previous).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+    expect(utc('2028-03-28T10:00:00Z', 'this-month').previous).toEqual({ from: '2028-02-01', to: '2028-02-28' });
+    // February 2028 (29 days) against January; March against the leap February.
+    expect(utc('2028-03-05T10:00:00Z', 'last-month')).toMatchObject({
+      from: '2028-02-01',
+      to: '2028-02-29',
+      previous: { from: '2028-01-01', to: '2028-01-31' },
+    });
+    expect(utc('2028-04-05T10:00:00Z', 'last-month').previous).toEqual({ from: '2028-02-01', to: '2028-02-29' });
+    // January wraps to December of the year before.
+    expect(utc('2027-01-15T10:00:00Z', 'this-month').previous).toEqual({ from: '2026-12-01', to: '2026-12-15' });
+    expect(utc('2027-01-15T10:00:00Z', 'last-month')).toMatchObject({
+      from: '2026-12-01',
+      to: '2026-12-31',
+      previous: { from: '2026-11-01', to: '2026-11-30' },
+    });
+    expect(utc('2027-02-01T10:00:00Z', 'last-month')).toMatchObject({
+      from: '2027-01-01',
+      previous: { from: '2026-12-01', to: '2026-12-31' },
+    });
+  });
+
+  it('takes the months in the agency zone across a DST change: Berlin just after the October change', () => {
+    // 00:30 on 1 November in Berlin (UTC+1 since 25 October) is still 31 October in UTC.
+    const now = at('2026-10-31T23:30:00Z');
+    expect(resolvePeriod({ key: 'last-month' }, 'Europe/Berlin', now)).toMatchObject({
+      from: '2026-10-01',
+      to: '2026-10-31',
+      previous: { from: '2026-09-01', to: '2026-09-30' },
+    });
+    expect(resolvePeriod({ key: 'this-month' }, 'Europe/Berlin', now)).toMatchObject({
+      from: '2026-11-01',
+      to: '2026-11-01',
+      previous: { from: '2026-10-01', to: '2026-10-01' },
+    });
+    // New York on 31 March 2026 (after the spring change): 1-31 March against all 28 days of February.
+    expect(resolvePeriod({ key: 'this-month' }, 'America/New_York', at('2026-04-01T03:59:00Z')).previous).toEqual({
+      from: '2026-02-01',
+      to: '2026-02-28',
+    });
+  });
+
+  const lastDayOfMonth = (day: string) => addDays(`${addDays(`${day.slice(0, 8)}01`, 31).slice(0, 8)}01`, -1);
+  const dayOfMonth = (day: string) => Number(day.slice(8, 10));
+
+  it('compares every other period with the same number of days right before it (property)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...ZONES),
         fc.integer({ min: at('2021-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }),
-        fc.constantFrom('today', 'yesterday', '7d', '30d', 'this-month', 'last-month' as const),
+        fc.constantFrom('today', 'yesterday', '7d', '30d' as const),
         (zone, t, key) => {
           const p = resolvePeriod({ key }, zone, t);
           expect(daysBetween(p.from, p.to)).toBe(p.days);
           expect(daysBetween(p.previous.from, p.previous.to)).toBe(p.days);
           expect(addDays(p.previous.to, 1)).toBe(p.from);
           expect(p.to <= p.today).toBe(true);
-          if (key === 'last-month') {
-            expect(p.from.endsWith('-01')).toBe(true);
-            expect(addDays(p.to, 1).endsWith('-01')).toBe(true);
-          }
+        },
+      ),
+    );
+  }, 60_000);
+
+  it('compares calendar months month over month, in every zone and at any instant (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: at('2021-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }),
+        (zone, t) => {
+          const last = resolvePeriod({ key: 'last-month' }, zone, t);
+          // Last month: a whole calendar month, against the whole calendar month before it.
+          expect(dayOfMonth(last.from)).toBe(1);
+          expect(last.to).toBe(lastDayOfMonth(last.from));
+          expect(addDays(last.to, 1)).toBe(`${last.today.slice(0, 8)}01`);
+          expect(dayOfMonth(last.previous.from)).toBe(1);
+          expect(last.previous.to).toBe(lastDayOfMonth(last.previous.from));
+          expect(addDays(last.previous.to, 1)).toBe(last.from);
+
+          const month = resolvePeriod({ key: 'this-month' }, zone, t);
+          // This month: the 1st to today, against the same days of the month before, cut at its end.
+          expect(month.from).toBe(`${month.today.slice(0, 8)}01`);
+          expect(month.to).toBe(month.today);
+          expect(month.previous.from).toBe(last.from);
+          expect(month.previous.to.slice(0, 7)).toBe(last.from.slice(0, 7));
+          expect(dayOfMonth(month.previous.to)).toBe(Math.min(dayOfMonth(month.to), dayOfMonth(last.to)));
         },
       ),
     );
@@ -172,6 +258,22 @@ describe('change and labels', () => {
     expect(change(100, 0)).toEqual({ delta: 100, ratio: null });
     // A negative previous period (refunds) still reads "up" when the figure rose.
     expect(change(0, -100)).toEqual({ delta: 100, ratio: 1 });
+  });
+
+  it('says what each figure is compared with: the month, the same days of the month before, or the days before', () => {
+    const label = (key: 'this-month' | 'last-month' | '7d' | 'yesterday', iso: string) =>
+      comparisonLabel(resolvePeriod({ key }, 'UTC', at(iso)));
+    expect(label('last-month', '2026-12-02T10:00:00Z')).toBe('October 2026');
+    expect(label('last-month', '2027-01-02T10:00:00Z')).toBe('November 2026');
+    expect(label('this-month', '2026-12-02T10:00:00Z')).toBe('1–2 Nov');
+    expect(label('this-month', '2026-12-01T10:00:00Z')).toBe('1 Nov');
+    expect(label('this-month', '2026-03-30T10:00:00Z')).toBe('1–28 Feb');
+    expect(label('this-month', '2027-01-15T10:00:00Z')).toBe('1–15 Dec 2026');
+    expect(label('7d', '2026-12-02T10:00:00Z')).toBe('previous 7 days');
+    expect(label('yesterday', '2026-12-02T10:00:00Z')).toBe('previous day');
+    expect(comparisonLabel(resolvePeriod({ key: 'custom', from: '2026-11-01', to: '2026-11-14' }, 'UTC', 0))).toBe(
+      'previous 14 days',
+    );
   });
 
   it('names periods the way the headline says them', () => {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
-import { periodLabel } from '../../../lambdas/domain/period';
+import { comparisonLabel, periodLabel } from '../../../lambdas/domain/period';
 import { apiBase, downloadCsv, UnauthorizedError } from '../api';
 import { formatAgo } from '../format';
 import { useNow } from '../hooks/useNow';
@@ -92,7 +92,7 @@ export function Dashboard(props: {
   }
   const data = query.data;
   const label = periodLabel(data.period);
-  const against = `previous ${data.period.days === 1 ? 'day' : `${data.period.days} days`}`;
+  const against = comparisonLabel(data.period);
   return (
     <main className="page" aria-busy={query.isPlaceholderData}>
       <header className="page__head">

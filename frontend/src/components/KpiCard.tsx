@@ -1,5 +1,5 @@
 import { agencyFreshness, type DashboardResponse } from '../../../lambdas/domain/dashboard';
-import { periodLabel } from '../../../lambdas/domain/period';
+import { comparisonLabel, periodLabel } from '../../../lambdas/domain/period';
 import { formatAgo, formatCents } from '../format';
 import type { Measure } from '../leaderboard';
 import { Change } from './Change';
@@ -25,7 +25,7 @@ export function KpiCard(props: { data: DashboardResponse; now: number; measure: 
         ? `${modelsPart(state.syncing, enabled.length)}`
         : undefined;
   const label = periodLabel(data.period);
-  const against = `previous ${data.period.days === 1 ? 'day' : `${data.period.days} days`}`;
+  const against = comparisonLabel(data.period);
   const partial = data.importing.done < data.importing.models;
   const name = measure === 'gross' ? 'Gross revenue' : 'Net revenue';
   return (
@@ -61,7 +61,7 @@ export function KpiCard(props: { data: DashboardResponse; now: number; measure: 
       <dl className="kpi__stats">
         <div className="kpi__stat">
           <dt>
-            Previous period ({data.period.previous.from} to {data.period.previous.to})
+            Comparison: {against} ({data.period.previous.from} to {data.period.previous.to})
           </dt>
           <dd>{formatCents(data.previous[measure])}</dd>
         </div>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { ModelDetailResponse } from '../../../lambdas/domain/dashboard';
 import { modelFreshness } from '../../../lambdas/domain/dashboard';
-import { periodLabel } from '../../../lambdas/domain/period';
+import { comparisonLabel, periodLabel } from '../../../lambdas/domain/period';
 import { apiBase, downloadCsv, UnauthorizedError } from '../api';
 import { formatAgo, formatCents } from '../format';
 import { useNow } from '../hooks/useNow';
@@ -149,7 +149,7 @@ export function ModelPage(props: {
   const d = query.data;
   const m = d.model;
   const label = periodLabel(d.period);
-  const against = `previous ${d.period.days === 1 ? 'day' : `${d.period.days} days`}`;
+  const against = comparisonLabel(d.period);
   const state = modelFreshness(m, now, d.freshness);
   return (
     <main className="page">
