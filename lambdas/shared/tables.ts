@@ -7,6 +7,7 @@
  * - transactions: `pk = MODEL#<modelId>`, `sk = TX#<txKey>`; stream NEW_AND_OLD_IMAGES;
  *                 GSI `byDate`: `pk`, `date` (a model's latest rows first, one page at a time).
  * - control:      `pk = MODEL#<modelId>`, `sk = MODEL` (model config + cursor + status + lease);
+ *                 `pk = MODEL#<modelId>`, `sk = RUN#<endedAt ISO>#<run id>` (one sync run's record, TTL `expiresAt`);
  *                 `pk = CONN#<connectionId>`, `sk = LOCK` (token-refresh lock);
  *                 `pk = CREATOR#<creatorUuid>`, `sk = MODEL#<modelId>` (creator index for webhooks);
  *                 `pk = AGENCY#<agencyId>`, `sk = AGENCY` (agency name);
@@ -61,7 +62,7 @@ export const controlTable: TableDefinition = {
   id: 'control',
   partitionKey: pk,
   sortKey: sk,
-  // Pending Fanvue authorizations and webhook replay guards expire.
+  // Pending Fanvue authorizations, webhook replay guards and sync run records expire.
   timeToLiveAttribute: 'expiresAt',
   globalIndexes: [
     {
@@ -104,6 +105,9 @@ export const keys = {
   logicalTotalsPk: (pk: string) => (pk.startsWith('AGENCY#') ? pk.replace(AGENCY_SHARD_SUFFIX, '') : pk),
   txSk: (txKey: string) => `TX#${txKey}`,
   modelSk: 'MODEL',
+  /** Control table: one sync run's record under `modelPk(id)`; ISO times sort, so a reverse Query is newest first. */
+  runSk: (endedAt: string, runId: string) => `RUN#${endedAt}#${runId}`,
+  runSkPrefix: 'RUN#',
   connectionPk: (connectionId: string) => `CONN#${connectionId}`,
   lockSk: 'LOCK',
   totalSk: 'TOTAL',
@@ -141,7 +145,7 @@ export const keys = {
  * writes on these (`dynamodb:LeadingKeys`), so a role can only write its own kinds of items.
  */
 export const controlKeyPrefixes = {
-  /** The sync: model records (lease, cursor, status) and token-refresh locks. */
+  /** The sync: model records (lease, cursor, status), their run records (`RUN#` items) and token-refresh locks. */
   sync: ['MODEL#', 'CONN#'],
   /** The API: webhook replay-guard items. */
   api: ['WEBHOOK#'],

@@ -1,11 +1,12 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoModelStore, putModelRecord } from '../../lambdas/adapters/dynamo/model-store';
+import { dynamoRunHistory } from '../../lambdas/adapters/dynamo/run-history';
 import { dynamoTransactionSink } from '../../lambdas/adapters/dynamo/transaction-sink';
 import { StoredTransactionSchema } from '../../lambdas/domain/transaction';
 import { keys } from '../../lambdas/shared/tables';
 import { freshTables } from '../support/ddb';
-import { memoryModelStore, memorySink } from '../support/memory-sync';
-import { modelStoreContract, transactionSinkContract } from '../support/store-contract';
+import { memoryModelStore, memoryRunHistory, memorySink } from '../support/memory-sync';
+import { idleModel, modelStoreContract, runHistoryContract, transactionSinkContract } from '../support/store-contract';
 
 // One contract, two implementations: the fakes of the fast unit tests and the DynamoDB adapters.
 
@@ -40,6 +41,32 @@ transactionSinkContract('DynamoDB (transactions table)', async () => {
         }),
       );
       return (out.Items ?? []).map((i) => StoredTransactionSchema.parse(i));
+    },
+  };
+});
+
+runHistoryContract('in memory (unit tests)', async () => {
+  const history = memoryRunHistory();
+  return {
+    history,
+    expiresAt: async (run) => history.items.get(`${run.modelId}|${run.endedAt}#${run.runId}`)?.expiresAt,
+  };
+});
+
+runHistoryContract('DynamoDB (control table)', async () => {
+  const t = await freshTables();
+  // A model record under the same key: the run query must return runs only.
+  await putModelRecord(t.doc, t.names.control, idleModel('m1'));
+  return {
+    history: dynamoRunHistory(t.doc, t.names.control),
+    async expiresAt(run) {
+      const out = await t.doc.send(
+        new GetCommand({
+          TableName: t.names.control,
+          Key: { pk: keys.modelPk(run.modelId), sk: keys.runSk(run.endedAt, run.runId) },
+        }),
+      );
+      return typeof out.Item?.expiresAt === 'number' ? out.Item.expiresAt : undefined;
     },
   };
 });

@@ -2,6 +2,7 @@ import type { EarningRow, EarningsPage } from '../../lambdas/adapters/fanvue/sch
 import { type ModelRecord, ModelRecordSchema } from '../../lambdas/domain/model';
 import type { EarningsPageRequest, EarningsReader } from '../../lambdas/domain/ports';
 import { LeaseLostError } from '../../lambdas/domain/sync';
+import { type RunHistory, type SyncRunRecord, SyncRunRecordSchema } from '../../lambdas/domain/sync-history';
 import type { ModelStore, TransactionSink } from '../../lambdas/domain/sync-ports';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
 
@@ -119,4 +120,23 @@ export function arrayReader(
     },
   };
   return reader;
+}
+
+/** In-memory run history keyed like the control table (`endedAt` then run id), newest first on read. */
+export function memoryRunHistory(): RunHistory & { items: Map<string, { run: SyncRunRecord; expiresAt: number }> } {
+  const items = new Map<string, { run: SyncRunRecord; expiresAt: number }>();
+  return {
+    items,
+    async record(run, expiresAt) {
+      const parsed = SyncRunRecordSchema.parse(run);
+      items.set(`${parsed.modelId}|${parsed.endedAt}#${parsed.runId}`, { run: structuredClone(parsed), expiresAt });
+    },
+    async recent(modelId, limit) {
+      return [...items.entries()]
+        .filter(([k]) => k.startsWith(`${modelId}|`))
+        .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+        .slice(0, limit)
+        .map(([, v]) => structuredClone(v.run));
+    },
+  };
 }

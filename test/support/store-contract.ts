@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelRecord } from '../../lambdas/domain/model';
 import { LeaseLostError } from '../../lambdas/domain/sync';
+import type { RunHistory, SyncRunRecord } from '../../lambdas/domain/sync-history';
 import type { ModelStore, TransactionSink } from '../../lambdas/domain/sync-ports';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
 import { tx } from './aggregate-fixtures';
@@ -251,6 +252,78 @@ export function transactionSinkContract(name: string, make: () => Promise<SinkUn
     it('an empty put is a no-op', async () => {
       await s.sink.put([]);
       expect(await s.rows('m1')).toEqual([]);
+    });
+  });
+}
+
+/** A run history under test and a way to read the stored expiry (epoch seconds) of one run. */
+export interface RunHistoryUnderTest {
+  history: RunHistory;
+  expiresAt(run: SyncRunRecord): Promise<number | undefined>;
+}
+
+/** One run of `modelId` ended `minutes` after NOW. */
+export function runAt(modelId: string, minutes: number, over: Partial<SyncRunRecord> = {}): SyncRunRecord {
+  return {
+    modelId,
+    agencyId: 'a1',
+    runId: `r${minutes}`,
+    kind: 'sync',
+    trigger: 'schedule',
+    outcome: 'ok',
+    startedAt: new Date(NOW + minutes * 60_000 - 5_000).toISOString(),
+    endedAt: new Date(NOW + minutes * 60_000).toISOString(),
+    pages: 1,
+    rowsFetched: 3,
+    rowsStored: 2,
+    ...over,
+  };
+}
+
+/** The RunHistory contract (newest first, bounded, per model, expiring), run against every implementation. */
+export function runHistoryContract(name: string, make: () => Promise<RunHistoryUnderTest>) {
+  describe(`RunHistory contract: ${name}`, () => {
+    let s: RunHistoryUnderTest;
+    beforeEach(async () => {
+      s = await make();
+    });
+
+    it("returns a model's runs newest first, at most `limit`, and none of another model's", async () => {
+      // Written out of order: the order comes from the end time, not from when the record arrived.
+      for (const m of [3, 1, 12, 2, 10]) await s.history.record(runAt('m1', m), 0);
+      await s.history.record(runAt('m2', 20), 0);
+      await s.history.record(runAt('m10', 30), 0);
+      const recent = await s.history.recent('m1', 3);
+      expect(recent.map((r) => r.runId)).toEqual(['r12', 'r10', 'r3']);
+      expect((await s.history.recent('m1', 100)).map((r) => r.runId)).toEqual(['r12', 'r10', 'r3', 'r2', 'r1']);
+      expect(await s.history.recent('nope', 20)).toEqual([]);
+    });
+
+    it('keeps every field as given, two runs ending in the same millisecond, and one copy of a run recorded twice', async () => {
+      const failed = runAt('m1', 1, {
+        outcome: 'error',
+        errorCode: 'rate_limited',
+        trigger: 'webhook',
+        cursorFrom: '2026-05-01T10:00:00.000Z',
+        cursorTo: '2026-05-01T11:00:00.000Z',
+      });
+      const other = runAt('m1', 1, { runId: 'zz9', kind: 'audit', outcome: 'partial', differences: 4 });
+      await s.history.record(failed, 1);
+      await s.history.record(failed, 1);
+      await s.history.record(other, 1);
+      expect(await s.history.recent('m1', 20)).toEqual([other, failed]);
+    });
+
+    it('stores the expiry it is given (the TTL that bounds the history)', async () => {
+      const run = runAt('m1', 5);
+      await s.history.record(run, 1_780_000_000);
+      expect(await s.expiresAt(run)).toBe(1_780_000_000);
+    });
+
+    it('refuses a record whose error is anything but a plain code, and stores nothing', async () => {
+      const leaky = runAt('m1', 1, { outcome: 'error', errorCode: 'Bearer abc.def {"error":"x"}' });
+      await expect(s.history.record(leaky, 1)).rejects.toThrow();
+      expect(await s.history.recent('m1', 20)).toEqual([]);
     });
   });
 }
