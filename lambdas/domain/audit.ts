@@ -5,6 +5,7 @@ import type { ModelRecord } from './model';
 import type { AppLogger, Clock, EarningsReader } from './ports';
 import { type OrdinalCounter, toStoredRows } from './row-key';
 import { SLICE_OVERLAP_MS } from './slice';
+import { type RunFacts, type RunHistory, type RunTrigger, recordRun } from './sync-history';
 import type { TransactionSink } from './sync-ports';
 import type { StoredTransaction } from './transaction';
 
@@ -26,6 +27,8 @@ export interface AuditDeps {
   models: AuditStore;
   stored: StoredRowsReader;
   transactions: TransactionSink;
+  /** The run history the model page shows (audits appear there as their own kind). */
+  runs: RunHistory;
   reader: EarningsReader;
   clock: Clock;
   logger: AppLogger;
@@ -55,13 +58,32 @@ const canonical = (t: StoredTransaction) =>
  * deleted. Keys are computed as the sync computes them (ordinals over the whole day read,
  * which holds all identical rows of a timestamp or none), so a row is never stored twice.
  */
-export async function auditModel(deps: AuditDeps, modelId: string, owner: string): Promise<AuditOutcome> {
+export async function auditModel(
+  deps: AuditDeps,
+  modelId: string,
+  owner: string,
+  trigger: RunTrigger = 'manual',
+): Promise<AuditOutcome> {
   const { models, clock, config, logger } = deps;
   const startedAt = clock.now();
   const lease = await models.acquireAuditLease(modelId, owner, startedAt, config.leaseMs);
   if (lease.kind === 'missing') return { status: 'not_found', modelId };
-  if (lease.kind === 'held') return { status: 'already_running', modelId };
   const model = lease.model;
+  const report = (facts: Pick<RunFacts, 'outcome'> & Partial<RunFacts>) =>
+    recordRun(deps.runs, logger, {
+      modelId,
+      agencyId: model.agencyId,
+      owner,
+      kind: 'audit',
+      trigger,
+      startedAt,
+      endedAt: clock.now(),
+      ...facts,
+    });
+  if (lease.kind === 'held') {
+    await report({ outcome: 'already_running' });
+    return { status: 'already_running', modelId };
+  }
   const from = startedAt - config.days * DAY_MS;
   const to = model.cursor ? Math.min(startedAt, Date.parse(model.cursor) - config.lookbackMs) : undefined;
   const counts = { rowsChecked: 0, missing: 0, gone: 0, updated: 0 };
@@ -75,6 +97,7 @@ export async function auditModel(deps: AuditDeps, modelId: string, owner: string
     ...counts,
   });
   if (!model.enabled || to === undefined) {
+    await report({ outcome: model.enabled ? 'not_synced' : 'disabled' });
     await models.finishAudit(modelId, owner, { ...record(false), to: new Date(from).toISOString() });
     return { status: model.enabled ? 'not_synced' : 'disabled', modelId };
   }
@@ -99,6 +122,7 @@ export async function auditModel(deps: AuditDeps, modelId: string, owner: string
           ? { code: err.code, message: err.message }
           : { code: 'internal', message: 'internal error while auditing' };
       logger.error('audit failed', { modelId, code: error.code, errorMessage: error.message });
+      await report({ outcome: 'error', pages, ...auditRows(counts), errorCode: error.code });
       await models.finishAudit(modelId, owner, record(false));
       if (!(err instanceof HeartbeatError)) throw err;
       return { status: 'error', modelId, pages, error };
@@ -106,11 +130,17 @@ export async function auditModel(deps: AuditDeps, modelId: string, owner: string
   }
   const complete = verifiedTo >= to;
   const result = record(complete);
+  await report({ outcome: complete ? 'ok' : 'partial', pages, ...auditRows(counts) });
   await models.finishAudit(modelId, owner, result);
   const differences = counts.missing + counts.gone;
   const log = differences > 0 ? logger.warn.bind(logger) : logger.info.bind(logger);
   log('model audited against fanvue', { modelId, complete, pages, ...counts });
   return { status: complete ? 'ok' : 'partial', modelId, pages, from: result.from, to: result.to, ...counts };
+}
+
+/** An audit's counts as a run record's: rows compared, rows stored (missing or changed), differences. */
+function auditRows(c: { rowsChecked: number; missing: number; gone: number; updated: number }) {
+  return { rowsFetched: c.rowsChecked, rowsStored: c.missing + c.updated, differences: c.missing + c.gone };
 }
 
 /** Compares one range `[start, end)`: Fanvue's rows against the stored ones. */

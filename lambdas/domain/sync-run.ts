@@ -27,6 +27,8 @@ const maxIso = (a: string | undefined, b: string | undefined): string | undefine
  */
 export class SyncRun {
   pages = 0;
+  /** Rows Fanvue returned (written or not). */
+  rowsFetched = 0;
   rowsWritten = 0;
   cursor: string | undefined;
   /** The slice being read (bounds fixed), with the page token and high-water reached so far. */
@@ -93,6 +95,7 @@ export class SyncRun {
         if (this.seen.size <= MAX_OVERLAP_DIGESTS) this.seen.set(r.txKey, { date: r.date, digest: digest(r) });
       const highWater = rows.reduce<string | undefined>((hw, r) => maxIso(hw, r.date), this.slice.highWater);
       this.pages += 1;
+      this.rowsFetched += page.data.length;
       this.rowsWritten += changed.length;
       if (page.nextCursor === null) {
         if (await this.completeSlice(highWater, changed.length)) continue;

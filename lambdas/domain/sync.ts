@@ -1,5 +1,6 @@
 import { HeartbeatError } from '../shared/errors';
 import type { AppLogger, Clock, EarningsReader } from './ports';
+import { type RunFacts, type RunHistory, type RunTrigger, recordRun } from './sync-history';
 import type { ModelStore, TransactionSink } from './sync-ports';
 import { SyncRun } from './sync-run';
 
@@ -22,6 +23,8 @@ export interface SyncConfig {
 export interface SyncDeps {
   models: ModelStore;
   transactions: TransactionSink;
+  /** Where each run's record goes when it ends (never part of the rows or the cursor). */
+  runs: RunHistory;
   reader: EarningsReader;
   clock: Clock;
   logger: AppLogger;
@@ -54,15 +57,39 @@ export class LeaseLostError extends HeartbeatError {
  * cursor (minus the look-back), writes them idempotently, checkpoints after
  * every durably written page (see {@link SyncRun}), and records the outcome
  * on the model. A model-level failure is recorded and returned, not thrown.
+ * Every run that found the model (even one that found it syncing) leaves a record in
+ * the run history, written after the rows and the cursor and before the model's status.
  */
-export async function syncModel(deps: SyncDeps, modelId: string, owner: string): Promise<SyncOutcome> {
+export async function syncModel(
+  deps: SyncDeps,
+  modelId: string,
+  owner: string,
+  trigger: RunTrigger = 'manual',
+): Promise<SyncOutcome> {
   const { models, clock, logger, config } = deps;
   const startedAt = clock.now();
   const lease = await models.acquireLease(modelId, owner, startedAt, config.leaseMs);
   if (lease.kind === 'missing') return { status: 'not_found', modelId };
-  if (lease.kind === 'held') return { status: 'already_running', modelId };
   const model = lease.model;
+  const report = (facts: Pick<RunFacts, 'outcome'> & Partial<RunFacts>) =>
+    recordRun(deps.runs, logger, {
+      modelId,
+      agencyId: model.agencyId,
+      owner,
+      kind: 'sync',
+      trigger,
+      startedAt,
+      endedAt: clock.now(),
+      cursorFrom: model.cursor,
+      cursorTo: model.cursor,
+      ...facts,
+    });
+  if (lease.kind === 'held') {
+    await report({ outcome: 'already_running' });
+    return { status: 'already_running', modelId };
+  }
   if (!model.enabled) {
+    await report({ outcome: 'disabled' });
     await models.finish(modelId, owner, {
       status: 'ok',
       finishedAt: new Date(clock.now()).toISOString(),
@@ -81,6 +108,15 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
     cursor: run.cursor,
     ...(error && { error }),
   });
+  const reportRun = (status: 'ok' | 'partial' | 'error', errorCode?: string) =>
+    report({
+      outcome: status,
+      pages: run.pages,
+      rowsFetched: run.rowsFetched,
+      rowsStored: run.rowsWritten,
+      cursorTo: run.cursor,
+      errorCode,
+    });
   const finish = (status: 'ok' | 'error', behind: boolean, error?: { code: string; message: string }) =>
     models.finish(modelId, owner, {
       status,
@@ -92,6 +128,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
 
   try {
     const result = await run.execute();
+    await reportRun(result);
     await finish('ok', result === 'partial');
     if (result === 'partial')
       logger.info('sync budget reached, stopping with a resumable cursor', {
@@ -104,6 +141,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
   } catch (err) {
     if (err instanceof LeaseLostError) {
       logger.warn('lease lost mid-sync, stopping', { modelId });
+      await reportRun('partial');
       return outcome('partial');
     }
     const error =
@@ -117,6 +155,7 @@ export async function syncModel(deps: SyncDeps, modelId: string, owner: string):
       pages: run.pages,
       rowsWritten: run.rowsWritten,
     });
+    await reportRun('error', error.code);
     await finish('error', true, error);
     if (!(err instanceof HeartbeatError)) throw err;
     return outcome('error', error);

@@ -1,4 +1,5 @@
 import { type AuditDeps, type AuditOutcome, auditModel } from '../domain/audit';
+import { toRunTrigger } from '../domain/sync-history';
 import { ValidationError } from '../shared/errors';
 import * as z from '../shared/zod';
 import { fitBudget, invocationOwner, type SyncContext } from './sync-handler';
@@ -25,6 +26,11 @@ export function makeAuditHandler(deps: AuditDeps) {
     if (!parsed.success) throw new ValidationError(`invalid audit event:\n${z.prettifyError(parsed.error)}`);
     const budgetMs = fitBudget(deps.config.budgetMs, context);
     const owner = invocationOwner(context);
-    return auditModel({ ...deps, config: { ...deps.config, budgetMs } }, parsed.data.modelId, owner);
+    return auditModel(
+      { ...deps, config: { ...deps.config, budgetMs } },
+      parsed.data.modelId,
+      owner,
+      toRunTrigger(parsed.data.reason),
+    );
   };
 }

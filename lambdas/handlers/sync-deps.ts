@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoModelStore } from '../adapters/dynamo/model-store';
 import { dynamoRefreshLock } from '../adapters/dynamo/refresh-lock';
+import { dynamoRunHistory } from '../adapters/dynamo/run-history';
 import { dynamoStoredRows } from '../adapters/dynamo/stored-rows';
 import { dynamoTransactionSink } from '../adapters/dynamo/transaction-sink';
 import { fanvueClientFromEnv } from '../adapters/fanvue/config';
@@ -47,6 +48,7 @@ export function buildSyncDeps(env: Record<string, string | undefined>, rt: SyncR
   return {
     models: dynamoModelStore(rt.doc, tables.CONTROL_TABLE),
     transactions: dynamoTransactionSink(rt.doc, tables.TRANSACTIONS_TABLE, rt.sinkOptions),
+    runs: dynamoRunHistory(rt.doc, tables.CONTROL_TABLE),
     reader,
     clock,
     logger: rt.logger,
@@ -64,6 +66,7 @@ export function buildAuditDeps(env: Record<string, string | undefined>, rt: Sync
     models: dynamoModelStore(rt.doc, tables.CONTROL_TABLE),
     stored: dynamoStoredRows(rt.doc, tables.TRANSACTIONS_TABLE),
     transactions: sync.transactions,
+    runs: sync.runs,
     reader: sync.reader,
     clock: sync.clock,
     logger: sync.logger,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type SyncDeps, type SyncOutcome, syncModel } from '../domain/sync';
+import { toRunTrigger } from '../domain/sync-history';
 import { ValidationError } from '../shared/errors';
 import * as z from '../shared/zod';
 
@@ -42,6 +43,11 @@ export function makeSyncHandler(deps: SyncDeps) {
     if (parsed.data.reason === 'webhook') {
       await deps.models.noteWebhook(parsed.data.modelId, new Date(deps.clock.now()).toISOString());
     }
-    return syncModel({ ...deps, config: { ...deps.config, budgetMs } }, parsed.data.modelId, owner);
+    return syncModel(
+      { ...deps, config: { ...deps.config, budgetMs } },
+      parsed.data.modelId,
+      owner,
+      toRunTrigger(parsed.data.reason),
+    );
   };
 }

@@ -113,6 +113,20 @@ describe('source audit (simulator over HTTP + DynamoDB Local + stream aggregator
     expect(rec?.leaseOwner).toBeUndefined();
     expect(await totalsFollow()).toEqual([]);
     expect(await modelTotal()).toBe(before + 4321);
+    // The model page's history shows the audit next to the syncs, with what it found.
+    const [latest, ...older] = await h.deps.runs.recent('m0', 20);
+    expect(latest).toMatchObject({
+      kind: 'audit',
+      outcome: 'ok',
+      pages: found.pages,
+      rowsFetched: found.rowsChecked,
+      rowsStored: 1,
+      differences: 1,
+    });
+    expect(older.map((r) => [r.kind, r.outcome])).toEqual([
+      ['sync', 'ok'],
+      ['sync', 'ok'],
+    ]);
 
     // Audited again: nothing differs, nothing is written twice.
     h.clock.advance(DAY);

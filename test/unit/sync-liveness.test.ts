@@ -8,7 +8,7 @@ import type { EarningsReader } from '../../lambdas/domain/ports';
 import { fingerprint } from '../../lambdas/domain/row-key';
 import { type SyncConfig, type SyncDeps, type SyncOutcome, syncModel } from '../../lambdas/domain/sync';
 import { silentLogger } from '../../lambdas/shared/logger';
-import { arrayReader, memoryModelStore, memorySink } from '../support/memory-sync';
+import { arrayReader, memoryModelStore, memoryRunHistory, memorySink } from '../support/memory-sync';
 import { fakeFetch, json, memoryStore } from './support/fanvue-fakes';
 
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');
@@ -94,6 +94,7 @@ describe('sync liveness: any history completes, with or without ids', () => {
     const d: SyncDeps = {
       models: store,
       transactions: sink,
+      runs: memoryRunHistory(),
       reader,
       clock: { now: () => now.t },
       logger: silentLogger,
@@ -165,6 +166,7 @@ describe('sync liveness: any history completes, with or without ids', () => {
           const d: SyncDeps = {
             models: store,
             transactions: sink,
+            runs: memoryRunHistory(),
             reader,
             clock: { now: () => now.t },
             logger: silentLogger,
@@ -248,6 +250,7 @@ describe('sync liveness: a budget reached while waiting out a 429 is a budget st
     const d: SyncDeps = {
       models: store,
       transactions: sink,
+      runs: memoryRunHistory(),
       reader,
       clock: { now: () => Date.now() },
       logger: silentLogger,

@@ -7,7 +7,7 @@ import type { EarningsReader } from '../../lambdas/domain/ports';
 import { fingerprint } from '../../lambdas/domain/row-key';
 import { type SyncConfig, type SyncDeps, syncModel } from '../../lambdas/domain/sync';
 import { silentLogger } from '../../lambdas/shared/logger';
-import { arrayReader, memoryModelStore, memorySink } from '../support/memory-sync';
+import { arrayReader, memoryModelStore, memoryRunHistory, memorySink } from '../support/memory-sync';
 
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');
 const MIN = 60_000;
@@ -51,6 +51,7 @@ function deps(reader: EarningsReader, now: { t: number }, store = memoryModelSto
   const d: SyncDeps = {
     models: store,
     transactions: sink,
+    runs: memoryRunHistory(),
     reader,
     clock: { now: () => now.t },
     logger: silentLogger,
@@ -208,6 +209,7 @@ describe('syncModel (pure, in-memory stores)', () => {
     const d: SyncDeps = {
       models: store,
       transactions: sink,
+      runs: memoryRunHistory(),
       reader,
       clock: { now: () => now.t },
       logger: silentLogger,
@@ -259,6 +261,7 @@ describe('syncModel (pure, in-memory stores)', () => {
           const d: SyncDeps = {
             models: store,
             transactions: sink,
+            runs: memoryRunHistory(),
             reader,
             clock: { now: () => now.t },
             logger: silentLogger,
