@@ -91,7 +91,8 @@ export class DashboardApi extends Construct {
         LIVE_WITHIN_MS: String(liveWithinMs(intervalMs)),
       },
     });
-    // Reads by key or query (never Scan); the only write is the webhook replay guard's items.
+    // Reads by key or query (never Scan; a model's sync history is one Query on its key); the only write
+    // here is the webhook replay guard's items.
     grantTable(this.apiFunction, props.controlTable, ['dynamodb:GetItem', 'dynamodb:Query'], {
       indexes: controlTable.globalIndexes.map((i) => i.indexName),
     });

@@ -114,7 +114,8 @@ export class SyncPipeline extends Construct {
       maxEventAge: Duration.hours(1),
     });
     // Rows are written in batches and never read back; on the control table only model records
-    // (lease, cursor, status) and token-refresh locks: never agencies, access keys or the creator index.
+    // (lease, cursor, status), their run records (PutItem of `RUN#` items under the model's key) and
+    // token-refresh locks: never agencies, access keys or the creator index.
     grantTable(this.syncFunction, props.transactionsTable, ['dynamodb:BatchWriteItem']);
     grantTable(
       this.syncFunction,

@@ -1,5 +1,13 @@
 import * as z from '../shared/zod';
 import type { AppLogger } from './ports';
+import {
+  RUN_KINDS,
+  RUN_OUTCOMES,
+  RUN_TRIGGERS,
+  type RunKind,
+  type RunOutcome,
+  type RunTrigger,
+} from './run-history-view';
 
 /**
  * The history of a model's sync runs: one small record per run (sync or source audit),
@@ -14,29 +22,7 @@ export const RUN_HISTORY_TTL_DAYS = 30;
 export const RUN_HISTORY_DEFAULT_LIMIT = 20;
 export const RUN_HISTORY_MAX_LIMIT = 100;
 
-/** What started a run (the `reason` of its invoke payload; anything unknown is `other`). */
-export const RUN_TRIGGERS = [
-  'schedule',
-  'manual',
-  'dashboard',
-  'webhook',
-  'connect',
-  'reconnect',
-  'enable',
-  'other',
-] as const;
-export type RunTrigger = (typeof RUN_TRIGGERS)[number];
-
-/**
- * How a run ended: caught up (`ok`), stopped for its budget with a resumable state (`partial`),
- * failed (`error`), or did nothing because another run held the model's lease (`already_running`),
- * the model is disconnected (`disabled`) or, for an audit, was never synced (`not_synced`).
- */
-export const RUN_OUTCOMES = ['ok', 'partial', 'error', 'already_running', 'disabled', 'not_synced'] as const;
-export type RunOutcome = (typeof RUN_OUTCOMES)[number];
-
-export const RUN_KINDS = ['sync', 'audit'] as const;
-export type RunKind = (typeof RUN_KINDS)[number];
+export { RUN_KINDS, RUN_OUTCOMES, RUN_TRIGGERS, type RunKind, type RunOutcome, type RunTrigger };
 
 const count = z.number().check(z.int(), z.nonnegative());
 /** A domain error code (`auth`, `rate_limited`, ...): lowercase words, nothing else can get through. */

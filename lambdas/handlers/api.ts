@@ -7,6 +7,7 @@ import { connectRoute } from './api/connect';
 import { cronSecretCheck, logRefused, originCheck, type RequestCheck } from './api/guards';
 import { compressed, errorResult } from './api/http';
 import { analyticsRoute } from './api/model-routes';
+import { modelRunsRoute } from './api/model-runs';
 import { type ApiDeps, getDashboard, postManualSync, postModelSync } from './api/routes';
 import { webhookRoute } from './api/webhook';
 import { lambdaEntry } from './lambda-entry';
@@ -21,7 +22,7 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
 /**
  * Builds the dashboard API handler from its dependencies.
  * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `GET /api/models/{modelId}`
- * (`/transactions`, `/transactions.csv`), `GET /api/export/daily.csv` (each also under `/api/key/` for access keys),
+ * (`/transactions`, `/transactions.csv`, `/runs`), `GET /api/export/daily.csv` (each also under `/api/key/` for access keys),
  * `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes
  * (`/api/me`, `/api/members`, `/api/access-keys`).
  * Every request first passes `checks` (the origin header CloudFront adds; further
@@ -55,7 +56,8 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
         return await postWebhook(event);
       }
-      const analytics = await analyticsRoute(deps, event, method, path);
+      const analytics =
+        (await analyticsRoute(deps, event, method, path)) ?? (await modelRunsRoute(deps, event, method, path));
       if (analytics) return analytics;
       const modelSync = MODEL_SYNC_PATH.exec(path);
       if (modelSync?.[1]) {

@@ -27,6 +27,11 @@ export const OPEN_ROUTES: readonly OpenRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/key/models/{modelId}/runs',
+    credential: 'a read-only access key (Authorization: Bearer <key>)',
+  },
+  {
+    method: 'GET',
     path: '/api/key/models/{modelId}/transactions.csv',
     credential: 'a read-only access key (Authorization: Bearer <key>)',
   },

@@ -133,6 +133,11 @@ beforeAll(async () => {
       apiEvent('POST', '/api/sync', { headers: { ...edge, 'x-cron-secret': 'c' }, body: '{"modelId":"m0"}' }),
     ),
   ];
+  // The model page's sync history: one Query on the model's key for its run records.
+  const runs = await handler(
+    apiEvent('GET', '/api/key/models/m0/runs', { headers: { ...edge, authorization: `Bearer ${key}` } }),
+  );
+  expect(typeof runs !== 'string' && runs.statusCode).toBe(200);
   const body = JSON.stringify({ event: 'tip.received', recipientUuid: h.creatorOf.m0 });
   const signature = signWebhook('w', body, Math.floor(Date.now() / 1000));
   for (let i = 0; i < 2; i++)
@@ -195,6 +200,14 @@ describe('the IAM policies allow every DynamoDB request the handlers make (and t
       expect([...new Set(denied)]).toEqual([]);
     });
   }
+
+  it('the sync writes its run records and the API reads them, under the model key (the check sees both calls)', () => {
+    const control = h.tables.names.control;
+    const onModel = (c: DynamoCall, action: string) =>
+      c.action === action && c.table === control && c.leadingKeys.length === 1 && c.leadingKeys[0] === 'MODEL#m0';
+    expect(calls.sync.some((c) => onModel(c, 'dynamodb:PutItem'))).toBe(true);
+    expect(calls.api.some((c) => onModel(c, 'dynamodb:Query'))).toBe(true);
+  });
 
   it('the evaluator refuses what the policies do not grant (the check can fail)', () => {
     const control = logicalIdOf(s.stack.tables.control);

@@ -33,7 +33,7 @@ export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 const EXPORT_PAGE = 500;
 
 /** The caller's own model, or a 404 (another agency's model looks exactly like a missing one). */
-async function ownModel(deps: ApiDeps, agencyId: string, rawModelId: string): Promise<ModelRecord> {
+export async function ownModel(deps: ApiDeps, agencyId: string, rawModelId: string): Promise<ModelRecord> {
   let decoded = '';
   try {
     decoded = decodeURIComponent(rawModelId);
