@@ -6,6 +6,7 @@ import {
   type TransactionsPage,
   TransactionsPageSchema,
 } from '../../lambdas/domain/dashboard';
+import { type SyncRunsResponse, SyncRunsResponseSchema } from '../../lambdas/domain/run-history-view';
 
 /** The access key was missing or not accepted (HTTP 401): ask for a new one. */
 export class UnauthorizedError extends Error {
@@ -106,6 +107,16 @@ export function fetchTransactions(
     accessKey,
     `${apiBase(accessKey)}/models/${encodeURIComponent(modelId)}/transactions?${q}`,
     TransactionsPageSchema,
+    signal,
+  );
+}
+
+/** GET /api/models/{id}/runs: the model's latest sync runs, newest first. */
+export function fetchRuns(accessKey: string, modelId: string, signal?: AbortSignal): Promise<SyncRunsResponse> {
+  return getJson(
+    accessKey,
+    `${apiBase(accessKey)}/models/${encodeURIComponent(modelId)}/runs?limit=20`,
+    SyncRunsResponseSchema,
     signal,
   );
 }

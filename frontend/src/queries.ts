@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient, type QueryClientConfig, queryOptions } from '@tanstack/react-query';
-import { fetchDashboard, fetchModel, fetchTransactions, UnauthorizedError } from './api';
+import { fetchDashboard, fetchModel, fetchRuns, fetchTransactions, UnauthorizedError } from './api';
 import { reportUnauthorized } from './auth/session';
 
 /** Poll period of the dashboard; the server syncs every 10 minutes. */
@@ -15,6 +15,7 @@ export const dashboardKeys = {
     ['dashboard', accessKey, 'model', modelId, period] as const,
   transactions: (accessKey: string, modelId: string, cursor: string | null) =>
     ['dashboard', accessKey, 'transactions', modelId, cursor] as const,
+  runs: (accessKey: string, modelId: string) => ['dashboard', accessKey, 'runs', modelId] as const,
 };
 
 /** The dashboard query for a period (`period=7d`): polled every 60 s (every 3 s while a requested sync runs). */
@@ -46,6 +47,16 @@ export function transactionsQuery(accessKey: string, modelId: string, cursor: st
     queryKey: dashboardKeys.transactions(accessKey, modelId, cursor),
     queryFn: ({ signal }) => fetchTransactions(accessKey, modelId, cursor, signal),
     refetchInterval: POLL_INTERVAL_MS,
+    staleTime: 15_000,
+  });
+}
+
+/** One model's sync history; polled like its page (every 3 s while a requested sync runs). */
+export function runsQuery(accessKey: string, modelId: string, fast = false) {
+  return queryOptions({
+    queryKey: dashboardKeys.runs(accessKey, modelId),
+    queryFn: ({ signal }) => fetchRuns(accessKey, modelId, signal),
+    refetchInterval: fast ? SYNC_POLL_INTERVAL_MS : POLL_INTERVAL_MS,
     staleTime: 15_000,
   });
 }

@@ -16,6 +16,7 @@ export const RUN_TRIGGERS = [
   'connect',
   'reconnect',
   'enable',
+  'startup',
   'other',
 ] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
@@ -88,6 +89,7 @@ const TRIGGER_TEXT: Readonly<Record<RunTrigger, string>> = {
   connect: 'Connected',
   reconnect: 'Reconnected',
   enable: 'Re-enabled',
+  startup: 'Start-up (local)',
   other: 'Other',
 };
 

@@ -63,9 +63,13 @@ export interface RunHistory {
   recent(modelId: string, limit: number): Promise<SyncRunRecord[]>;
 }
 
-/** The trigger named by an invoke payload's `reason`: no reason is a hand-started run, an unknown one `other`. */
+/**
+ * The trigger named by an invoke payload's `reason`: no reason is a hand-started run, `audit` the daily
+ * audit rule (a schedule), an unknown one `other`.
+ */
 export function toRunTrigger(reason: string | undefined): RunTrigger {
   if (reason === undefined) return 'manual';
+  if (reason === 'audit') return 'schedule';
   return (RUN_TRIGGERS as readonly string[]).includes(reason) ? (reason as RunTrigger) : 'other';
 }
 

@@ -146,6 +146,11 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
     expect(
       await page.getByRole('region', { name: 'Recent transactions', exact: true }).locator('tbody tr').count(),
     ).toBeGreaterThan(0);
+    // Its sync history: the runs that filled it, as a table with headers, in words.
+    const history = page.getByRole('table', { name: /^Latest syncs of / });
+    await history.locator('tbody tr').first().waitFor();
+    expect(await history.getByRole('columnheader').allTextContents()).toEqual(['When', 'Started by', 'Result', 'Rows']);
+    expect(await history.locator('tbody tr').first().textContent()).toMatch(/Caught up|Stopped for time/);
     // A read-only access key sees no Sync now (only signed-in members may start syncs).
     expect(await page.getByText('Read-only access: syncs are started by signed-in members.').isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
@@ -188,6 +193,11 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
     await p.locator('.lb__who a').first().click();
     await p.getByRole('heading', { level: 1 }).waitFor();
     await p.getByRole('region', { name: 'Recent transactions', exact: true }).locator('tbody tr').first().waitFor();
+    await p
+      .getByRole('table', { name: /^Latest syncs of / })
+      .locator('tbody tr')
+      .first()
+      .waitFor();
     expect(await noHorizontalOverflow(p)).toBeLessThanOrEqual(0);
     await p.screenshot({ path: resolve(REPO_ROOT, 'test-results', 'model-390.png'), fullPage: true });
     await phone.close();

@@ -81,6 +81,8 @@ describe('run records (pure)', () => {
     expect(toRunTrigger('webhook')).toBe('webhook');
     expect(toRunTrigger('dashboard')).toBe('dashboard');
     expect(toRunTrigger(undefined)).toBe('manual');
+    expect(toRunTrigger('startup')).toBe('startup');
+    expect(toRunTrigger('audit')).toBe('schedule');
     expect(toRunTrigger('cli-test')).toBe('other');
   });
 

@@ -18,6 +18,7 @@ import { PeriodPicker } from './PeriodPicker';
 import { RevenueChart } from './RevenueChart';
 import { SourceBreakdown } from './SourceBreakdown';
 import { SyncButton } from './SyncButton';
+import { SyncHistory } from './SyncHistory';
 
 /** The last run and the model's state, in words. */
 function syncStory(d: ModelDetailResponse, now: number): string[] {
@@ -222,6 +223,15 @@ export function ModelPage(props: {
           <p className="muted">Read-only access: syncs are started by signed-in members.</p>
         )}
       </section>
+      <SyncHistory
+        accessKey={accessKey}
+        modelId={modelId}
+        displayName={m.displayName}
+        lastChange={`${m.status}|${m.lastSyncStartedAt ?? ''}|${d.lastRun.finishedAt ?? ''}`}
+        now={now}
+        fast={fast}
+        onUnauthorized={onUnauthorized}
+      />
       <Transactions accessKey={accessKey} modelId={modelId} onUnauthorized={onUnauthorized} />
       <div className="exports">
         <button
