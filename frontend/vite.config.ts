@@ -14,7 +14,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
  * (`npx tsx bench/api.ts` reports it), never breaks a page.
  */
 const LAZY_ONLY =
-  /frontend\/src\/(components\/(ModelPage|Members|Connections|SignInPage|KeyForm)\.tsx|auth\/flow\.ts|connect-api\.ts)$|lambdas\/(domain\/site-config|shared\/zod)\.ts$|zod\/v4\/locales\//;
+  /frontend\/src\/(components\/(ModelPage|SyncHistory|Members|Connections|SignInPage|KeyForm)\.tsx|auth\/flow\.ts|connect-api\.ts|runs-queries\.ts)$|lambdas\/(domain\/(site-config|run-history-view)|shared\/zod)\.ts$|zod\/v4\/locales\//;
 
 /**
  * Builds the dashboard into frontend/dist. In dev, `/api` is proxied to the

@@ -6,7 +6,6 @@ import {
   type TransactionsPage,
   TransactionsPageSchema,
 } from '../../lambdas/domain/dashboard';
-import { type SyncRunsResponse, SyncRunsResponseSchema } from '../../lambdas/domain/run-history-view';
 
 /** The access key was missing or not accepted (HTTP 401): ask for a new one. */
 export class UnauthorizedError extends Error {
@@ -55,7 +54,8 @@ export function dashboardPath(credential: string): string {
   return `${apiBase(credential)}/dashboard`;
 }
 
-async function getJson<T>(
+/** GET `url` with the credential, parsed with `schema` (a failed parse is an {@link ApiError}). */
+export async function getJson<T>(
   accessKey: string,
   url: string,
   schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
@@ -107,16 +107,6 @@ export function fetchTransactions(
     accessKey,
     `${apiBase(accessKey)}/models/${encodeURIComponent(modelId)}/transactions?${q}`,
     TransactionsPageSchema,
-    signal,
-  );
-}
-
-/** GET /api/models/{id}/runs: the model's latest sync runs, newest first. */
-export function fetchRuns(accessKey: string, modelId: string, signal?: AbortSignal): Promise<SyncRunsResponse> {
-  return getJson(
-    accessKey,
-    `${apiBase(accessKey)}/models/${encodeURIComponent(modelId)}/runs?limit=20`,
-    SyncRunsResponseSchema,
     signal,
   );
 }

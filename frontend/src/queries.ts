@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient, type QueryClientConfig, queryOptions } from '@tanstack/react-query';
-import { fetchDashboard, fetchModel, fetchRuns, fetchTransactions, UnauthorizedError } from './api';
+import { fetchDashboard, fetchModel, fetchTransactions, UnauthorizedError } from './api';
 import { reportUnauthorized } from './auth/session';
 
 /** Poll period of the dashboard; the server syncs every 10 minutes. */
@@ -47,16 +47,6 @@ export function transactionsQuery(accessKey: string, modelId: string, cursor: st
     queryKey: dashboardKeys.transactions(accessKey, modelId, cursor),
     queryFn: ({ signal }) => fetchTransactions(accessKey, modelId, cursor, signal),
     refetchInterval: POLL_INTERVAL_MS,
-    staleTime: 15_000,
-  });
-}
-
-/** One model's sync history; polled like its page (every 3 s while a requested sync runs). */
-export function runsQuery(accessKey: string, modelId: string, fast = false) {
-  return queryOptions({
-    queryKey: dashboardKeys.runs(accessKey, modelId),
-    queryFn: ({ signal }) => fetchRuns(accessKey, modelId, signal),
-    refetchInterval: fast ? SYNC_POLL_INTERVAL_MS : POLL_INTERVAL_MS,
     staleTime: 15_000,
   });
 }

@@ -9,7 +9,8 @@ import {
 } from '../../../lambdas/domain/run-history-view';
 import { UnauthorizedError } from '../api';
 import { formatAgo } from '../format';
-import { dashboardKeys, runsQuery } from '../queries';
+import { dashboardKeys } from '../queries';
+import { runsQuery } from '../runs-queries';
 
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
