@@ -23,6 +23,7 @@ import {
 } from '../test/integration/api-fixtures';
 import { buildFrontendFresh } from '../test/support/browser';
 import { type FrontendJsSizes, formatFrontendJs, frontendJsSizes } from './support/frontend-size';
+import { dynamoItemBytes, meterReads, type ReadMeasure } from './support/read-meter';
 
 /** Options of {@link runApiBench}. */
 export interface ApiBenchOptions {
@@ -51,8 +52,10 @@ export interface ApiBenchResult {
   notModifiedRatio: number;
   /** The frontend's JS (first load and total, gzipped and brotli), or null when frontend/dist is not built. */
   frontendJs: FrontendJsSizes | null;
-  /** Latency and payload per period option (same agency). */
-  periods: { period: string; p50Ms: number; p99Ms: number; payloadBytes: number }[];
+  /** Latency, payload and what one request read from DynamoDB, per period option (same agency). */
+  periods: ({ period: string; p50Ms: number; p99Ms: number; payloadBytes: number } & ReadMeasure)[];
+  /** Size of one agency local-day item carrying every model's columns, by DynamoDB's item-size rules. */
+  agencyDayItemBytes: number;
 }
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
@@ -92,7 +95,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     const names = await createTables(client, `bench${randomUUID().slice(0, 8)}`);
     await putAgency(doc, names.control, { agencyId: 'ag-bench', name: 'Bench Agency' });
     const key = await createApiKey(doc, names.control, 'ag-bench');
-    const ids = Array.from({ length: models }, (_, i) => `m-${String(i).padStart(4, '0')}`);
+    // Model ids are Fanvue creator uuids (36 characters), as `npm run connect` registers them.
+    const ids = Array.from({ length: models }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     // Syncs of one cycle land over its first two minutes, as the fan-out spreads them.
     await putAll(
       doc,
@@ -122,27 +126,25 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
     ]);
     // Worst case for the period reads: every model sold on every one of the 184 local days a 92-day
     // custom period and its comparison cover, so each agency day item carries all 500 models' columns.
-    await putAll(
-      doc,
-      names.totals,
-      Array.from({ length: 2 * MAX_PERIOD_DAYS }, (_, d) => ({
-        ...totalsItem(
-          keys.agencyPk('ag-bench'),
-          keys.zoneDaySk('UTC', new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)),
-          { gross: 50_000 + d, net: 40_000, count: 50 },
-        ),
-        ...Object.fromEntries(
-          ids.flatMap((id, i) => {
-            const c = modelColumns(id);
-            return [
-              [c.gross, 100 + ((i + d) % 97)],
-              [c.net, 80],
-              [c.count, 1],
-            ];
-          }),
-        ),
-      })),
-    );
+    const dayItems = Array.from({ length: 2 * MAX_PERIOD_DAYS }, (_, d) => ({
+      ...totalsItem(
+        keys.agencyPk('ag-bench'),
+        keys.zoneDaySk('UTC', new Date(NOW - d * 86_400_000).toISOString().slice(0, 10)),
+        { gross: 50_000 + d, net: 40_000, count: 50 },
+      ),
+      ...Object.fromEntries(
+        ids.flatMap((id, i) => {
+          const c = modelColumns(id);
+          return [
+            [c.gross, 100 + ((i + d) % 97)],
+            [c.net, 80],
+            [c.count, 1],
+          ];
+        }),
+      ),
+    }));
+    await putAll(doc, names.totals, dayItems);
+    const meter = meterReads(client);
 
     let now = NOW;
     const handler = makeApiHandler({
@@ -180,12 +182,17 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
         if (i >= 2) times.push(performance.now() - t0);
       }
       if (res?.statusCode !== 200) throw new Error(`dashboard answered ${res?.statusCode} for ${query.period}`);
+      // One more request, metered: what it read from DynamoDB (the same on any machine).
+      meter.reset();
+      await get({}, query);
+      const read = meter.take();
       times.sort((a, b) => a - b);
       periods.push({
         period: query.period === 'custom' ? 'custom (92 days)' : (query.period ?? ''),
         p50Ms: Math.round(percentile(times, 50) * 10) / 10,
         p99Ms: Math.round(percentile(times, 99) * 10) / 10,
         payloadBytes: Buffer.byteLength(String(res.body)),
+        ...read,
       });
     }
 
@@ -219,6 +226,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       payloadGzipBytes: gzipSync(body).length,
       idlePolls,
       periods,
+      agencyDayItemBytes: dynamoItemBytes(dayItems[0] ?? {}),
       notModified,
       notModifiedRatio: idlePolls === 0 ? 0 : notModified / idlePolls,
       frontendJs: options.frontendDist ? frontendJsSizes(options.frontendDist) : await freshFrontendJsSizes(),
@@ -232,8 +240,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const r = await runApiBench();
   console.log(`dashboard API, ${r.models} models, ${r.requests} requests: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
   console.log(`payload: ${r.payloadBytes} bytes (${r.payloadGzipBytes} gzipped)`);
+  console.log(`one agency day item with every model's columns: ${r.agencyDayItemBytes} bytes`);
   for (const p of r.periods)
-    console.log(`  period ${p.period}: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.payloadBytes} bytes`);
+    console.log(
+      `  period ${p.period}: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.payloadBytes} bytes; ` +
+        `read from DynamoDB: ${p.calls} calls, ${p.itemBytes} item bytes, ${p.readUnits} read units`,
+    );
   console.log(`idle polls: ${r.notModified}/${r.idlePolls} answered 304 (${Math.round(r.notModifiedRatio * 100)}%)`);
   console.log(formatFrontendJs(r.frontendJs));
 }

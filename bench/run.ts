@@ -80,7 +80,8 @@ await section('api', async () => {
   return (
     `dashboard API, ${r.models} models: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, payload ${r.payloadBytes} B (${r.payloadGzipBytes} B gzipped); ` +
     `idle polls answered 304: ${r.notModified}/${r.idlePolls} (${Math.round(r.notModifiedRatio * 100)}%); ${formatFrontendJs(r.frontendJs)}; ` +
-    `periods: ${r.periods.map((p) => `${p.period} p50 ${p.p50Ms} ms / p99 ${p.p99Ms} ms, ${p.payloadBytes} B`).join('; ')}`
+    `agency day item ${r.agencyDayItemBytes} B; ` +
+    `periods: ${r.periods.map((p) => `${p.period} p50 ${p.p50Ms} ms / p99 ${p.p99Ms} ms, ${p.payloadBytes} B, read ${p.itemBytes} B / ${p.readUnits} RCU in ${p.calls} calls`).join('; ')}`
   );
 });
 

@@ -19,6 +19,15 @@ describe('dashboard API benchmark', () => {
     expect(r.notModified).toBe(5);
     expect(r.frontendJs).toBeNull();
     expect(r.periods.map((p) => p.period)).toEqual(['today', '7d', '30d', 'last-month', 'custom (92 days)']);
-    for (const p of r.periods) expect(p.p99Ms).toBeGreaterThanOrEqual(p.p50Ms);
+    for (const p of r.periods) {
+      expect(p.p99Ms).toBeGreaterThanOrEqual(p.p50Ms);
+      // The metered request read something, and reported its capacity.
+      expect(p.calls).toBeGreaterThan(0);
+      expect(p.itemBytes).toBeGreaterThan(0);
+      expect(p.readUnits).toBeGreaterThan(0);
+    }
+    // A longer period reads more day items.
+    expect(r.periods[4]!.itemBytes).toBeGreaterThan(r.periods[0]!.itemBytes);
+    expect(r.agencyDayItemBytes).toBeGreaterThan(0);
   });
 });
