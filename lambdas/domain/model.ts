@@ -36,6 +36,13 @@ export const ModelRecordSchema = z.object({
   /** Names the secret holding this model's OAuth tokens (shared by models of one agency connection). */
   connectionId: z.string().check(z.minLength(1)),
   enabled: z._default(z.boolean(), true),
+  /**
+   * The model's column ordinal per agency (`agencyId -> n`): its figures on that agency's local-day
+   * totals are the columns `G<n>`, `N<n>`, `C<n>` (see `modelColumns`). Allocated once from the
+   * agency's counter when the model is connected to (or moved to) the agency, and never changed,
+   * so a model moved back finds its old columns. Absent for an agency: the legacy `m#<modelId>#` names.
+   */
+  columns: z.optional(z.record(z.string(), z.number().check(z.int(), z.nonnegative()))),
   /** Committed cursor: newest stored row date once a whole window has been read. */
   cursor: z.optional(z.iso.datetime()),
   resume: z.optional(ResumePointSchema),
@@ -80,3 +87,16 @@ export const ModelRecordSchema = z.object({
   ),
 });
 export type ModelRecord = z.infer<typeof ModelRecordSchema>;
+
+/** The model ids behind an agency's column ordinals (the reader's way back from `G<n>` to a model). */
+export function modelsByColumn(
+  models: Iterable<Pick<ModelRecord, 'modelId' | 'columns'>>,
+  agencyId: string,
+): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const m of models) {
+    const column = m.columns?.[agencyId];
+    if (column !== undefined) out.set(column, m.modelId);
+  }
+  return out;
+}

@@ -17,10 +17,12 @@
  *                 `pk = AGENCY#<agencyId>`, `sk = CONNECTION#<connectionId>` (Fanvue connection made from the dashboard);
  *                 `pk = OAUTHSTATE#<sha256 hex>`, `sk = OAUTHSTATE` (pending Fanvue authorization, TTL `expiresAt`);
  *                 `pk = WEBHOOK#<delivery hash>`, `sk = WEBHOOK` (webhook replay guard, TTL `expiresAt`);
+ *                 `pk = COLUMNS#<agencyId>`, `sk = COLUMNS` (`nextColumn`: the agency's column-ordinal counter);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
  * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>` (UTC day)
  *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
- *                 per-model columns `m#<modelId>#g|n|c`);
+ *                 per-model columns `G|N|C<column in base 36>`, or `m#<modelId>#g|n|c` for a model
+ *                 registered before column ordinals existed);
  *                 `pk = MARKER#<eventID>`, `sk = MARKER` (exactly-once markers, TTL `expiresAt`).
  *                 An agency's items are sharded: `AGENCY#<agencyId>` (shard 0) and `AGENCY#<agencyId>#S<k>`
  *                 (k = 1..AGENCY_SHARDS-1) carry the same sort keys, and a figure is the sum over its shards
@@ -138,6 +140,9 @@ export const keys = {
   /** Control table: a webhook delivery already accepted (replay guard), expiring with its signature. */
   webhookPk: (deliveryId: string) => `WEBHOOK#${deliveryId}`,
   webhookSk: 'WEBHOOK',
+  /** Control table: an agency's column-ordinal counter `{ nextColumn }` (models' compact totals columns). */
+  columnCounterPk: (agencyId: string) => `COLUMNS#${agencyId}`,
+  columnCounterSk: 'COLUMNS',
 } as const;
 
 /**
@@ -151,8 +156,10 @@ export const controlKeyPrefixes = {
   api: ['WEBHOOK#'],
   /** The API's accounts routes: members, access-key listings (AGENCY#), access keys, pending Fanvue authorizations. */
   accounts: ['AGENCY#', 'APIKEY#', 'OAUTHSTATE#'],
-  /** The API's connect flow: model records and the creator index it registers, token-refresh locks. */
-  connect: ['MODEL#', 'CREATOR#', 'CONN#'],
+  /** The API's connect flow: model records and the creator index it registers, token-refresh locks, column counters. */
+  connect: ['MODEL#', 'CREATOR#', 'CONN#', 'COLUMNS#'],
   /** Agency records (name, time zone): read by the aggregator, zone switch by the reconciliation. */
   agency: ['AGENCY#'],
+  /** Model records: read by the aggregator for the models' column ordinals. */
+  models: ['MODEL#'],
 } as const;

@@ -6,7 +6,13 @@ import { StoredTransactionSchema } from '../../lambdas/domain/transaction';
 import { keys } from '../../lambdas/shared/tables';
 import { freshTables } from '../support/ddb';
 import { memoryModelStore, memoryRunHistory, memorySink } from '../support/memory-sync';
-import { idleModel, modelStoreContract, runHistoryContract, transactionSinkContract } from '../support/store-contract';
+import {
+  idleModel,
+  modelRegistryContract,
+  modelStoreContract,
+  runHistoryContract,
+  transactionSinkContract,
+} from '../support/store-contract';
 
 // One contract, two implementations: the fakes of the fast unit tests and the DynamoDB adapters.
 
@@ -20,6 +26,14 @@ modelStoreContract('DynamoDB (control table)', async (initial) => {
   for (const m of initial) await putModelRecord(t.doc, t.names.control, m);
   const store = dynamoModelStore(t.doc, t.names.control);
   return { store, read: (id) => store.get(id) };
+});
+
+modelRegistryContract('in memory (unit tests)', async (initial) => memoryModelStore(initial));
+
+modelRegistryContract('DynamoDB (control table)', async (initial) => {
+  const t = await freshTables();
+  for (const m of initial) await putModelRecord(t.doc, t.names.control, m);
+  return dynamoModelStore(t.doc, t.names.control);
 });
 
 transactionSinkContract('in memory (unit tests)', async () => {

@@ -1,4 +1,6 @@
+import type { ModelAdmin } from '../../lambdas/adapters/dynamo/model-store';
 import type { EarningRow, EarningsPage } from '../../lambdas/adapters/fanvue/schema';
+import { ModelOwnedByAnotherAgencyError } from '../../lambdas/domain/connect';
 import { type ModelRecord, ModelRecordSchema } from '../../lambdas/domain/model';
 import type { EarningsPageRequest, EarningsReader } from '../../lambdas/domain/ports';
 import { LeaseLostError } from '../../lambdas/domain/sync';
@@ -6,11 +8,35 @@ import { type RunHistory, type SyncRunRecord, SyncRunRecordSchema } from '../../
 import type { ModelStore, TransactionSink } from '../../lambdas/domain/sync-ports';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
 
-/** In-memory ModelStore with the same lease and forward-only rules as the DynamoDB one. */
-export function memoryModelStore(initial: ModelRecord[]): ModelStore & { records: Map<string, ModelRecord> } {
+/** In-memory ModelStore (and registration) with the same lease, forward-only and column rules as the DynamoDB one. */
+export function memoryModelStore(
+  initial: ModelRecord[],
+): ModelStore & ModelAdmin & { records: Map<string, ModelRecord> } {
   const records = new Map(initial.map((m) => [m.modelId, ModelRecordSchema.parse(m)]));
+  const nextColumn = new Map<string, number>();
   return {
     records,
+    async get(modelId) {
+      return structuredClone(records.get(modelId));
+    },
+    async register(model, options = {}) {
+      const m = records.get(model.modelId);
+      if (m && m.agencyId !== model.agencyId && !options.move)
+        throw new ModelOwnedByAnotherAgencyError(model.modelId, m.agencyId);
+      const columns = { ...m?.columns };
+      if (columns[model.agencyId] === undefined) {
+        // The agency's counter: each connect to an agency takes the next ordinal.
+        const n = nextColumn.get(model.agencyId) ?? 0;
+        nextColumn.set(model.agencyId, n + 1);
+        columns[model.agencyId] = n;
+      }
+      const base = m ?? ModelRecordSchema.parse({ ...model, enabled: model.enabled ?? true });
+      records.set(model.modelId, { ...base, ...model, enabled: model.enabled ?? true, columns });
+      return m && m.agencyId !== model.agencyId ? { movedFrom: m.agencyId } : {};
+    },
+    async *listAll() {
+      for (const m of records.values()) yield structuredClone(m);
+    },
     async acquireLease(modelId, owner, now, leaseMs) {
       const m = records.get(modelId);
       if (!m) return { kind: 'missing' };

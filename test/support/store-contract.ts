@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ModelAdmin } from '../../lambdas/adapters/dynamo/model-store';
+import { ModelOwnedByAnotherAgencyError } from '../../lambdas/domain/connect';
 import type { ModelRecord } from '../../lambdas/domain/model';
 import { LeaseLostError } from '../../lambdas/domain/sync';
 import type { RunHistory, SyncRunRecord } from '../../lambdas/domain/sync-history';
@@ -324,6 +326,63 @@ export function runHistoryContract(name: string, make: () => Promise<RunHistoryU
       const leaky = runAt('m1', 1, { outcome: 'error', errorCode: 'Bearer abc.def {"error":"x"}' });
       await expect(s.history.record(leaky, 1)).rejects.toThrow();
       expect(await s.history.recent('m1', 20)).toEqual([]);
+    });
+  });
+}
+
+/**
+ * Registration's column ordinals (the compact totals columns), run against every implementation:
+ * one ordinal per model and agency, distinct within the agency, kept on re-registration and
+ * across moves (a model moved back finds its old columns).
+ */
+export function modelRegistryContract(name: string, make: (initial: ModelRecord[]) => Promise<ModelAdmin>) {
+  describe(`model registration contract: ${name}`, () => {
+    const model = (modelId: string, agencyId: string) => ({
+      modelId,
+      agencyId,
+      displayName: `Model ${modelId}`,
+      creatorUuid: `creator-${modelId}`,
+      connectionId: `conn-${agencyId}`,
+    });
+    const columns = async (r: ModelAdmin, id: string) => (await r.get(id))?.columns;
+
+    it('gives each model of an agency its own ordinal, even when registered at once, and keeps it', async () => {
+      const r = await make([]);
+      const ids = Array.from({ length: 8 }, (_, i) => `m${i}`);
+      await Promise.all(ids.map((id) => r.register(model(id, 'a1'))));
+      await r.register(model('x', 'a2'));
+      const ordinals = await Promise.all(ids.map(async (id) => (await columns(r, id))?.a1));
+      expect(ordinals.every((n) => Number.isInteger(n) && (n ?? -1) >= 0)).toBe(true);
+      expect(new Set(ordinals).size).toBe(ids.length);
+      // Another agency counts on its own.
+      expect(await columns(r, 'x')).toEqual({ a2: 0 });
+      // Registering again (a re-run of connect) keeps every ordinal and the model's sync state.
+      await r.register({ ...model('m0', 'a1'), displayName: 'Renamed' });
+      expect((await columns(r, 'm0'))?.a1).toBe(ordinals[0]);
+      expect(await r.get('m0')).toMatchObject({ displayName: 'Renamed', status: 'idle', rowsWritten: 0 });
+    });
+
+    it('a move gives an ordinal in the new agency, keeps the old one, and a move back reuses it', async () => {
+      const r = await make([]);
+      await r.register(model('m1', 'a1'));
+      await r.register(model('m2', 'a2'));
+      await expect(r.register(model('m1', 'a2'))).rejects.toBeInstanceOf(ModelOwnedByAnotherAgencyError);
+      expect(await columns(r, 'm1')).toEqual({ a1: 0 });
+      expect(await r.register(model('m1', 'a2'), { move: true })).toEqual({ movedFrom: 'a1' });
+      expect(await columns(r, 'm1')).toEqual({ a1: 0, a2: 1 });
+      await r.register(model('m1', 'a1'), { move: true });
+      expect(await columns(r, 'm1')).toEqual({ a1: 0, a2: 1 });
+      expect((await r.get('m1'))?.agencyId).toBe('a1');
+    });
+
+    it('a model registered before ordinals existed gets one when it is registered again, its cursor kept', async () => {
+      const legacy = { ...idleModel('old'), cursor: '2026-05-01T10:00:00.000Z', rowsWritten: 40 };
+      const r = await make([legacy]);
+      expect(await columns(r, 'old')).toBeUndefined();
+      await r.register(model('new', 'a1'));
+      await r.register({ ...model('old', 'a1'), connectionId: legacy.connectionId });
+      expect(await columns(r, 'old')).toEqual({ a1: 1 });
+      expect(await r.get('old')).toMatchObject({ cursor: legacy.cursor, rowsWritten: 40 });
     });
   });
 }

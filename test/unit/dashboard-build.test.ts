@@ -52,7 +52,7 @@ function dataFrom(txs: StoredTransaction[], zone: string, models: ReturnType<typ
     if (item.key.pk === keys.agencyPk('a') && item.key.sk === keys.totalSk) out.agencyTotals = totals;
     if (item.key.pk === keys.agencyPk('a') && item.key.sk.startsWith(prefix)) {
       out.days.set(item.key.sk.slice(prefix.length), totals);
-      out.modelDays.set(item.key.sk.slice(prefix.length), parseModelColumns(item.counters));
+      out.modelDays.set(item.key.sk.slice(prefix.length), parseModelColumns(item.counters, new Map()));
     }
     if (item.key.pk.startsWith(keys.modelPk('')) && item.key.sk === keys.totalSk)
       out.modelTotals.set(item.key.pk.slice(keys.modelPk('').length), totals);

@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DashboardData } from '../../domain/dashboard-build';
-import { type ModelRecord, ModelRecordSchema } from '../../domain/model';
+import { type ModelRecord, ModelRecordSchema, modelsByColumn } from '../../domain/model';
 import { emptyTotals, type ModelDay, parseModelColumns, parseTotalsItem, type Totals } from '../../domain/totals';
 import type { AppLogger } from '../../shared/logger';
 import { controlTable, keys } from '../../shared/tables';
@@ -8,7 +8,8 @@ import { controlTable, keys } from '../../shared/tables';
 /**
  * Reads what the dashboard shows, in O(models + days) requests and items:
  * the agency TOTAL, one Query over the agency's local-day items (`ZDAY#zone#`)
- * in range (each also carries every model's figures of that day), the
+ * in range (each also carries every model's figures of that day, in columns
+ * named by the model's ordinal in the agency, `G<n>` / `N<n>` / `C<n>`), the
  * agency's models through the `byAgency` index, and each model's TOTAL by
  * BatchGetItem. Never touches the transactions table.
  */
@@ -51,9 +52,11 @@ export async function readDashboardData(
   );
   const days = new Map<string, Totals>();
   const modelDays = new Map<string, Map<string, ModelDay>>();
+  // The day items name models by their column ordinal in this agency: the model records map them back.
+  const modelOfColumn = modelsByColumn(models, agencyId);
   for (const [day, item] of dayItems) {
     days.set(day, parseTotalsItem(item));
-    modelDays.set(day, parseModelColumns(item));
+    modelDays.set(day, parseModelColumns(item, modelOfColumn));
   }
   return { agencyTotals, days, modelDays, models, modelTotals };
 }

@@ -32,6 +32,38 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
     return out.Item ? ModelRecordSchema.parse(out.Item) : undefined;
   }
 
+  /**
+   * Gives a model its column ordinal in an agency: the next value of the agency's counter (an
+   * atomic ADD), set on the model only if it has none there yet (a concurrent register that won
+   * keeps its ordinal; this one is then skipped, never reused).
+   */
+  async function allocateColumn(modelId: string, agencyId: string): Promise<void> {
+    const counter = await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: keys.columnCounterPk(agencyId), sk: keys.columnCounterSk },
+        UpdateExpression: 'ADD nextColumn :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const column = Number(counter.Attributes?.nextColumn) - 1;
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: modelKey(modelId),
+          UpdateExpression: 'SET #columns.#agency = :n',
+          ConditionExpression: 'attribute_exists(#columns) AND attribute_not_exists(#columns.#agency)',
+          ExpressionAttributeNames: { '#columns': 'columns', '#agency': agencyId },
+          ExpressionAttributeValues: { ':n': column },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   return {
     get,
 
@@ -47,12 +79,13 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
             UpdateExpression:
               'SET agencyId = :a, displayName = :d, creatorUuid = :c, connectionId = :k, enabled = :e, modelId = :m, gsi1pk = :gpk, gsi1sk = :gsk, ' +
               '#status = if_not_exists(#status, :idle), consecutiveFailures = if_not_exists(consecutiveFailures, :zero), ' +
-              'rowsWritten = if_not_exists(rowsWritten, :zero), lastRunRows = if_not_exists(lastRunRows, :zero), behind = if_not_exists(behind, :f)',
+              'rowsWritten = if_not_exists(rowsWritten, :zero), lastRunRows = if_not_exists(lastRunRows, :zero), behind = if_not_exists(behind, :f), ' +
+              '#columns = if_not_exists(#columns, :noColumns)',
             // Another agency's model is only taken over when the caller asks for a move.
             ...(!options.move && { ConditionExpression: 'attribute_not_exists(agencyId) OR agencyId = :a' }),
-            ReturnValues: 'UPDATED_OLD',
+            ReturnValues: 'ALL_OLD',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status', '#columns': 'columns' },
             ExpressionAttributeValues: {
               ':a': record.agencyId,
               ':d': record.displayName,
@@ -65,6 +98,7 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
               ':idle': 'idle',
               ':zero': 0,
               ':f': false,
+              ':noColumns': {},
             },
           }),
         );
@@ -86,6 +120,8 @@ export function dynamoModelStore(doc: DynamoDBDocumentClient, tableName: string)
           },
         }),
       );
+      const columns = (previous?.columns ?? {}) as Record<string, unknown>;
+      if (typeof columns[record.agencyId] !== 'number') await allocateColumn(record.modelId, record.agencyId);
       const before = typeof previous?.agencyId === 'string' ? previous.agencyId : undefined;
       return before !== undefined && before !== record.agencyId ? { movedFrom: before } : {};
     },
