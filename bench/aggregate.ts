@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoZoneLookup } from '../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../lambdas/adapters/dynamo/model-columns';
 import { TotalsReader } from '../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
@@ -133,6 +134,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     const tpHandler = makeAggregateHandler({
       store: new TotalsStore(storeDoc, tp.totals, clock),
       zones: dynamoZoneLookup(storeDoc, tp.control),
+      columns: dynamoColumnLookup(storeDoc, tp.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });
@@ -169,6 +171,7 @@ export async function runAggregateBench(opts: AggregateBenchOptions = REDUCED_SI
     const handler = makeAggregateHandler({
       store: new TotalsStore(storeDoc, names.totals, clock),
       zones: dynamoZoneLookup(storeDoc, names.control),
+      columns: dynamoColumnLookup(storeDoc, names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

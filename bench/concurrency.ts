@@ -6,6 +6,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
 import { diffTotals, totalsFromTransactions, type ZoneLookup } from '../lambdas/domain/aggregate';
+import { legacyColumns } from '../lambdas/domain/totals';
 import { categorize, type StoredTransaction } from '../lambdas/domain/transaction';
 import { makeAggregateHandler } from '../lambdas/handlers/aggregate-handler';
 import { silentLogger } from '../lambdas/shared/logger';
@@ -149,7 +150,13 @@ export async function runConcurrencyBench(opts: Partial<ConcurrencyBenchOptions>
           model.attach(client);
           const store = new TotalsStore(DynamoDBDocumentClient.from(client), tables.totals, clock, { agencyShards });
           return drainShard(
-            makeAggregateHandler({ store, zones: utcZones, logger: silentLogger, metrics: noopMetrics }),
+            makeAggregateHandler({
+              store,
+              zones: utcZones,
+              columns: async () => legacyColumns,
+              logger: silentLogger,
+              metrics: noopMetrics,
+            }),
             stream,
             counts,
           );

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient, type DynamoDBStreamsClientConfig } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoZoneLookup } from '../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../lambdas/adapters/dynamo/model-columns';
 import { dynamoModelStore } from '../lambdas/adapters/dynamo/model-store';
 import { TotalsStore } from '../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../lambdas/adapters/metrics';
@@ -78,6 +79,7 @@ export async function startLocalFunctions(
     handler: makeAggregateHandler({
       store: new TotalsStore(doc, tables.totals, systemClock),
       zones: dynamoZoneLookup(doc, tables.control),
+      columns: dynamoColumnLookup(doc, tables.control),
       logger: log,
       metrics: noopMetrics,
     }),

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiKey, dynamoZoneLookup, putAgency } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
@@ -205,6 +206,7 @@ export async function startSoakStack(o: SoakStackOptions): Promise<SoakStack> {
     return makeAggregateHandler({
       store,
       zones: dynamoZoneLookup(DynamoDBDocumentClient.from(c), tables.control),
+      columns: dynamoColumnLookup(DynamoDBDocumentClient.from(c), tables.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -50,9 +50,9 @@ export class RevenueAggregator extends Construct {
     });
     // Exactly-once markers (conditional Put) and counter Updates, in transactions; never a read.
     grantTable(this.aggregateFunction, props.totalsTable, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    // The agencies' time zones: agency records only, read-only.
+    // The agencies' time zones and the models' column ordinals: agency and model records only, read-only.
     grantTable(this.aggregateFunction, props.controlTable, ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], {
-      leadingKeyPrefixes: controlKeyPrefixes.agency,
+      leadingKeyPrefixes: [...controlKeyPrefixes.agency, ...controlKeyPrefixes.models],
     });
     this.aggregateFunction.addEventSource(
       new DynamoEventSource(props.transactionsTable, {

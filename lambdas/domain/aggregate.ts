@@ -1,6 +1,14 @@
 import { keys } from '../shared/tables';
 import { localDay } from './period';
-import { counterNames, MODEL_COLUMN_PREFIX, modelColumns, parseTotalsItem, type Totals } from './totals';
+import {
+  type ColumnOf,
+  counterNames,
+  isModelColumn,
+  legacyColumns,
+  modelColumns,
+  parseTotalsItem,
+  type Totals,
+} from './totals';
 import { SOURCE_CATEGORIES, type StoredTransaction } from './transaction';
 
 /**
@@ -57,6 +65,13 @@ export type ZonesOf = (agencyId: string) => readonly string[];
 /** Reads the zones of several agencies at once (the aggregator asks once per batch). */
 export type ZoneLookup = (agencyIds: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>;
 
+/**
+ * Reads the column ordinals of the models of a batch (the aggregator asks once per batch):
+ * `columnOf(modelId, agencyId)` is then the model's ordinal in that agency, or undefined
+ * (legacy names) for a model without one there.
+ */
+export type ColumnLookup = (models: readonly { modelId: string; agencyId: string }[]) => Promise<ColumnOf>;
+
 /** `ZonesOf` over a looked-up map; an agency missing from it counts in UTC. */
 export function zonesFrom(map: ReadonlyMap<string, readonly string[]>): ZonesOf {
   return (agencyId) => map.get(agencyId) ?? ['UTC'];
@@ -66,7 +81,7 @@ export function zonesFrom(map: ReadonlyMap<string, readonly string[]>): ZonesOf 
  * The totals items a transaction counts in: model and agency, all-time and its
  * UTC day, and for each of the agency's zones its local day (`ZDAY#zone#day`).
  * The agency's local-day item also carries the model's own columns
- * (`m#<modelId>#g|n|c`), so one Query over an agency's days gives every
+ * (`G|N|C<ordinal>`, see `modelColumns`), so one Query over an agency's days gives every
  * model's figures for any period (the leaderboard) without a read per model.
  *
  * Why local days and not hourly or 15-minute UTC buckets summed on read: a
@@ -98,9 +113,16 @@ export function bucketsFor(
 
 /**
  * What `tx` contributes to each of its buckets, times `sign` (+1 to add the
- * row, -1 to take it out). Refunds are negative rows and simply add.
+ * row, -1 to take it out). Refunds are negative rows and simply add. The
+ * model's columns on the agency's local days are named by `columnOf`
+ * (legacy names for a model without an ordinal in the row's agency).
  */
-export function contribution(tx: StoredTransaction, sign: 1 | -1, zonesOf: ZonesOf): TotalsItemDelta[] {
+export function contribution(
+  tx: StoredTransaction,
+  sign: 1 | -1,
+  zonesOf: ZonesOf,
+  columnOf: ColumnOf = legacyColumns,
+): TotalsItemDelta[] {
   const counters: Record<string, number> = {
     [counterNames.gross]: sign * tx.gross,
     [counterNames.net]: sign * tx.net,
@@ -109,7 +131,7 @@ export function contribution(tx: StoredTransaction, sign: 1 | -1, zonesOf: Zones
     [counterNames.sourceNet(tx.category)]: sign * tx.net,
     [counterNames.sourceCount(tx.category)]: sign,
   };
-  const columns = modelColumns(tx.modelId);
+  const columns = modelColumns(tx.modelId, columnOf(tx.modelId, tx.agencyId));
   const withColumns = {
     ...counters,
     [columns.gross]: sign * tx.gross,
@@ -158,10 +180,16 @@ export function mergeDeltas(deltas: readonly TotalsItemDelta[]): TotalsItemDelta
  * change on INSERT/REMOVE), and moves between day/source buckets when the
  * row's day or source changed. A status-only change yields no deltas.
  */
-export function deltaForChange(change: TransactionChange, zonesOf: ZonesOf): TotalsItemDelta[] {
+export function deltaForChange(
+  change: TransactionChange,
+  zonesOf: ZonesOf,
+  columnOf: ColumnOf = legacyColumns,
+): TotalsItemDelta[] {
   const parts: TotalsItemDelta[] = [];
-  if (change.eventName !== 'INSERT' && change.oldImage) parts.push(...contribution(change.oldImage, -1, zonesOf));
-  if (change.eventName !== 'REMOVE' && change.newImage) parts.push(...contribution(change.newImage, 1, zonesOf));
+  if (change.eventName !== 'INSERT' && change.oldImage)
+    parts.push(...contribution(change.oldImage, -1, zonesOf, columnOf));
+  if (change.eventName !== 'REMOVE' && change.newImage)
+    parts.push(...contribution(change.newImage, 1, zonesOf, columnOf));
   return mergeDeltas(parts);
 }
 
@@ -169,17 +197,18 @@ export function deltaForChange(change: TransactionChange, zonesOf: ZonesOf): Tot
 export function totalsFromTransactions(
   txs: Iterable<StoredTransaction>,
   zonesOf: ZonesOf,
+  columnOf: ColumnOf = legacyColumns,
 ): Map<string, TotalsItemDelta> {
   const parts: TotalsItemDelta[] = [];
-  for (const tx of txs) parts.push(...contribution(tx, 1, zonesOf));
+  for (const tx of txs) parts.push(...contribution(tx, 1, zonesOf, columnOf));
   return new Map(mergeDeltas(parts).map((d) => [keyId(d.key), d]));
 }
 
-/** Every counter of a stored totals item: the fixed ones and any per-model columns. */
+/** Every counter of a stored totals item: the fixed ones and any per-model columns (compact or legacy). */
 export function countersOfItem(item: Record<string, unknown>): Record<string, number> {
   const out = countersOf(parseTotalsItem(item));
   for (const [name, value] of Object.entries(item))
-    if (name.startsWith(MODEL_COLUMN_PREFIX) && typeof value === 'number' && Number.isInteger(value)) out[name] = value;
+    if (isModelColumn(name) && typeof value === 'number' && Number.isInteger(value)) out[name] = value;
   return out;
 }
 
@@ -218,7 +247,7 @@ export function diffTotals(
     const columns = [
       ...Object.keys(expected.get(id)?.counters ?? {}),
       ...Object.keys(actual.get(id)?.counters ?? {}),
-    ].filter((f) => f.startsWith(MODEL_COLUMN_PREFIX));
+    ].filter(isModelColumn);
     for (const field of new Set([...ALL_COUNTER_FIELDS, ...columns.sort()])) {
       const e = expected.get(id)?.counters[field] ?? 0;
       const a = actual.get(id)?.counters[field] ?? 0;

@@ -1,8 +1,15 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { deltaForChange, type TransactionChange, type ZoneLookup, zonesFrom } from '../domain/aggregate';
+import {
+  type ColumnLookup,
+  deltaForChange,
+  type TransactionChange,
+  type ZoneLookup,
+  zonesFrom,
+} from '../domain/aggregate';
 import type { AppLogger, CountMetrics } from '../domain/ports';
+import { legacyColumns } from '../domain/totals';
 import type { RecordDeltas, TotalsApplier } from '../domain/totals-ports';
 import { StoredTransactionSchema } from '../domain/transaction';
 import { ValidationError } from '../shared/errors';
@@ -12,6 +19,8 @@ export interface AggregateDeps {
   store: TotalsApplier;
   /** The agencies' time zones, read once per batch: records count in each zone's local day. */
   zones: ZoneLookup;
+  /** The models' column ordinals in their agencies, read once per batch: names of their columns on the agency's days. */
+  columns: ColumnLookup;
   logger: AppLogger;
   metrics: CountMetrics;
 }
@@ -98,11 +107,16 @@ export function makeAggregateHandler(deps: AggregateDeps) {
       [r.change.oldImage?.agencyId, r.change.newImage?.agencyId].filter((a): a is string => a !== undefined),
     );
     const zonesOf = zonesFrom(agencyIds.length > 0 ? await deps.zones(agencyIds) : new Map());
+    // Likewise the column ordinals: a failed read retries the batch rather than writing legacy names.
+    const models = parsedRecords.flatMap((r) =>
+      [r.change.oldImage, r.change.newImage].flatMap((i) => (i ? [{ modelId: i.modelId, agencyId: i.agencyId }] : [])),
+    );
+    const columnOf = models.length > 0 ? await deps.columns(models) : legacyColumns;
     const valid: (RecordDeltas & { position: number })[] = parsedRecords.map((r) => ({
       eventID: r.eventID,
       sequenceNumber: r.sequenceNumber,
       position: r.position,
-      deltas: deltaForChange(r.change, zonesOf),
+      deltas: deltaForChange(r.change, zonesOf, columnOf),
     }));
     const outcome = await deps.store.applyRecords(valid);
     if (outcome.failedFrom !== undefined) {

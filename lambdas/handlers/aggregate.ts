@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoZoneLookup } from '../adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../adapters/dynamo/model-columns';
 import { TotalsStore } from '../adapters/dynamo/totals-store';
 import { powertoolsMetrics } from '../adapters/metrics';
 import { systemClock } from '../domain/ports';
@@ -20,6 +21,7 @@ const metrics = powertoolsMetrics();
 const run = makeAggregateHandler({
   store: new TotalsStore(doc, env.TOTALS_TABLE, systemClock),
   zones: dynamoZoneLookup(doc, env.CONTROL_TABLE),
+  columns: dynamoColumnLookup(doc, env.CONTROL_TABLE),
   logger,
   metrics,
 });

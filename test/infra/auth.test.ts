@@ -98,9 +98,9 @@ describe('staff sign-in (Cognito)', () => {
     expect(conditioned('APIKEY#').map((st) => st.Condition)).toEqual([
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AGENCY#*', 'APIKEY#*', 'OAUTHSTATE#*'] } },
     ]);
-    // The connect flow registers models: model records, the creator index, token-refresh locks.
+    // The connect flow registers models: model records, the creator index, token-refresh locks, column counters.
     expect(conditioned('CREATOR#').map((st) => st.Condition)).toEqual([
-      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MODEL#*', 'CREATOR#*', 'CONN#*'] } },
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MODEL#*', 'CREATOR#*', 'CONN#*', 'COLUMNS#*'] } },
     ]);
     const env2 = (
       fn(s.template, logicalIdOf(s.stack.api.apiFunction)).Properties?.Environment as

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
@@ -112,6 +113,7 @@ describe('exact totals under at-least-once delivery (property)', () => {
           const real = makeAggregateHandler({
             store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }, { backoffMs: 1 }),
             zones: dynamoZoneLookup(t.doc, t.names.control),
+            columns: dynamoColumnLookup(t.doc, t.names.control),
             logger: silentLogger,
             metrics: noopMetrics,
           });

@@ -1,6 +1,7 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
@@ -51,6 +52,7 @@ describe('aggregator on DynamoDB Local', () => {
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
       zones: dynamoZoneLookup(t.doc, t.names.control),
+      columns: dynamoColumnLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });
@@ -100,6 +102,7 @@ describe('aggregator on DynamoDB Local', () => {
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
       zones: dynamoZoneLookup(t.doc, t.names.control),
+      columns: dynamoColumnLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import type { AuditOutcome } from '../../lambdas/domain/audit';
@@ -49,6 +50,7 @@ async function world(withIds: boolean) {
   const aggregate = makeAggregateHandler({
     store: new TotalsStore(harness.tables.doc, harness.tables.names.totals, { now: () => Date.now() }),
     zones: dynamoZoneLookup(harness.tables.doc, harness.tables.names.control),
+    columns: dynamoColumnLookup(harness.tables.doc, harness.tables.names.control),
     logger: silentLogger,
     metrics: noopMetrics,
   });
@@ -62,8 +64,16 @@ async function world(withIds: boolean) {
   const creator = harness.creatorOf.m0 ?? '';
   const totalsFollow = async () => {
     await poller?.drain();
+    // Registered models have column ordinals: the agency's day items name their columns by them.
+    const columns = new Map<string, Record<string, number>>();
+    for await (const m of harness.models.listAll()) columns.set(m.modelId, m.columns ?? {});
     return mismatches(
-      await expectedFromTable(harness.tables.doc, harness.tables.names.transactions),
+      await expectedFromTable(
+        harness.tables.doc,
+        harness.tables.names.transactions,
+        undefined,
+        (m, a) => columns.get(m)?.[a],
+      ),
       await actualTotals(harness.tables.doc, harness.tables.names.totals),
     );
   };

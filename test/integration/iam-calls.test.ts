@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, dynamoZoneLookup, putAgency } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
@@ -79,6 +80,7 @@ beforeAll(async () => {
     handler: makeAggregateHandler({
       store: new TotalsStore(agg.doc, names.totals, systemClock),
       zones: dynamoZoneLookup(agg.doc, names.control),
+      columns: dynamoColumnLookup(agg.doc, names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     }),

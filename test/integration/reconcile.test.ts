@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activatePendingZone, dynamoZoneLookup, getAgency, putAgency } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { dynamoModelStore } from '../../lambdas/adapters/dynamo/model-store';
 import { TotalsReader } from '../../lambdas/adapters/dynamo/totals-reader';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
@@ -86,6 +87,7 @@ beforeEach(async () => {
   const aggregate = makeAggregateHandler({
     store: new TotalsStore(t.doc, t.names.totals, clock),
     zones: dynamoZoneLookup(t.doc, t.names.control),
+    columns: dynamoColumnLookup(t.doc, t.names.control),
     logger: silentLogger,
     metrics: noopMetrics,
   });
@@ -215,6 +217,7 @@ describe('reconciliation', () => {
     const aggregate = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, clock),
       zones: dynamoZoneLookup(t.doc, t.names.control),
+      columns: dynamoColumnLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamoZoneLookup } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
 import { TotalsStore } from '../../lambdas/adapters/dynamo/totals-store';
 import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
@@ -44,6 +45,7 @@ describe('local stream poller', () => {
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
       zones: dynamoZoneLookup(t.doc, t.names.control),
+      columns: dynamoColumnLookup(t.doc, t.names.control),
       logger,
       metrics: noopMetrics,
     });
@@ -81,6 +83,7 @@ describe('local stream poller', () => {
     const handler = makeAggregateHandler({
       store: new TotalsStore(t.doc, t.names.totals, { now: () => Date.now() }),
       zones: dynamoZoneLookup(t.doc, t.names.control),
+      columns: dynamoColumnLookup(t.doc, t.names.control),
       logger: silentLogger,
       metrics: noopMetrics,
     });

@@ -61,12 +61,14 @@ function zoneDay(date: string, zone: string): string {
 /**
  * The test's own oracle: sums the transactions table into every totals item, written independently of the domain
  * code: all-time, UTC day and local day in each of the agency's zones (`zonesOf`, UTC unless told), with each
- * model's own columns on the agency's local days.
+ * model's own columns on the agency's local days: `G|N|C<ordinal in base 36>` for a model with an ordinal in the
+ * row's agency (`columnOf`), else the legacy `m#<modelId>#g|n|c`.
  */
 export async function expectedFromTable(
   doc: DynamoDBDocumentClient,
   table: string,
   zonesOf: (agencyId: string) => string[] = () => ['UTC'],
+  columnOf: (modelId: string, agencyId: string) => number | undefined = () => undefined,
 ): Promise<Map<string, Counters>> {
   const out = new Map<string, Counters>();
   for (const item of await scanAll(doc, table)) {
@@ -74,9 +76,14 @@ export async function expectedFromTable(
     for (const zone of zonesOf(t.agencyId)) {
       const id = `AGENCY#${t.agencyId}|ZDAY#${zone}#${zoneDay(t.date, zone)}`;
       const c = out.get(id) ?? {};
-      c[`m#${t.modelId}#g`] = (c[`m#${t.modelId}#g`] ?? 0) + t.gross;
-      c[`m#${t.modelId}#n`] = (c[`m#${t.modelId}#n`] ?? 0) + t.net;
-      c[`m#${t.modelId}#c`] = (c[`m#${t.modelId}#c`] ?? 0) + 1;
+      const n = columnOf(t.modelId, t.agencyId);
+      const [g, nt, k] =
+        n === undefined
+          ? [`m#${t.modelId}#g`, `m#${t.modelId}#n`, `m#${t.modelId}#c`]
+          : [`G${n.toString(36)}`, `N${n.toString(36)}`, `C${n.toString(36)}`];
+      c[g] = (c[g] ?? 0) + t.gross;
+      c[nt] = (c[nt] ?? 0) + t.net;
+      c[k] = (c[k] ?? 0) + 1;
       out.set(id, c);
     }
     for (const pk of [`MODEL#${t.modelId}`, `AGENCY#${t.agencyId}`]) {
@@ -113,7 +120,7 @@ export async function actualTotals(doc: DynamoDBDocumentClient, table: string): 
       c[`src_${s}_count`] = t.bySource[s].count;
     }
     for (const [name, value] of Object.entries(item))
-      if (name.startsWith('m#') && typeof value === 'number') c[name] = value;
+      if ((name.startsWith('m#') || /^[GNC][0-9a-z]+$/.test(name)) && typeof value === 'number') c[name] = value;
     // An agency's shards make one figure: sum them under the logical key.
     const id = `${keys.logicalTotalsPk(String(item.pk))}|${item.sk}`;
     const seen = out.get(id);

@@ -27,6 +27,7 @@ const insert = (n: number, over: Record<string, unknown> = {}): DynamoDBRecord =
 
 function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
   const calls: (readonly RecordDeltas[])[] = [];
+  const columnAsks: (readonly { modelId: string; agencyId: string }[])[] = [];
   const metrics: Partial<Record<CountMetricName, number>> = {};
   const errors: unknown[] = [];
   const handler = makeAggregateHandler({
@@ -37,6 +38,11 @@ function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
       },
     },
     zones: async (ids) => new Map(ids.map((id) => [id, ['UTC']])),
+    // m1 has ordinal 5 in a1 (and none anywhere else); every other model is legacy.
+    columns: async (models) => {
+      columnAsks.push(models);
+      return (modelId, agencyId) => (modelId === 'm1' && agencyId === 'a1' ? 5 : undefined);
+    },
     logger: { ...silentLogger, error: (...a: unknown[]) => void errors.push(a) },
     metrics: {
       count: (n, v) => {
@@ -45,10 +51,25 @@ function setup(outcome?: (records: readonly RecordDeltas[]) => ApplyOutcome) {
       flush: () => undefined,
     },
   });
-  return { handler, calls, metrics, errors };
+  return { handler, calls, metrics, errors, columnAsks };
 }
 
 describe('aggregate handler', () => {
+  it("names a model's columns on the agency's day by its ordinal, legacy names without one; one lookup per batch", async () => {
+    const { handler, calls, columnAsks } = setup();
+    await handler({ Records: [insert(1), insert(2, { modelId: 'm2', txKey: 'oid#2' })] });
+    expect(columnAsks).toHaveLength(1);
+    expect(columnAsks[0]).toEqual([
+      { modelId: 'm1', agencyId: 'a1' },
+      { modelId: 'm2', agencyId: 'a1' },
+    ]);
+    const agencyDay = (i: number) =>
+      calls[0]?.[i]?.deltas.find((d) => d.key.pk === 'AGENCY#a1' && d.key.sk === 'ZDAY#UTC#2026-02-03')?.counters;
+    expect(agencyDay(0)).toMatchObject({ gross: 100, G5: 100, N5: 90, C5: 1 });
+    expect(Object.keys(agencyDay(0) ?? {}).some((k) => k.startsWith('m#'))).toBe(false);
+    expect(agencyDay(1)).toMatchObject({ gross: 100, 'm#m2#g': 100, 'm#m2#n': 90, 'm#m2#c': 1 });
+  });
+
   it('reports a poison record and every later one, applies the valid records on both sides, and logs why', async () => {
     const { handler, calls, metrics, errors } = setup();
     const res = await handler({ Records: [insert(1), insert(2, { gross: 'lots' }), insert(3)] });
