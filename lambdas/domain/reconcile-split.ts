@@ -35,11 +35,17 @@ export interface SplitReconcileReport {
 
 type Items = Map<string, { key: TotalsKey; counters: Record<string, number> }>;
 
-/** The agency item a model item counts in, with the model's own columns on local-day items. */
-function agencyDelta(modelId: string, agencyId: string, sk: string, counters: Record<string, number>): TotalsItemDelta {
+/** The agency item a model item counts in, with the model's own columns on local-day items (named by its ordinal there). */
+function agencyDelta(
+  modelId: string,
+  column: number | undefined,
+  agencyId: string,
+  sk: string,
+  counters: Record<string, number>,
+): TotalsItemDelta {
   const out = { ...counters };
   if (zoneOfSk(sk) !== undefined) {
-    const columns = modelColumns(modelId);
+    const columns = modelColumns(modelId, column);
     if (counters.gross) out[columns.gross] = counters.gross;
     if (counters.net) out[columns.net] = counters.net;
     if (counters.count) out[columns.count] = counters.count;
@@ -78,7 +84,7 @@ function repairs(differences: readonly TotalsDifference[]): Map<string, Record<s
 /** One model's items against its own transactions; a repair moves its agency's items by the same amount. */
 export async function reconcileModel(
   deps: ReconcileDeps,
-  o: { modelId: string; agencyId: string; repair: boolean },
+  o: { modelId: string; agencyId: string; columns?: Readonly<Record<string, number>>; repair: boolean },
 ): Promise<SplitReconcileReport> {
   const pk = keys.modelPk(o.modelId);
   const zonesOf = zonesFrom(await deps.zones([o.agencyId]));
@@ -100,7 +106,7 @@ export async function reconcileModel(
       if (!key) continue;
       deps.logger.warn('totals drift repaired', { key: id, counters });
       await deps.store.addCounters({ key, counters });
-      await deps.store.addCounters(agencyDelta(o.modelId, o.agencyId, key.sk, counters));
+      await deps.store.addCounters(agencyDelta(o.modelId, o.columns?.[o.agencyId], o.agencyId, key.sk, counters));
       repaired += Object.keys(counters).length;
     }
     deps.metrics.count('TotalsDriftRepaired', repaired);
@@ -114,8 +120,9 @@ export async function reconcileAgency(
   deps: ReconcileDeps,
   o: { agencyId: string; repair: boolean },
 ): Promise<SplitReconcileReport> {
-  const models: string[] = [];
-  for await (const m of deps.listModels()) if (m.agencyId === o.agencyId) models.push(m.modelId);
+  const models: { modelId: string; column?: number }[] = [];
+  for await (const m of deps.listModels())
+    if (m.agencyId === o.agencyId) models.push({ modelId: m.modelId, column: m.columns?.[o.agencyId] });
   const zonesOf = zonesFrom(await deps.zones([o.agencyId]));
   const current = (key: TotalsKey) => {
     const zone = zoneOfSk(key.sk);
@@ -125,10 +132,10 @@ export async function reconcileAgency(
   const r = await settled(deps, o.repair, async () => {
     let sum: TotalsItemDelta[] = [];
     let read = 0;
-    for (const modelId of models) {
+    for (const { modelId, column } of models) {
       for (const item of (await deps.reader.totalsOf(keys.modelPk(modelId))).values()) {
         read += 1;
-        if (current(item.key)) sum.push(agencyDelta(modelId, o.agencyId, item.key.sk, item.counters));
+        if (current(item.key)) sum.push(agencyDelta(modelId, column, o.agencyId, item.key.sk, item.counters));
       }
       sum = mergeDeltas(sum);
     }

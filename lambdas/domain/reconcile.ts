@@ -12,11 +12,15 @@ import {
   zonesFrom,
 } from './aggregate';
 import type { AppLogger, CountMetrics } from './ports';
+import type { ColumnOf } from './totals';
 import type { TotalsCounterWriter, TotalsSourceReader } from './totals-ports';
 
 export interface ReconcileDeps {
-  /** Every connected model (the control table's `sk = MODEL` items). */
-  listModels: () => AsyncIterable<{ modelId: string; agencyId: string }>;
+  /**
+   * Every connected model (the control table's `sk = MODEL` items), with its column ordinals per
+   * agency: the expected per-model columns on agency days are named as the aggregator names them.
+   */
+  listModels: () => AsyncIterable<{ modelId: string; agencyId: string; columns?: Readonly<Record<string, number>> }>;
   reader: TotalsSourceReader;
   store: TotalsCounterWriter;
   /** The agencies' zones (active, then pending): local-day totals are expected in each. */
@@ -64,7 +68,13 @@ export function zoneOfSk(sk: string): string | undefined {
 /** Recomputes totals from the transactions table, compares with the totals items, and (optionally) repairs. */
 export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
   const all: { modelId: string; agencyId: string }[] = [];
-  for await (const m of deps.listModels()) all.push({ modelId: m.modelId, agencyId: m.agencyId });
+  const columns = new Map<string, Readonly<Record<string, number>>>();
+  for await (const m of deps.listModels()) {
+    all.push({ modelId: m.modelId, agencyId: m.agencyId });
+    if (m.columns) columns.set(m.modelId, m.columns);
+  }
+  // Legacy or stale column names on an agency day are expected at zero: they are repaired into the ordinal's.
+  const columnOf: ColumnOf = (modelId, agencyId) => columns.get(modelId)?.[agencyId];
   const target = options.modelId === undefined ? undefined : all.find((m) => m.modelId === options.modelId);
   if (options.modelId !== undefined && !target) throw new ValidationError(`unknown model ${options.modelId}`);
   const scope = target ? all.filter((m) => m.agencyId === target.agencyId) : all;
@@ -93,7 +103,7 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
     // One model's transactions in memory at a time: memory grows with models x days, not with history.
     let partial: TotalsItemDelta[] = [];
     for (const m of scope) {
-      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId), zonesOf).values()) {
+      for (const d of totalsFromTransactions(await deps.reader.transactionsOf(m.modelId), zonesOf, columnOf).values()) {
         if (d.key.pk.startsWith(agencyPrefix)) pks.add(d.key.pk);
         if (pks.has(d.key.pk)) partial.push(d);
       }

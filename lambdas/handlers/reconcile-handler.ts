@@ -51,10 +51,15 @@ export function makeReconcileHandler(deps: ReconcileDeps & { invoke?: ReconcileI
     if (!parsed.success) throw new ValidationError(`invalid reconcile event:\n${z.prettifyError(parsed.error)}`);
     const e = parsed.data;
     if (e.kind === 'model') {
-      let agencyId: string | undefined;
-      for await (const m of deps.listModels()) if (m.modelId === e.modelId) agencyId = m.agencyId;
-      if (agencyId === undefined) throw new ValidationError(`unknown model ${e.modelId}`);
-      return reconcileModel(deps, { modelId: e.modelId, agencyId, repair: e.repair });
+      let model: { agencyId: string; columns?: Readonly<Record<string, number>> } | undefined;
+      for await (const m of deps.listModels()) if (m.modelId === e.modelId) model = m;
+      if (model === undefined) throw new ValidationError(`unknown model ${e.modelId}`);
+      return reconcileModel(deps, {
+        modelId: e.modelId,
+        agencyId: model.agencyId,
+        ...(model.columns && { columns: model.columns }),
+        repair: e.repair,
+      });
     }
     if (e.kind === 'agency') return reconcileAgency(deps, { agencyId: e.agencyId, repair: e.repair });
     if (e.kind === 'scheduled' && deps.invoke) {
