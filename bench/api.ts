@@ -107,6 +107,8 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
           modelId,
           agencyId: 'ag-bench',
           displayName: `Creator ${i}`,
+          // Its ordinal in the agency, as registration allocates them.
+          columns: { 'ag-bench': i },
           status: 'ok',
           lastSyncStartedAt: new Date(started).toISOString(),
           lastSuccessAt: new Date(started + 5_000).toISOString(),
@@ -134,7 +136,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
       ),
       ...Object.fromEntries(
         ids.flatMap((id, i) => {
-          const c = modelColumns(id);
+          const c = modelColumns(id, i);
           return [
             [c.gross, 100 + ((i + d) % 97)],
             [c.net, 80],
