@@ -14,6 +14,7 @@ import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables, transactionsStreamArn } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 import { startStreamPoller } from '../local/stream-poller';
 
 /**
@@ -244,6 +245,7 @@ function parseArgs(argv: string[]): AggregateBenchOptions {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   const result = await runAggregateBench(parseArgs(process.argv.slice(2)));
   const r = (n: number, d = 1) => n.toFixed(d);
   const { size, load: l, throughput: t, cycle: c } = result;

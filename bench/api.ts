@@ -13,6 +13,7 @@ import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 import {
   apiEvent,
   memorySecrets,
@@ -239,6 +240,7 @@ export async function runApiBench(options: ApiBenchOptions = {}): Promise<ApiBen
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   const r = await runApiBench();
   console.log(`dashboard API, ${r.models} models, ${r.requests} requests: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
   console.log(`payload: ${r.payloadBytes} bytes (${r.payloadGzipBytes} gzipped)`);

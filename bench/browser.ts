@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { POLL_INTERVAL_MS } from '../frontend/src/queries';
 import { DashboardResponseSchema } from '../lambdas/domain/dashboard';
 import { consoleLogger } from '../local/console-logger';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 import { type LocalStack, startLocalStack } from '../local/stack';
 import { buildFrontendFresh, launchChromium, parseUsd } from '../test/support/browser';
 import { type FrontendJsSizes, formatFrontendJs, frontendJsSizes } from './support/frontend-size';
@@ -238,6 +239,7 @@ export function formatBrowserBench(r: BrowserBenchResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   const r = await runBrowserBench();
   console.log(formatBrowserBench(r));
   console.log(JSON.stringify(r, null, 2));

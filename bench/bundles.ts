@@ -12,6 +12,7 @@ import {
   handlerEntry,
   PROJECT_ROOT,
 } from '../infra/constructs/heartbeat-function';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 
 /**
  * Where a bundle's AWS SDK comes from: `external` leaves `@aws-sdk/*` to the Lambda runtime's
@@ -150,6 +151,7 @@ export function formatBundleReport(results: readonly BundleResult[]): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  quietSdkNodeNotice();
   const results = await runBundleBench();
   console.log(formatBundleReport(results));
 }

@@ -13,6 +13,7 @@ import { silentLogger } from '../lambdas/shared/logger';
 import { AGENCY_SHARDS, keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 import { createConflictModel } from './support/conflict-model';
 import { readTotalsTable } from './support/totals';
 
@@ -200,6 +201,7 @@ export function formatConcurrency(runs: ConcurrencyRun[]): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   const flag = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
     return i >= 0 ? Number(process.argv[i + 1]) : undefined;

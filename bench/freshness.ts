@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { deriveSeed, Rng } from '../local/fanvue-simulator/prng';
 import { startScheduler } from '../local/scheduler';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 import { type SoakStack, startSoakStack } from './soak/stack';
 
 /**
@@ -156,6 +157,7 @@ export function formatFreshness(r: FreshnessBenchResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   const flag = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : undefined;

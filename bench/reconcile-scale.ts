@@ -12,6 +12,7 @@ import { silentLogger } from '../lambdas/shared/logger';
 import { keys } from '../lambdas/shared/tables';
 import { createTables } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 
 /**
  * Reconciliation at scale: measures the daily run's cost per stored row on
@@ -180,5 +181,6 @@ export function formatReconcileScale(r: ReconcileScaleResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   console.log(formatReconcileScale(await runReconcileScale()));
 }

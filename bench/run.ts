@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 
 /**
  * `npm run bench`: every benchmark in turn, each on its own fresh parts
@@ -7,6 +8,7 @@ import { resolve } from 'node:path';
  * test-results/bench.json. `--quick` runs reduced sizes; `--only a,b` picks.
  * Figures are measurements, not assertions: nothing here fails a build.
  */
+quietSdkNodeNotice();
 const quick = process.argv.includes('--quick');
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx > 0 ? new Set((process.argv[onlyIdx + 1] ?? '').split(',')) : undefined;

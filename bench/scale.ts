@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 import { startSoakStack } from './soak/stack';
 
 /**
@@ -130,6 +131,7 @@ export function formatScale(r: ScaleBenchResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  quietSdkNodeNotice();
   const i = process.argv.indexOf('--models');
   console.log(formatScale(await runScaleBench(i > 0 ? { models: Number(process.argv[i + 1]) } : {})));
 }

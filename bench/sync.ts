@@ -11,6 +11,7 @@ import { silentLogger } from '../lambdas/shared/logger';
 import { createTables } from '../local/bootstrap';
 import { startDynamoDbLocal } from '../local/dynamodb-local';
 import { createFanvueSimulator } from '../local/fanvue-simulator';
+import { quietSdkNodeNotice } from '../local/sdk-notice';
 
 /**
  * Sync benchmark: the real sync, the real Fanvue client over HTTP against the
@@ -201,6 +202,7 @@ export function formatSyncBench(r: SyncBenchResult): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  quietSdkNodeNotice();
   const arg = (name: string, def: number) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : def;

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { quietSdkNodeNotice } from '../../local/sdk-notice';
 import { runSoak, type SoakReport } from './soak';
 
 /**
@@ -7,6 +8,7 @@ import { runSoak, type SoakReport } from './soak';
  * on the local stack. Prints the seed first, one line per cycle, the faults injected, then
  * one figure per line; exits non-zero (naming the seed) when any figure is not zero.
  */
+quietSdkNodeNotice();
 const { values } = parseArgs({
   options: {
     seed: { type: 'string' },

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { LocalAccounts } from './accounts';
+import { loadOidcProvider } from './load-provider';
+import { memoryAdapter } from './memory-adapter';
 import { loggedOutPage, loginPage, logoutPage } from './pages';
 
 /**
@@ -78,6 +80,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
   };
   const { accounts } = options;
   const config: Configuration = {
+    adapter: memoryAdapter(),
     clients: [publicClient(options.client), ...(options.extraClients ?? []).map(publicClient)],
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -124,6 +127,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions): Promise<Loc
       };
     },
   };
+  const Provider = await loadOidcProvider();
   const provider = new Provider(issuer, config);
   const oidc = provider.callback();
 
