@@ -138,8 +138,8 @@ export async function runReconcileScale(
     const perRow = seconds / rows;
     const est = (perModel: number) => Math.round(1_000 * perModel * perRow);
     const seconds1000 = { typical: est(YEAR_ROWS.typical), large: est(YEAR_ROWS.large) };
-    // A year of one model's items: TOTAL, 365 UTC days and 365 local days.
-    const itemsPerModelYear = 1 + 2 * 365;
+    // A year of one model's items: TOTAL and 365 local days (UTC-day items are no longer kept).
+    const itemsPerModelYear = 1 + 365;
     const split = {
       modelPassSeconds: modelSeconds,
       modelPassRows: opts.rowsPerModel,

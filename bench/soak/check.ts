@@ -76,8 +76,8 @@ export interface DriftReport {
 
 /**
  * Compares the totals table with the simulator's ground truth, item by item:
- * each model's and each agency's all-time and UTC-day figures must equal the sums
- * over the source's rows.
+ * each model's and each agency's all-time and day figures (the soak's agencies count
+ * in UTC, so their local days are UTC days) must equal the sums over the source's rows.
  */
 export async function totalsDrift(
   doc: DynamoDBDocumentClient,
@@ -88,7 +88,7 @@ export async function totalsDrift(
   const expected = new Map<string, Sums>();
   for (const m of roster) {
     for (const r of truthOf(m.creatorUuid)) {
-      const day = keys.daySk(r.date.slice(0, 10));
+      const day = keys.zoneDaySk('UTC', r.date.slice(0, 10));
       for (const pk of [keys.modelPk(m.modelId), keys.agencyPk(m.agencyId)]) {
         add(expected, `${pk}|${keys.totalSk}`, r);
         add(expected, `${pk}|${day}`, r);
@@ -97,7 +97,7 @@ export async function totalsDrift(
   }
   const actual = await readTotalsTable(doc, totalsTable);
   const report: DriftReport = { modelCents: 0, agencyCents: 0, countOff: 0, examples: [] };
-  const isBucket = (sk: string) => sk === keys.totalSk || sk.startsWith(keys.daySk(''));
+  const isBucket = (sk: string) => sk === keys.totalSk || sk.startsWith(keys.zoneDaySk('UTC', ''));
   const ids = new Set([...expected.keys(), ...[...actual.keys()].filter((id) => isBucket(id.split('|')[1] ?? ''))]);
   for (const id of ids) {
     const e = expected.get(id) ?? { gross: 0, net: 0, count: 0 };

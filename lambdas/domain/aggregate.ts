@@ -72,35 +72,40 @@ export type ZoneLookup = (agencyIds: readonly string[]) => Promise<ReadonlyMap<s
  */
 export type ColumnLookup = (models: readonly { modelId: string; agencyId: string }[]) => Promise<ColumnOf>;
 
+/** True for a retired UTC-day item (`DAY#<day>`): no longer written, so never compared or repaired. */
+export function isRetiredItem(key: TotalsKey): boolean {
+  return key.sk.startsWith(keys.daySk(''));
+}
+
 /** `ZonesOf` over a looked-up map; an agency missing from it counts in UTC. */
 export function zonesFrom(map: ReadonlyMap<string, readonly string[]>): ZonesOf {
   return (agencyId) => map.get(agencyId) ?? ['UTC'];
 }
 
 /**
- * The totals items a transaction counts in: model and agency, all-time and its
- * UTC day, and for each of the agency's zones its local day (`ZDAY#zone#day`).
- * The agency's local-day item also carries the model's own columns
- * (`G|N|C<ordinal>`, see `modelColumns`), so one Query over an agency's days gives every
- * model's figures for any period (the leaderboard) without a read per model.
+ * The totals items a transaction counts in: model and agency all-time, and for
+ * each of the agency's zones its local day (`ZDAY#zone#day`). The agency's
+ * local-day item also carries the model's own columns (`G|N|C<ordinal>`, see
+ * `modelColumns`), so one Query over an agency's days gives every model's
+ * figures for any period (the leaderboard) without a read per model.
  *
  * Why local days and not hourly or 15-minute UTC buckets summed on read: a
  * 30-day period with its comparison period for 500 models would read
  * 500 x 60 x 96 quarter-hours; local days read 60 agency items. The price is
  * a rebuild when the agency changes zone (reconciliation does it while the new
- * zone is pending, and the aggregator writes both zones meanwhile).
+ * zone is pending, and the aggregator writes both zones meanwhile). UTC-day
+ * items (`DAY#<day>`) are no longer kept: nothing read them once every figure
+ * was counted in the agency's zone, and each record's transaction now touches
+ * 4 items instead of 6 (items written before are left alone and never read).
  */
 export function bucketsFor(
   tx: StoredTransaction,
   zonesOf: ZonesOf,
 ): { key: TotalsKey; modelId?: string; agencyId?: string; modelColumns?: true }[] {
-  const day = keys.daySk(tx.day);
   const model = { modelId: tx.modelId, agencyId: tx.agencyId };
   const out: { key: TotalsKey; modelId?: string; agencyId?: string; modelColumns?: true }[] = [
     { key: { pk: keys.modelPk(tx.modelId), sk: keys.totalSk }, ...model },
-    { key: { pk: keys.modelPk(tx.modelId), sk: day }, ...model },
     { key: { pk: keys.agencyPk(tx.agencyId), sk: keys.totalSk } },
-    { key: { pk: keys.agencyPk(tx.agencyId), sk: day } },
   ];
   const instant = Date.parse(tx.date);
   for (const zone of new Set(zonesOf(tx.agencyId))) {

@@ -1,6 +1,7 @@
 import { keys } from '../shared/tables';
 import {
   diffTotals,
+  isRetiredItem,
   keyId,
   mergeDeltas,
   type TotalsDifference,
@@ -89,6 +90,7 @@ export async function reconcileModel(
   const pk = keys.modelPk(o.modelId);
   const zonesOf = zonesFrom(await deps.zones([o.agencyId]));
   const current = (key: TotalsKey) => {
+    if (isRetiredItem(key)) return false;
     const zone = zoneOfSk(key.sk);
     return zone === undefined || zonesOf(o.agencyId).includes(zone);
   };
@@ -125,6 +127,7 @@ export async function reconcileAgency(
     if (m.agencyId === o.agencyId) models.push({ modelId: m.modelId, column: m.columns?.[o.agencyId] });
   const zonesOf = zonesFrom(await deps.zones([o.agencyId]));
   const current = (key: TotalsKey) => {
+    if (isRetiredItem(key)) return false;
     const zone = zoneOfSk(key.sk);
     return zone === undefined || zonesOf(o.agencyId).includes(zone);
   };

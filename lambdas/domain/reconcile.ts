@@ -2,6 +2,7 @@ import { ValidationError } from '../shared/errors';
 import { keys } from '../shared/tables';
 import {
   diffTotals,
+  isRetiredItem,
   keyId,
   mergeDeltas,
   type TotalsDifference,
@@ -87,8 +88,10 @@ export async function reconcileTotals(deps: ReconcileDeps, options: ReconcileOpt
       [keys.agencyPk(m.agencyId), m.agencyId],
     ]),
   );
-  // Local-day items of a zone the agency no longer uses are left alone (never read), not "repaired" to zero.
+  // Local-day items of a zone the agency no longer uses, and retired UTC-day items, are left alone (never read),
+  // not "repaired" to zero.
   const inCurrentZones = (key: TotalsKey): boolean => {
+    if (isRetiredItem(key)) return false;
     const zone = zoneOfSk(key.sk);
     const agencyId = agencyOfPk.get(key.pk);
     return zone === undefined || agencyId === undefined || zonesOf(agencyId).includes(zone);

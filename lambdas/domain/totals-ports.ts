@@ -38,6 +38,6 @@ export interface TotalsItemCounters {
 export interface TotalsSourceReader {
   /** Every stored transaction of a model. */
   transactionsOf(modelId: string): Promise<StoredTransaction[]>;
-  /** Every totals item under `pk` (TOTAL and DAY#...), keyed by `keyId`. */
+  /** Every totals item under `pk` (TOTAL and ZDAY#...), keyed by `keyId`. */
   totalsOf(pk: string): Promise<Map<string, TotalsItemCounters>>;
 }

@@ -19,10 +19,11 @@
  *                 `pk = WEBHOOK#<delivery hash>`, `sk = WEBHOOK` (webhook replay guard, TTL `expiresAt`);
  *                 `pk = COLUMNS#<agencyId>`, `sk = COLUMNS` (`nextColumn`: the agency's column-ordinal counter);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
- * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL` or `DAY#<yyyy-mm-dd>` (UTC day)
+ * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL`
  *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
  *                 per-model columns `G|N|C<column in base 36>`, or `m#<modelId>#g|n|c` for a model
- *                 registered before column ordinals existed);
+ *                 registered before column ordinals existed); `DAY#<yyyy-mm-dd>` (UTC day) items are
+ *                 no longer written (left from before, never read or reconciled);
  *                 `pk = MARKER#<eventID>`, `sk = MARKER` (exactly-once markers, TTL `expiresAt`).
  *                 An agency's items are sharded: `AGENCY#<agencyId>` (shard 0) and `AGENCY#<agencyId>#S<k>`
  *                 (k = 1..AGENCY_SHARDS-1) carry the same sort keys, and a figure is the sum over its shards
@@ -113,6 +114,7 @@ export const keys = {
   connectionPk: (connectionId: string) => `CONN#${connectionId}`,
   lockSk: 'LOCK',
   totalSk: 'TOTAL',
+  /** Totals table: a retired UTC-day item (no longer written; reconciliation skips what is left of them). */
   daySk: (day: string) => `DAY#${day}`,
   /** Totals table: one local day in an IANA zone (`ZDAY#Europe/Berlin#2026-03-29`). */
   zoneDaySk: (zone: string, day: string) => `ZDAY#${zone}#${day}`,

@@ -113,7 +113,7 @@ describe('aggregator on DynamoDB Local', () => {
     expect(
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
     ).toEqual([]);
-    const item = (await actualTotals(t.doc, t.names.totals)).get('AGENCY#a1|DAY#2026-01-01');
+    const item = (await actualTotals(t.doc, t.names.totals)).get('AGENCY#a1|ZDAY#UTC#2026-01-01');
     expect(item).toMatchObject({ count: 150, gross: (150 * 151) / 2 });
   });
 

@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activatePendingZone, dynamoZoneLookup, getAgency, putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { dynamoColumnLookup } from '../../lambdas/adapters/dynamo/model-columns';
@@ -108,9 +108,21 @@ describe('reconciliation', () => {
       source: 'aws.events',
     })) as ReconcileReport;
     expect(report).toMatchObject({ models: 3, agencies: 2, differences: [], repaired: 0 });
-    // Models: 3 x TOTAL + 3 UTC days + 3 local (UTC zone) days; agencies: 2 x TOTAL + (a1 on two days + a2 on one) x 2.
-    expect(report.itemsChecked).toBe(17);
+    // Models: 3 x TOTAL + 3 local (UTC zone) days; agencies: 2 x TOTAL + a1 on two days + a2 on one (no UTC-day items).
+    expect(report.itemsChecked).toBe(11);
     expect(warnings).toEqual([]);
+  });
+
+  it('leaves a UTC-day item written before they were retired alone: never compared, never repaired', async () => {
+    const old = { pk: 'MODEL#m1', sk: 'DAY#2026-04-01' };
+    await t.doc.send(new PutCommand({ TableName: t.names.totals, Item: { ...old, gross: 1000, net: 800, count: 1 } }));
+    const report = await reconcileTotals(deps(), { repair: true });
+    expect(report).toMatchObject({ differences: [], repaired: 0 });
+    const split = (await makeReconcileHandler(deps())({ scope: 'model', modelId: 'm1' })) as SplitReconcileReport;
+    expect(split.differences).toEqual([]);
+    expect((await t.doc.send(new GetCommand({ TableName: t.names.totals, Key: old }))).Item).toMatchObject({
+      gross: 1000,
+    });
   });
 
   it('finds deliberately corrupted totals, repairs them with an ADD of the difference, loudly, and then is clean', async () => {
@@ -124,25 +136,27 @@ describe('reconciliation', () => {
     );
     // The aggregator wrote this agency day to one of its shards: lose every shard of it.
     for (const pk of keys.agencyShardPks('AGENCY#a2'))
-      await t.doc.send(new DeleteCommand({ TableName: t.names.totals, Key: { pk, sk: 'DAY#2026-04-02' } }));
+      await t.doc.send(new DeleteCommand({ TableName: t.names.totals, Key: { pk, sk: 'ZDAY#UTC#2026-04-02' } }));
 
     const dry = await reconcileTotals(deps(), { repair: false });
     expect(dry.differences).toEqual(
       expect.arrayContaining([
         { key: 'MODEL#m1|TOTAL', field: 'gross', expected: 1000, actual: 1123 },
         { key: 'MODEL#m1|TOTAL', field: 'src_tip_count', expected: 1, actual: 0 },
-        { key: 'AGENCY#a2|DAY#2026-04-02', field: 'gross', expected: -400, actual: 0 },
-        { key: 'AGENCY#a2|DAY#2026-04-02', field: 'src_refund_count', expected: 1, actual: 0 },
+        { key: 'AGENCY#a2|ZDAY#UTC#2026-04-02', field: 'gross', expected: -400, actual: 0 },
+        { key: 'AGENCY#a2|ZDAY#UTC#2026-04-02', field: 'src_refund_count', expected: 1, actual: 0 },
+        { key: 'AGENCY#a2|ZDAY#UTC#2026-04-02', field: 'm#m3#g', expected: -400, actual: 0 },
       ]),
     );
-    expect(dry.differences).toHaveLength(2 + 6);
+    // The agency day's 6 counters and its model's 3 columns.
+    expect(dry.differences).toHaveLength(2 + 9);
     expect(
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
-    ).toHaveLength(8);
+    ).toHaveLength(11);
 
     const fixed = (await makeReconcileHandler(deps())({})) as ReconcileReport;
-    expect(fixed.repaired).toBe(8);
-    expect(repairedMetric).toBe(8);
+    expect(fixed.repaired).toBe(11);
+    expect(repairedMetric).toBe(11);
     expect(JSON.stringify(warnings)).toContain('totals drift repaired');
     expect(
       mismatches(await expectedFromTable(t.doc, t.names.transactions), await actualTotals(t.doc, t.names.totals)),
@@ -253,7 +267,7 @@ describe('split reconciliation (one pass per model, one per agency)', () => {
     const handler = makeReconcileHandler(deps());
     const model = (await handler({ scope: 'model', modelId: 'm1' })) as SplitReconcileReport;
     expect(model).toMatchObject({ scope: 'model', id: 'm1', itemsRead: 2 });
-    expect(model.differences.map((d) => d.key)).toContain('MODEL#m1|DAY#2026-04-03');
+    expect(model.differences.map((d) => d.key)).toContain('MODEL#m1|ZDAY#UTC#2026-04-03');
     expect(model.repaired).toBeGreaterThan(0);
     const agency = (await handler({ scope: 'agency', agencyId: 'a1' })) as SplitReconcileReport;
     expect(agency.differences).toEqual([]);

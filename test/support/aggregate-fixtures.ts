@@ -60,7 +60,7 @@ function zoneDay(date: string, zone: string): string {
 
 /**
  * The test's own oracle: sums the transactions table into every totals item, written independently of the domain
- * code: all-time, UTC day and local day in each of the agency's zones (`zonesOf`, UTC unless told), with each
+ * code: all-time and local day in each of the agency's zones (`zonesOf`, UTC unless told; no UTC-day items), with each
  * model's own columns on the agency's local days: `G|N|C<ordinal in base 36>` for a model with an ordinal in the
  * row's agency (`columnOf`), else the legacy `m#<modelId>#g|n|c`.
  */
@@ -87,11 +87,7 @@ export async function expectedFromTable(
       out.set(id, c);
     }
     for (const pk of [`MODEL#${t.modelId}`, `AGENCY#${t.agencyId}`]) {
-      for (const sk of [
-        'TOTAL',
-        `DAY#${t.day}`,
-        ...zonesOf(t.agencyId).map((z) => `ZDAY#${z}#${zoneDay(t.date, z)}`),
-      ]) {
+      for (const sk of ['TOTAL', ...zonesOf(t.agencyId).map((z) => `ZDAY#${z}#${zoneDay(t.date, z)}`)]) {
         const c = out.get(`${pk}|${sk}`) ?? {};
         const add = (f: string, v: number) => (c[f] = (c[f] ?? 0) + v);
         add('gross', t.gross);

@@ -14,20 +14,21 @@ const base: StoredTransaction = {
   category: 'tip',
   status: 'pendingBalance',
 };
-/** No local-day buckets here: these tests are about the UTC buckets (zone buckets: zone-buckets.test). */
-const utc = () => [];
+/** Agencies counting in UTC: their local days are the UTC days (other zones: dashboard-build.test, period.test). */
+const utc = () => ['UTC'];
 const byKey = (deltas: ReturnType<typeof deltaForChange>) =>
   Object.fromEntries(deltas.map((d) => [`${d.key.pk}|${d.key.sk}`, d.counters]));
 
 describe('deltaForChange', () => {
-  it('INSERT adds the row to model and agency, all-time and its day, with its source and a count of one', () => {
+  it('INSERT adds the row to model and agency, all-time and its local day, with its source and a count of one (no UTC-day item)', () => {
     const d = byKey(deltaForChange({ eventName: 'INSERT', newImage: base }, utc));
     const expected = { gross: 1000, net: 800, count: 1, src_tip_gross: 1000, src_tip_net: 800, src_tip_count: 1 };
     expect(d).toEqual({
       'MODEL#m1|TOTAL': expected,
-      'MODEL#m1|DAY#2026-02-03': expected,
       'AGENCY#a1|TOTAL': expected,
-      'AGENCY#a1|DAY#2026-02-03': expected,
+      'MODEL#m1|ZDAY#UTC#2026-02-03': expected,
+      // The agency's day also carries the model's own columns (legacy names: no ordinal given here).
+      'AGENCY#a1|ZDAY#UTC#2026-02-03': { ...expected, 'm#m1#g': 1000, 'm#m1#n': 800, 'm#m1#c': 1 },
     });
   });
 
@@ -81,8 +82,8 @@ describe('deltaForChange', () => {
       ),
     );
     expect(d['MODEL#m1|TOTAL']).toBeUndefined();
-    expect(d['AGENCY#a1|DAY#2026-02-03']).toMatchObject({ gross: -1000, count: -1 });
-    expect(d['AGENCY#a1|DAY#2026-02-04']).toMatchObject({ gross: 1000, count: 1 });
+    expect(d['AGENCY#a1|ZDAY#UTC#2026-02-03']).toMatchObject({ gross: -1000, count: -1 });
+    expect(d['AGENCY#a1|ZDAY#UTC#2026-02-04']).toMatchObject({ gross: 1000, count: 1 });
   });
 
   it('a source change moves amounts between source buckets; the overall count stays', () => {
@@ -135,13 +136,13 @@ describe('totalsFromTransactions and diffTotals', () => {
     expect(expected.get('MODEL#m1|TOTAL')?.counters).toMatchObject({ gross: 1500, net: 1200, count: 2 });
     const actual = new Map<string, { counters: Readonly<Record<string, number>> }>([
       ['MODEL#m1|TOTAL', { counters: { ...expected.get('MODEL#m1|TOTAL')!.counters, gross: 1400 } }],
-      ['MODEL#m1|DAY#2026-02-03', expected.get('MODEL#m1|DAY#2026-02-03')!],
+      ['MODEL#m1|ZDAY#UTC#2026-02-03', expected.get('MODEL#m1|ZDAY#UTC#2026-02-03')!],
       ['AGENCY#a1|TOTAL', expected.get('AGENCY#a1|TOTAL')!],
-      ['AGENCY#a1|DAY#2026-02-03', expected.get('AGENCY#a1|DAY#2026-02-03')!],
-      ['AGENCY#a1|DAY#2026-01-01', { counters: { count: 1 } }],
+      ['AGENCY#a1|ZDAY#UTC#2026-02-03', expected.get('AGENCY#a1|ZDAY#UTC#2026-02-03')!],
+      ['AGENCY#a1|ZDAY#UTC#2026-01-01', { counters: { count: 1 } }],
     ]);
     expect(diffTotals(expected, actual)).toEqual([
-      { key: 'AGENCY#a1|DAY#2026-01-01', field: 'count', expected: 0, actual: 1 },
+      { key: 'AGENCY#a1|ZDAY#UTC#2026-01-01', field: 'count', expected: 0, actual: 1 },
       { key: 'MODEL#m1|TOTAL', field: 'gross', expected: 1500, actual: 1400 },
     ]);
     expect(diffTotals(expected, expected)).toEqual([]);

@@ -24,7 +24,7 @@ export class TotalsReader implements TotalsSourceReader {
     return out;
   }
 
-  /** Every totals item under `pk` (TOTAL and DAY#...), keyed by `keyId`; an agency's shards summed into one. */
+  /** Every totals item under `pk` (TOTAL and ZDAY#...), keyed by `keyId`; an agency's shards summed into one. */
   async totalsOf(pk: string): Promise<Map<string, TotalsItemCounters>> {
     const out = new Map<string, TotalsItemCounters>();
     const physical = pk.startsWith(keys.agencyPk('')) ? keys.agencyShardPks(pk) : [pk];
