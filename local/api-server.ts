@@ -2,6 +2,9 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { SinkClosedError, writableSink } from '../lambdas/adapters/writable-sink';
+import type { ExportHandler } from '../lambdas/handlers/export/export-handler';
+import { EXPORT_PATH_PREFIX, VIEWER_AUTHORIZATION_HEADER } from '../lambdas/shared/edge';
 import { listenOnLoopback } from './ports';
 
 const MIME: Record<string, string> = {
@@ -65,6 +68,24 @@ function send(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   res.end(result.isBase64Encoded && result.body ? Buffer.from(result.body, 'base64') : (result.body ?? ''));
 }
 
+/**
+ * What CloudFront's viewer-request function on `/api/export/*` does (`EXPORT_VIEWER_REQUEST_FUNCTION`):
+ * the viewer's `Authorization` moves to the viewer header, any value a viewer put there itself is dropped.
+ */
+export function handOverViewerAuthorization(headers: Record<string, string>): void {
+  delete headers[VIEWER_AUTHORIZATION_HEADER];
+  if (headers.authorization !== undefined) headers[VIEWER_AUTHORIZATION_HEADER] = headers.authorization;
+}
+
+/** Sends an export: a refusal whole, an accepted export piped into the response as it is written. */
+async function sendExport(res: ServerResponse, handler: ExportHandler, event: APIGatewayProxyEventV2): Promise<void> {
+  const result = await handler(event);
+  if (!('stream' in result)) return send(res, result);
+  res.writeHead(result.statusCode, result.headers);
+  await result.stream(writableSink(res));
+  res.end();
+}
+
 function serveStatic(root: string, pathname: string, res: ServerResponse): void {
   const safe = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   let file = resolve(join(root, safe));
@@ -83,9 +104,9 @@ function serveStatic(root: string, pathname: string, res: ServerResponse): void 
 }
 
 /**
- * The local stand-in for CloudFront + API Gateway: `/api/*` goes to the same
- * API handler as in AWS (with an HTTP API v2 event); everything else is the
- * dashboard build. Like CloudFront's `/api/*` origin, it sets `originHeader` on
+ * The local stand-in for CloudFront + API Gateway: `/api/export/*` goes to the
+ * export handler (streamed), the rest of `/api/*` to the same API handler as in
+ * AWS (with an HTTP API v2 event); everything else is the dashboard build. Like CloudFront's `/api/*` origin, it sets `originHeader` on
  * every API request, replacing any value the caller sent.
  */
 export async function startApiServer(options: {
@@ -102,6 +123,13 @@ export async function startApiServer(options: {
   siteConfig?: () => unknown;
   /** The origin header and its value (fixed at start, as CloudFront's is at deploy). */
   originHeader?: { name: string; value: string };
+  /**
+   * The export function behind `/api/export/*` (in AWS: a function URL in RESPONSE_STREAM mode behind
+   * CloudFront with origin access control). As there, no JWT authorizer and no origin header stand in
+   * front of it (it checks the caller itself), the viewer's `Authorization` is handed over in the
+   * viewer header, and the CSV is piped into the response as it is written.
+   */
+  exportHandler?: ExportHandler;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -120,6 +148,25 @@ export async function startApiServer(options: {
     });
     req.on('end', () => {
       const event = toApiGatewayEvent(req, Buffer.concat(chunks).toString('utf8'));
+      const exportHandler = options.exportHandler;
+      if (exportHandler && url.pathname.startsWith(EXPORT_PATH_PREFIX)) {
+        handOverViewerAuthorization(event.headers as Record<string, string>);
+        sendExport(res, exportHandler, event).catch((err: unknown) => {
+          if (res.headersSent) {
+            // Half-way: end the response with an error, so the download is broken rather than short.
+            res.destroy();
+            if (err instanceof SinkClosedError) return;
+          }
+          options.onError(err);
+          if (!res.headersSent)
+            send(res, {
+              statusCode: 500,
+              headers: { 'content-type': 'application/json' },
+              body: '{"error":"internal error"}',
+            });
+        });
+        return;
+      }
       // CloudFront adds its origin header before the request reaches API Gateway's authorizer.
       const origin = options.originHeader;
       if (origin) event.headers[origin.name.toLowerCase()] = origin.value;

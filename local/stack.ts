@@ -6,6 +6,7 @@ import { FANVUE_CALLBACK_PATH } from '../lambdas/domain/site-config';
 import type { SyncOutcome } from '../lambdas/domain/sync';
 import { type ApiHandler, makeApiHandler } from '../lambdas/handlers/api';
 import { fanvueConnectDeps } from '../lambdas/handlers/api/connect-deps';
+import { type ExportHandler, makeExportHandler } from '../lambdas/handlers/export/export-handler';
 import { DEFAULT_SCHEDULE_EXPRESSION, liveWithinMs } from '../lambdas/shared/defaults';
 import { ORIGIN_VERIFY_HEADER } from '../lambdas/shared/edge';
 import type { AppLogger } from '../lambdas/shared/logger';
@@ -164,12 +165,17 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
 
   // The server starts first: the issuer needs the site's URL for the app's redirect URI.
   let api: ApiHandler | undefined;
+  let exports: ExportHandler | undefined;
   let auth: LocalAuth | undefined;
   const server = await startApiServer({
     port: options.port ?? 0,
     handler: async (event) => {
       if (!api) throw new Error('api not ready');
       return api(event);
+    },
+    exportHandler: async (event) => {
+      if (!exports) throw new Error('exports not ready');
+      return exports(event);
     },
     authorizer: async (event) => (auth ? auth.authorizer(event) : false),
     siteConfig: () => auth?.siteConfig,
@@ -207,6 +213,14 @@ async function startParts(options: LocalStackOptions, stops: (() => unknown)[]):
       logger: log,
       redirectUri: `${server.url}${FANVUE_CALLBACK_PATH}`,
     }),
+  });
+
+  exports = makeExportHandler({
+    doc,
+    tables: { control: tables.control, totals: tables.totals, transactions: tables.transactions },
+    clock: systemClock,
+    logger: log,
+    auth: { verifier: auth.verifier },
   });
 
   const lambda = await startLambdaEndpoint(

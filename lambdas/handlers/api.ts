@@ -22,7 +22,7 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
 /**
  * Builds the dashboard API handler from its dependencies.
  * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `GET /api/models/{modelId}`
- * (`/transactions`, `/transactions.csv`, `/runs`), `GET /api/export/daily.csv` (each also under `/api/key/` for access keys),
+ * (`/transactions`, `/runs`; each also under `/api/key/` for access keys; the CSV exports are the export function's),
  * `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes
  * (`/api/me`, `/api/members`, `/api/access-keys`).
  * Every request first passes `checks` (the origin header CloudFront adds; further

@@ -27,3 +27,14 @@ export function lambdaEntry<TEvent, TResult>(
       },
     });
 }
+
+/**
+ * Wraps a response-streaming handler as a Lambda entry (function URL with InvokeMode
+ * RESPONSE_STREAM): middy's `streamifyResponse` (Lambda's `awslambda.streamifyResponse`) pipes the
+ * `body` stream the handler returns into the response after sending its status and headers, with
+ * Powertools' logger context as in {@link lambdaEntry}. No metrics middleware: it would flush
+ * before the body is streamed.
+ */
+export function streamingEntry<TEvent, TResult>(run: (event: TEvent, context: Context) => Promise<TResult>) {
+  return middy(run, { streamifyResponse: true }).use(injectLambdaContext(logger, { resetKeys: true }));
+}

@@ -4,3 +4,30 @@
 
 /** Header CloudFront adds to every `/api/*` origin request; its value is the origin secret. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/**
+ * Path prefix CloudFront sends to the export function (Lambda response streaming through its
+ * function URL) instead of the HTTP API: CSV exports of any length.
+ */
+export const EXPORT_PATH_PREFIX = '/api/export/';
+
+/**
+ * Header that carries the viewer's `Authorization` value to the export function. CloudFront's
+ * origin access control signs each request to the function URL with SigV4 in `Authorization`,
+ * replacing the viewer's; a CloudFront Function on the `/api/export/*` behaviour copies the
+ * viewer's value here first (and drops any value a viewer sent in this header itself).
+ */
+export const VIEWER_AUTHORIZATION_HEADER = 'x-viewer-authorization';
+
+/**
+ * The viewer-request CloudFront Function (JavaScript runtime 2.0) of `/api/export/*`: moves the
+ * viewer's `Authorization` into {@link VIEWER_AUTHORIZATION_HEADER}. The local server does the same.
+ */
+export const EXPORT_VIEWER_REQUEST_FUNCTION = `function handler(event) {
+  var headers = event.request.headers;
+  delete headers['${VIEWER_AUTHORIZATION_HEADER}'];
+  if (headers.authorization) {
+    headers['${VIEWER_AUTHORIZATION_HEADER}'] = { value: headers.authorization.value };
+  }
+  return event.request;
+}`;

@@ -30,16 +30,6 @@ export const OPEN_ROUTES: readonly OpenRoute[] = [
     path: '/api/key/models/{modelId}/runs',
     credential: 'a read-only access key (Authorization: Bearer <key>)',
   },
-  {
-    method: 'GET',
-    path: '/api/key/models/{modelId}/transactions.csv',
-    credential: 'a read-only access key (Authorization: Bearer <key>)',
-  },
-  {
-    method: 'GET',
-    path: '/api/key/export/daily.csv',
-    credential: 'a read-only access key (Authorization: Bearer <key>)',
-  },
 ];
 
 /** An API Gateway route path as a matcher: `{name}` stands for one path segment. */

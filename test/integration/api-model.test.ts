@@ -11,6 +11,8 @@ import {
 import { localDay } from '../../lambdas/domain/period';
 import type { StoredTransaction } from '../../lambdas/domain/transaction';
 import { type ApiDeps, makeApiHandler } from '../../lambdas/handlers/api';
+import { makeExportHandler } from '../../lambdas/handlers/export/export-handler';
+import { VIEWER_AUTHORIZATION_HEADER } from '../../lambdas/shared/edge';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { needsSignIn } from '../../lambdas/shared/routes';
 import { putTx, tx } from '../support/aggregate-fixtures';
@@ -35,6 +37,23 @@ function deps(): ApiDeps {
     secrets: memorySecrets({ cron: 'x' }),
     trigger: recordingTrigger(),
   };
+}
+/** An export through the export handler, its CSV collected from the sink it streams into. */
+async function exportCsv(path: string, key: string, query: Record<string, string> = {}) {
+  const handler = makeExportHandler({ ...deps(), pageSize: 7 });
+  const res = await handler(
+    apiEvent('GET', path, { headers: { [VIEWER_AUTHORIZATION_HEADER]: `Bearer ${key}` }, query }),
+  );
+  if (!('stream' in res)) return { ...res, writes: 0 };
+  let body = '';
+  let writes = 0;
+  await res.stream({
+    write: async (text) => {
+      body += text;
+      writes += 1;
+    },
+  });
+  return { statusCode: res.statusCode, headers: res.headers, body, writes };
 }
 async function call(path: string, key: string, query: Record<string, string> = {}) {
   return (await makeApiHandler(deps())(
@@ -121,7 +140,6 @@ describe('model page API', () => {
     );
     expect(viaKey.current).toEqual(body.current);
     expect(needsSignIn('GET', '/api/key/models/m1')).toBe(false);
-    expect(needsSignIn('GET', '/api/key/models/m1/transactions.csv')).toBe(false);
     expect(needsSignIn('GET', '/api/key/models/m1/extra')).toBe(true);
     expect(needsSignIn('GET', '/api/models/m1')).toBe(true);
     expect((await call('/api/models/mb', keyA)).statusCode).toBe(404);
@@ -180,7 +198,7 @@ describe('CSV exports', () => {
       });
 
   it('exports per model per day for the period, with totals equal to the dashboard figures', async () => {
-    const res = await call('/api/key/export/daily.csv', keyA, { period: '7d' });
+    const res = await exportCsv('/api/export/daily.csv', keyA, { period: '7d' });
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers?.['content-disposition']).toMatch(/attachment; filename=".+\.csv"/);
@@ -198,14 +216,25 @@ describe('CSV exports', () => {
 
   it("exports one model's transactions of the period page by page, refunds as negative amounts", async () => {
     queries = [];
-    const res = await call('/api/models/m1/transactions.csv', keyA, { period: '7d' });
+    const res = await exportCsv('/api/export/models/m1/transactions.csv', keyA, { period: '7d' });
     expect(res.statusCode).toBe(200);
     const [header, ...lines] = parse(String(res.body));
     expect(header?.slice(0, 7)).toEqual(['date_utc', 'local_date', 'source', 'category', 'currency', 'gross', 'net']);
     const expected = rows.filter((r) => r.modelId === 'm1' && inPeriod(r, '2026-03-04', '2026-03-10'));
     expect(lines).toHaveLength(expected.length);
     expect(lines.find((l) => l[2] === 'refund')?.[5]).toBe('-5.00');
-    expect(queries.every((q) => q.index === 'byDate' && q.limit === 500)).toBe(true);
-    expect(res.headers?.['x-export-truncated']).toBeUndefined();
+    // Pages of 7 rows (lowered for the test): one Query per page, each page written as it came.
+    expect(queries.length).toBeGreaterThan(2);
+    expect(queries.every((q) => q.index === 'byDate' && q.limit === 7)).toBe(true);
+    expect(res.writes).toBeGreaterThan(2);
+  });
+
+  it("hides another agency's model (404) and refuses a bad period (400) or credential (401)", async () => {
+    expect((await exportCsv('/api/export/models/mb/transactions.csv', keyA)).statusCode).toBe(404);
+    expect((await exportCsv('/api/export/models/mb/transactions.csv', keyB)).statusCode).toBe(200);
+    const bad = await exportCsv('/api/export/daily.csv', keyA, { period: 'fortnight' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(String('body' in bad ? bad.body : ''))).toEqual({ error: expect.stringMatching(/period/) });
+    expect((await exportCsv('/api/export/daily.csv', 'not-a-key')).statusCode).toBe(401);
   });
 });

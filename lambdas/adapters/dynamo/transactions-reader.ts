@@ -57,3 +57,26 @@ export async function readTransactionsPage(
   }
   return { items, nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }
+
+/**
+ * A model's rows dated in `[from, to]`, newest first, one Query page at a time: the next
+ * Query runs only when the consumer asks for the next page (CSV exports of any length).
+ */
+export async function* transactionPages(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  modelId: string,
+  range: { from: string; to: string; pageSize: number },
+): AsyncGenerator<StoredTransaction[]> {
+  let cursor: Record<string, string> | undefined;
+  do {
+    const page = await readTransactionsPage(doc, table, modelId, {
+      limit: range.pageSize,
+      from: range.from,
+      to: range.to,
+      ...(cursor && { cursor }),
+    });
+    yield page.items;
+    cursor = page.nextCursor ? decodeCursor(page.nextCursor) : undefined;
+  } while (cursor);
+}

@@ -6,7 +6,7 @@ import { TokenRejectedError } from '../../domain/auth-ports';
 import { HttpError } from '../../shared/errors';
 import * as z from '../../shared/zod';
 import { header } from './http';
-import type { ApiDeps } from './routes';
+import type { ApiAuth, ApiDeps } from './routes';
 
 /**
  * Who is calling. A signed-in member sends the identity provider's ID token
@@ -26,6 +26,9 @@ export const MemberClaimsSchema = z.object({
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** What checking a caller needs: the API's and the export function's dependencies both have it. */
+export type AuthDeps = Pick<ApiDeps, 'doc' | 'tables' | 'logger'> & { auth?: Pick<ApiAuth, 'verifier'> };
+
 /** How a route may be called: by members only, by access keys only, or by either. */
 export type Callers = 'member' | 'key' | 'any';
 
@@ -34,7 +37,7 @@ function bearer(event: APIGatewayProxyEventV2): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '')?.[1];
 }
 
-async function member(deps: ApiDeps, token: string): Promise<Principal> {
+async function member(deps: AuthDeps, token: string): Promise<Principal> {
   if (!deps.auth) throw new HttpError(401, 'sign-in is not configured');
   let claims: z.infer<typeof MemberClaimsSchema>;
   try {
@@ -64,7 +67,7 @@ async function member(deps: ApiDeps, token: string): Promise<Principal> {
  * credential of a kind the route does not take), 403 when not allowed.
  */
 export async function authorize(
-  deps: ApiDeps,
+  deps: AuthDeps,
   event: APIGatewayProxyEventV2,
   action: Action,
   callers: Callers = 'any',

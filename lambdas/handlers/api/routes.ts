@@ -11,7 +11,7 @@ import type { Clock, CountMetrics, SyncTrigger, VersionedSecretStore } from '../
 import { HttpError } from '../../shared/errors';
 import type { AppLogger } from '../../shared/logger';
 import * as z from '../../shared/zod';
-import { authorize, type Callers } from './auth';
+import { type AuthDeps, authorize, type Callers } from './auth';
 import type { FanvueConnectDeps } from './connect';
 import { periodRequestOf } from './dashboard';
 import type { RequestCheck } from './guards';
@@ -59,7 +59,7 @@ function message(error: z.core.$ZodError): string {
  * (`callers` narrows it); 401 when unknown. See `auth.ts`.
  */
 export async function authenticate(
-  deps: ApiDeps,
+  deps: AuthDeps,
   event: APIGatewayProxyEventV2,
   callers: Callers = 'any',
 ): Promise<string> {
@@ -68,7 +68,7 @@ export async function authenticate(
 
 /** The caller's agency, its zone and the period the query asks for, resolved in that zone (400 on a bad query). */
 export async function agencyPeriod(
-  deps: ApiDeps,
+  deps: Pick<ApiDeps, 'doc' | 'tables' | 'clock'>,
   event: APIGatewayProxyEventV2,
   agencyId: string,
 ): Promise<{ name: string; pendingTimeZone?: string; period: ResolvedPeriod }> {
