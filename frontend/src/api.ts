@@ -6,6 +6,7 @@ import {
   type TransactionsPage,
   TransactionsPageSchema,
 } from '../../lambdas/domain/dashboard';
+import { EXPORT_PATH_PREFIX } from '../../lambdas/shared/edge';
 
 /** The access key was missing or not accepted (HTTP 401): ask for a new one. */
 export class UnauthorizedError extends Error {
@@ -111,7 +112,21 @@ export function fetchTransactions(
   );
 }
 
-/** Downloads a CSV export (the request needs the access key, so it is fetched, then saved from a blob). */
+/** The per-model, per-day CSV of a period (the export function streams it; members and access keys alike). */
+export function dailyCsvPath(periodQuery: string): string {
+  return `${EXPORT_PATH_PREFIX}daily.csv?${periodQuery}`;
+}
+
+/** One model's transactions of a period as CSV, streamed by the export function. */
+export function transactionsCsvPath(modelId: string, periodQuery: string): string {
+  return `${EXPORT_PATH_PREFIX}models/${encodeURIComponent(modelId)}/transactions.csv?${periodQuery}`;
+}
+
+/**
+ * Downloads a CSV export. The request carries the credential in `Authorization` (never in the URL,
+ * which CloudFront and servers log), so it is fetched and saved from a blob: the server streams it,
+ * the browser collects it (Chromium keeps large blobs on disk) before the save.
+ */
 export async function downloadCsv(accessKey: string, url: string): Promise<void> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${accessKey}` } });
   if (!res.ok) throw await failure(res);
