@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../lambdas/shared/edge';
 import type { StackConfig } from './config';
+import { CsvExport } from './constructs/csv-export';
 import { DashboardApi } from './constructs/dashboard-api';
 import { DashboardAuth } from './constructs/dashboard-auth';
 import { DashboardSite } from './constructs/dashboard-site';
@@ -29,6 +30,7 @@ export class RevenueHeartbeatStack extends Stack {
   readonly aggregator: RevenueAggregator;
   readonly reconciliation: Reconciliation;
   readonly api: DashboardApi;
+  readonly csvExport: CsvExport;
   readonly site: DashboardSite;
   readonly auth: DashboardAuth;
   readonly observability: Observability;
@@ -91,6 +93,12 @@ export class RevenueHeartbeatStack extends Stack {
       },
       ...(customDomain && { customDomain }),
     });
+    this.csvExport = new CsvExport(this, 'CsvExport', {
+      ...fnDefaults,
+      controlTable: this.tables.control,
+      transactionsTable: this.tables.transactions,
+      totalsTable: this.tables.totals,
+    });
     // CloudFront origin headers are static: the value is resolved from Secrets Manager at deploy time.
     const originSecret = config.originSecretVersion
       ? SecretValue.secretsManager(this.secrets.origin.secretArn, { versionId: config.originSecretVersion })
@@ -99,12 +107,14 @@ export class RevenueHeartbeatStack extends Stack {
       distPath: props.frontendDistPath,
       apiDomainName: this.api.domainName,
       apiOriginHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.unsafeUnwrap() },
+      csvExport: this.csvExport,
     });
     this.auth = new DashboardAuth(this, 'Auth', {
       siteUrl: `https://${this.site.distribution.distributionDomainName}`,
       ...(config.authDomainPrefix && { domainPrefix: config.authDomainPrefix }),
     });
     this.api.requireSignIn(this.auth, this.tables.control);
+    this.csvExport.requireSignIn(this.auth);
     this.site.addRuntimeConfig(this.auth.siteConfig());
     this.api.enableFanvueConnect({
       secrets: this.secrets,
@@ -120,6 +130,7 @@ export class RevenueHeartbeatStack extends Stack {
         Aggregate: this.aggregator.aggregateFunction,
         Reconcile: this.reconciliation.reconcileFunction,
         Api: this.api.apiFunction,
+        Export: this.csvExport.exportFunction,
       },
       syncFunction: this.pipeline.syncFunction,
       fanoutFunction: this.pipeline.fanoutFunction,
@@ -148,6 +159,7 @@ export class RevenueHeartbeatStack extends Stack {
     out('AggregateFunctionName', this.aggregator.aggregateFunction.functionName, 'Transactions stream consumer');
     out('ReconcileFunctionName', this.reconciliation.reconcileFunction.functionName, 'Daily totals reconciliation');
     out('ApiFunctionName', this.api.apiFunction.functionName, 'Dashboard API');
+    out('ExportFunctionName', this.csvExport.exportFunction.functionName, 'CSV exports (<DashboardUrl>/api/export/*)');
     out('FanvueClientSecretArn', this.secrets.fanvueClient.secretArn, 'Put {"clientId","clientSecret"} here');
     out('CronSecretArn', this.secrets.cron.secretArn, 'x-cron-secret value for POST /api/sync');
     out(

@@ -3,6 +3,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { SIGN_IN_CALLBACK_PATH, type SiteConfig } from '../../lambdas/domain/site-config';
 
+/** Name of the dashboard's app client (the export function finds the client's id by it). */
+export const DASHBOARD_CLIENT_NAME = 'dashboard';
+
 /** Options of {@link DashboardAuth}. */
 export interface DashboardAuthProps {
   /** The dashboard's origin (`https://<distribution domain>`): the app client redirects only there. */
@@ -61,7 +64,7 @@ export class DashboardAuth extends Construct {
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     this.client = this.userPool.addClient('Dashboard', {
-      userPoolClientName: 'dashboard',
+      userPoolClientName: DASHBOARD_CLIENT_NAME,
       // A browser app cannot keep a secret: public client, authorization code + PKCE.
       generateSecret: false,
       authFlows: {},

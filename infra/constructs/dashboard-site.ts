@@ -5,6 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { type CsvExport, EXPORT_PATH_PATTERN } from './csv-export';
 import { nagArnRef } from './nag';
 
 /** Options of {@link DashboardSite}. */
@@ -15,6 +16,8 @@ export interface DashboardSiteProps {
   readonly apiDomainName: string;
   /** Headers CloudFront adds to every `/api/*` origin request (the origin secret; replaces viewer-sent ones). */
   readonly apiOriginHeaders?: Record<string, string>;
+  /** The streamed CSV exports: `/api/export/*` goes to their function URL (ahead of `/api/*`). @default none */
+  readonly csvExport?: CsvExport;
   /** @default cloudfront.PriceClass.PRICE_CLASS_100 */
   readonly priceClass?: cloudfront.PriceClass;
 }
@@ -112,7 +115,9 @@ export class DashboardSite extends Construct {
         compress: true,
         functionAssociations: [{ function: spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
+      // CloudFront matches behaviours in this order: the exports' pattern before /api/*.
       additionalBehaviors: {
+        ...(props.csvExport && { [EXPORT_PATH_PATTERN]: props.csvExport.behavior(this, securityHeaders) }),
         '/api/*': {
           origin: new origins.HttpOrigin(props.apiDomainName, {
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,

@@ -10,7 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
 /** The handler modules under `lambdas/handlers/`, one per function. */
-export type HandlerName = 'sync' | 'fanout' | 'aggregate' | 'reconcile' | 'api';
+export type HandlerName = 'sync' | 'fanout' | 'aggregate' | 'reconcile' | 'api' | 'export';
 
 /** Project root (two levels above this file). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -151,7 +151,7 @@ describe('every function', () => {
     const fns = Object.entries(resourcesOf(base.template, 'AWS::Lambda::Function')).filter(
       ([, r]) => String(r.Properties?.Description ?? '') !== '' && env(r).POWERTOOLS_SERVICE_NAME,
     );
-    expect(fns).toHaveLength(5);
+    expect(fns).toHaveLength(6);
     for (const [, r] of fns) {
       expect(r.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -89,9 +89,11 @@ describe('dashboard site', () => {
       }),
     });
     expect(d.DefaultCacheBehavior.ResponseHeadersPolicyId).toBeDefined();
-    expect(d.CacheBehaviors[0]?.ResponseHeadersPolicyId).toEqual(d.DefaultCacheBehavior.ResponseHeadersPolicyId);
+    const api = d.CacheBehaviors.find((b) => b.PathPattern === '/api/*');
+    for (const b of d.CacheBehaviors)
+      expect(b.ResponseHeadersPolicyId).toEqual(d.DefaultCacheBehavior.ResponseHeadersPolicyId);
     expect(flat(d.DefaultCacheBehavior.FunctionAssociations)).toContain('viewer-request');
-    expect(d.CacheBehaviors[0]?.FunctionAssociations).toBeUndefined();
+    expect(api?.FunctionAssociations).toBeUndefined();
   });
 
   it('deploys the frontend build and invalidates the distribution', () => {
@@ -132,8 +134,8 @@ describe('observability', () => {
     );
 
   it('alarms on Errors and Throttles of every function, each DLQ depth and the aggregator iterator age', () => {
-    expect(alarmsOn('Errors')).toHaveLength(5);
-    expect(alarmsOn('Throttles')).toHaveLength(5);
+    expect(alarmsOn('Errors')).toHaveLength(6);
+    expect(alarmsOn('Throttles')).toHaveLength(6);
     const depth = alarmsOn('ApproximateNumberOfMessagesVisible');
     expect(depth).toHaveLength(4);
     const queues = [

@@ -127,7 +127,8 @@ describe('the Lambda entry streams through the response stream (Lambda runtime s
     vi.stubEnv('TOTALS_TABLE', t.names.totals);
     vi.stubEnv('TRANSACTIONS_TABLE', t.names.transactions);
     vi.stubEnv('AUTH_ISSUER', 'https://issuer.invalid');
-    vi.stubEnv('AUTH_CLIENT_ID', 'client');
+    vi.stubEnv('USER_POOL_ID', 'pool');
+    vi.stubEnv('AUTH_CLIENT_NAME', 'dashboard');
     const mod = await import('../../lambdas/handlers/export');
     handler = mod.handler as unknown as typeof handler;
   });

@@ -8,11 +8,12 @@ import { noopMetrics } from '../../lambdas/adapters/metrics';
 import { systemClock } from '../../lambdas/domain/ports';
 import { makeAggregateHandler } from '../../lambdas/handlers/aggregate-handler';
 import { makeApiHandler } from '../../lambdas/handlers/api';
+import { makeExportHandler } from '../../lambdas/handlers/export/export-handler';
 import { makeFanoutHandler } from '../../lambdas/handlers/fanout-handler';
 import { makeReconcileHandler } from '../../lambdas/handlers/reconcile-handler';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
-import { ORIGIN_VERIFY_HEADER } from '../../lambdas/shared/edge';
+import { ORIGIN_VERIFY_HEADER, VIEWER_AUTHORIZATION_HEADER } from '../../lambdas/shared/edge';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { signWebhook } from '../../local/fanvue-simulator';
@@ -32,12 +33,13 @@ import { apiEvent, memorySecrets, recordingTrigger } from './api-fixtures';
 
 let s: SynthesizedStack;
 let h: SyncHarness;
-const calls: Record<'sync' | 'fanout' | 'aggregate' | 'reconcile' | 'api', DynamoCall[]> = {
+const calls: Record<'sync' | 'fanout' | 'aggregate' | 'reconcile' | 'api' | 'export', DynamoCall[]> = {
   sync: [],
   fanout: [],
   aggregate: [],
   reconcile: [],
   api: [],
+  export: [],
 };
 
 beforeAll(async () => {
@@ -150,6 +152,18 @@ beforeAll(async () => {
     );
   expect(answers.map((a) => (typeof a === 'string' ? 200 : a.statusCode))).toEqual([200, 202, 202, 202]);
   calls.api = api.calls;
+
+  // Export: both CSVs with an access key, each streamed to the end.
+  const exp = recordingDoc();
+  const exportHandler = makeExportHandler({ doc: exp.doc, tables: names, clock: systemClock, logger: silentLogger });
+  for (const path of ['/api/export/daily.csv', '/api/export/models/m0/transactions.csv']) {
+    const res = await exportHandler(
+      apiEvent('GET', path, { headers: { [VIEWER_AUTHORIZATION_HEADER]: `Bearer ${key}` } }),
+    );
+    if (!('stream' in res)) throw new Error(`export refused: ${res.statusCode} ${res.body}`);
+    await res.stream({ write: async () => undefined });
+  }
+  calls.export = exp.calls;
 }, 240_000);
 afterAll(async () => h?.stop());
 
@@ -190,9 +204,10 @@ describe('the IAM policies allow every DynamoDB request the handlers make (and t
     aggregate: s.stack.aggregator.aggregateFunction,
     reconcile: s.stack.reconciliation.reconcileFunction,
     api: s.stack.api.apiFunction,
+    export: s.stack.csvExport.exportFunction,
   });
 
-  for (const name of ['sync', 'fanout', 'aggregate', 'reconcile', 'api'] as const) {
+  for (const name of ['sync', 'fanout', 'aggregate', 'reconcile', 'api', 'export'] as const) {
     it(name, () => {
       const statements = roleStatements(s.template, logicalIdOf(fns()[name]));
       expect(calls[name].length).toBeGreaterThan(0);

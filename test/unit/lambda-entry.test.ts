@@ -74,5 +74,7 @@ describe('Lambda entries (middy + Powertools)', () => {
       const source = readFileSync(join(handlers, `${name}.ts`), 'utf8');
       expect(source, name).toMatch(/export const handler = lambdaEntry\(/);
     }
+    // The export function streams its response (function URL in RESPONSE_STREAM mode).
+    expect(readFileSync(join(handlers, 'export.ts'), 'utf8')).toMatch(/export const handler = streamingEntry\(/);
   });
 });
