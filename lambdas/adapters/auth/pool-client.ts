@@ -2,7 +2,7 @@ import {
   type CognitoIdentityProviderClient,
   ListUserPoolClientsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { TokenVerifier } from './jwt-verifier';
+import type { TokenVerifier } from '../../domain/auth-ports';
 
 /** The id of the user pool's app client named `name` (ListUserPoolClients, every page). */
 export async function poolClientId(
