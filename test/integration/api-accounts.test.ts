@@ -6,6 +6,8 @@ import { putAgency } from '../../lambdas/adapters/dynamo/agencies';
 import { getMember, putMember } from '../../lambdas/adapters/dynamo/members';
 import { DashboardResponseSchema } from '../../lambdas/domain/dashboard';
 import { type ApiDeps, makeApiHandler as makeHandler } from '../../lambdas/handlers/api';
+import { makeExportHandler } from '../../lambdas/handlers/export/export-handler';
+import { VIEWER_AUTHORIZATION_HEADER } from '../../lambdas/shared/edge';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { type DemoUser, LOCAL_CLIENT_ID, type LocalAuth, OTHER_CLIENT_ID, startLocalAuth } from '../../local/auth';
 import { freshTables, type TestTables } from '../support/ddb';
@@ -293,5 +295,40 @@ describe('access keys', () => {
     expect((await call(d, 'GET', '/api/key/dashboard', key)).statusCode).toBe(401);
     expect((await call(d, 'GET', '/api/access-keys', owner)).json().keys).toEqual([]);
     expect(d.trigger.calls).toEqual([]);
+  });
+});
+
+describe('members on the export function (streamed CSV, its own token check)', () => {
+  const exportAs = async (path: string, token: string) => {
+    const handler = makeExportHandler({
+      doc: t.doc,
+      tables: t.names,
+      clock: { now: () => Date.now() },
+      logger: silentLogger,
+      auth: { verifier: auth.verifier },
+    });
+    const res = await handler(apiEvent('GET', path, { headers: { [VIEWER_AUTHORIZATION_HEADER]: `Bearer ${token}` } }));
+    if (!('stream' in res)) return { status: res.statusCode, csv: '' };
+    let csv = '';
+    await res.stream({ write: async (text) => void (csv += text) });
+    return { status: res.statusCode, csv };
+  };
+
+  it('verifies the token as the API does: own agency only, 404 for another agency, 401 for a bad token', async () => {
+    const owner = user('owner').token;
+    const viewer = user('viewer').token;
+    const mine = await exportAs('/api/export/models/m-a1/transactions.csv', viewer);
+    expect(mine.status).toBe(200);
+    expect(mine.csv.startsWith('date_utc,')).toBe(true);
+    expect((await exportAs('/api/export/daily.csv', owner)).status).toBe(200);
+    expect((await exportAs('/api/export/models/m-b1/transactions.csv', owner)).status).toBe(404);
+    expect((await exportAs('/api/export/models/m-b1/transactions.csv', tokens[ownerB.email] ?? '')).status).toBe(200);
+    const [head, payload, sig] = owner.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const tampered = `${head}.${Buffer.from(JSON.stringify({ ...claims, 'custom:agency': 'ag-b' })).toString('base64url')}.${sig}`;
+    const foreign = await signIn(other, other.demoUsers[0] as DemoUser);
+    const wrongAudience = await signIn(auth, user('owner'), OTHER_CLIENT_ID);
+    for (const token of [tampered, foreign, wrongAudience])
+      expect((await exportAs('/api/export/models/m-a1/transactions.csv', token)).status).toBe(401);
   });
 });
