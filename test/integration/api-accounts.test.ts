@@ -310,7 +310,11 @@ describe('members on the export function (streamed CSV, its own token check)', (
     const res = await handler(apiEvent('GET', path, { headers: { [VIEWER_AUTHORIZATION_HEADER]: `Bearer ${token}` } }));
     if (!('stream' in res)) return { status: res.statusCode, csv: '' };
     let csv = '';
-    await res.stream({ write: async (text) => void (csv += text) });
+    await res.stream({
+      write: async (text) => {
+        csv += text;
+      },
+    });
     return { status: res.statusCode, csv };
   };
 
