@@ -2,11 +2,13 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, putAgency } from '../../lambdas/adapters/dynamo/agencies';
+import { dynamoRunHistory } from '../../lambdas/adapters/dynamo/run-history';
 import { SyncRunsResponseSchema } from '../../lambdas/domain/run-history-view';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { needsSignIn } from '../../lambdas/shared/routes';
 import { keys } from '../../lambdas/shared/tables';
+import { runAt } from '../support/store-contract';
 import { type SyncHarness, startSyncHarness } from '../support/sync-harness';
 import { apiEvent, memorySecrets, recordingTrigger } from './api-fixtures';
 
@@ -100,6 +102,19 @@ describe('sync history (real Fanvue client against the simulator, DynamoDB Local
     for (const limit of ['0', '101', 'x', '1.5'])
       expect((await get('/api/key/models/m0/runs', key, { limit })).statusCode, limit).toBe(400);
     expect((await get('/api/key/models/m0/runs', otherKey)).statusCode).toBe(404);
+    // A run recorded while the model belonged to another agency (before a move) is not shown to this one.
+    const newest = one.runs[0]!;
+    await dynamoRunHistory(h.tables.doc, h.tables.names.control).record(
+      {
+        ...runAt('m0', 0, { agencyId: 'agency-2', runId: 'moved1' }),
+        startedAt: newest.startedAt,
+        endedAt: new Date(Date.parse(newest.endedAt) + 1).toISOString(),
+      },
+      0,
+    );
+    const after = SyncRunsResponseSchema.parse(JSON.parse(String((await get('/api/key/models/m0/runs', key)).body)));
+    expect(after.runs.some((r) => r.id.endsWith('#moved1'))).toBe(false);
+    expect(after.runs[0]?.id).toBe(newest.id);
     expect((await get('/api/key/models/nope/runs', key)).statusCode).toBe(404);
     const m1 = SyncRunsResponseSchema.parse(JSON.parse(String((await get('/api/key/models/m1/runs', key)).body)));
     expect(m1.runs.map((r) => r.trigger)).toEqual(['schedule']);
