@@ -140,8 +140,9 @@ describe('least privilege on DynamoDB', () => {
     const writers = dynamo(api).filter((st) => st.actions.some((a) => /Put|Update|Delete|Write/.test(a)));
     // The replay guard's items; the accounts items (members, access keys, pending authorizations) are auth.test.ts's.
     expect(writers.map((st) => leadingKeys(st))).toContainEqual(['WEBHOOK#*']);
-    // The dashboard's connect flow registers models (model records, creator index, refresh locks): auth.test.ts's.
-    const connectFlow = ['MODEL#*', 'CREATOR#*', 'CONN#*'];
+    // The dashboard's connect flow registers models (model records, creator index, refresh locks, the
+    // agency's column-ordinal counter): auth.test.ts's.
+    const connectFlow = ['MODEL#*', 'CREATOR#*', 'CONN#*', 'COLUMNS#*'];
     for (const st of writers) {
       expect(referencedIds(st.resources)).toEqual([logicalIdOf(s.stack.tables.control)]);
       const keysAllowed = leadingKeys(st) as string[];
