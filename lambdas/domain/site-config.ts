@@ -1,9 +1,11 @@
-import * as z from '../shared/zod';
+import * as z from 'zod/mini';
 
 /**
  * The dashboard's runtime configuration, served as `/config.json` next to the
  * app (a file in the site bucket in AWS, written at deploy from the user pool;
  * the local server locally). Nothing secret: a public app client has no secret.
+ * Only the browser parses it, and says in its own words when it does not fit,
+ * so it needs none of zod's message locales (`zod/mini`, not `../shared/zod`).
  */
 export const SiteConfigSchema = z.object({
   auth: z.object({

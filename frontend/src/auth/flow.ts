@@ -17,7 +17,9 @@ export type AuthConfig = SiteConfig['auth'];
 export async function loadAuthConfig(): Promise<AuthConfig> {
   const res = await fetch('/config.json', { cache: 'no-cache' });
   if (!res.ok) throw new Error(`config.json answered ${res.status}`);
-  return SiteConfigSchema.parse(await res.json()).auth;
+  const parsed = SiteConfigSchema.safeParse(await res.json());
+  if (!parsed.success) throw new Error('config.json is not a valid sign-in configuration');
+  return parsed.data.auth;
 }
 
 const b64url = (bytes: Uint8Array) =>
