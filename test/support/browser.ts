@@ -55,7 +55,9 @@ export async function buildFrontendFresh(): Promise<string> {
     await promisify(execFile)(
       process.execPath,
       [vite, 'build', '--config', 'frontend/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-      { cwd: REPO_ROOT, timeout: 300_000 },
+      // The production build, whatever runs this: under vitest NODE_ENV is 'test', and Vite would then bundle React's
+      // development build (StrictMode's double effects, a larger bundle) instead of the one users get.
+      { cwd: REPO_ROOT, timeout: 300_000, env: { ...process.env, NODE_ENV: 'production' } },
     );
     if (!existsSync(join(outDir, 'index.html'))) throw new Error(`vite build finished without ${outDir}/index.html`);
     return outDir;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { saveAccessKey } from '../access-key';
 import { type AuthConfig, completeSignIn, loadAuthConfig, startSignIn } from '../auth/flow';
 import { KeyForm } from './KeyForm';
@@ -23,16 +23,24 @@ export function SignInPage(props: SignInPageProps) {
   const { step, onSignedIn, onSignedOut } = props;
   const [config, setConfig] = useState<AuthConfig | undefined>();
   const [configError, setConfigError] = useState<string | undefined>();
+  // The authorization code is single-use: exchange it once, however often the effect below runs.
+  const completing = useRef(false);
 
   useEffect(() => {
     if (config) return;
-    loadAuthConfig().then(setConfig, (err: unknown) =>
-      setConfigError(err instanceof Error ? err.message : 'sign-in is not configured'),
+    let current = true;
+    loadAuthConfig().then(
+      (c) => current && setConfig(c),
+      (err: unknown) => current && setConfigError(err instanceof Error ? err.message : 'sign-in is not configured'),
     );
+    return () => {
+      current = false;
+    };
   }, [config]);
 
   useEffect(() => {
-    if (!config || step !== 'working') return;
+    if (!config || step !== 'working' || completing.current) return;
+    completing.current = true;
     completeSignIn(config).then(
       (session) => onSignedIn(session.idToken, 'member'),
       (err: unknown) => onSignedOut({ message: err instanceof Error ? err.message : 'Sign-in failed.' }),
