@@ -85,11 +85,15 @@ describe('npm start fails kindly', { timeout: 120_000 }, () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Unknown option '--prot'");
     expect(r.stderr).toContain('npm start -- [options]');
-    // Every option the README's `npm start` table names is in the usage.
+    // The README's `npm start` table and the usage name the same options, both ways.
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const documented = [...readme.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1] ?? '');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `--'));
+    const documented = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`(--[a-z-]+)/g)].map((m) => m[1]));
+    const usage = [...r.stderr.matchAll(/^ {2}(--[a-z-]+) /gm)].map((m) => m[1]);
     expect(documented).toContain('--ddb-endpoint');
-    for (const flag of documented) expect(r.stderr, flag).toContain(`  ${flag} `);
+    expect(usage).toContain('--time-zone');
+    for (const flag of documented) expect(usage, `${flag} is in the README but not the usage`).toContain(flag);
+    for (const flag of usage) expect(documented, `${flag} is in the usage but not the README`).toContain(flag);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.leftBehind).toBe(false);
   });
