@@ -92,7 +92,9 @@ describe('Sync now in Chromium, signed in as a member who may sync', () => {
     await expect.poll(() => note.textContent(), SETTLE).toBe('Synced just now');
     s.sim.setLatency(0);
 
-    expect(await row.locator('.model__total').textContent()).toBe(usd(before + sale.gross));
+    // The totals follow the transactions through the stream and the aggregator, so they may land a
+    // poll after the model's status says the sync ended: wait for them, without a reload.
+    await expect.poll(() => row.locator('.model__total').textContent(), SETTLE).toBe(usd(before + sale.gross));
     expect(await row.locator('.model__value').textContent()).not.toBe(periodBefore);
     expect(await row.locator('.live__detail').textContent()).toContain('synced just now');
     expect(await button.textContent()).toBe('Sync now');
@@ -121,6 +123,6 @@ describe('Sync now in Chromium, signed in as a member who may sync', () => {
     // The malformed page was served once; asking again brings the sale in.
     await button.click();
     await expect.poll(() => note.textContent(), SETTLE).toBe('Synced just now');
-    expect(await row.locator('.model__total').textContent()).toBe(usd(before + sale.gross));
+    await expect.poll(() => row.locator('.model__total').textContent(), SETTLE).toBe(usd(before + sale.gross));
   });
 });
