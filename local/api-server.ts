@@ -4,7 +4,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { SinkClosedError, writableSink } from '../lambdas/adapters/writable-sink';
 import type { ExportHandler } from '../lambdas/handlers/export/export-handler';
-import { EXPORT_PATH_PREFIX, VIEWER_AUTHORIZATION_HEADER } from '../lambdas/shared/edge';
+import { isExportFunctionPath, VIEWER_AUTHORIZATION_HEADER } from '../lambdas/shared/edge';
 import { listenOnLoopback } from './ports';
 
 const MIME: Record<string, string> = {
@@ -105,7 +105,7 @@ function serveStatic(root: string, pathname: string, res: ServerResponse): void 
 
 /**
  * The local stand-in for CloudFront + API Gateway: `/api/export/*` goes to the
- * export handler (streamed), the rest of `/api/*` to the same API handler as in
+ * export handler (streamed), except `/api/export/tickets` (the API's, as in CloudFront), the rest of `/api/*` to the same API handler as in
  * AWS (with an HTTP API v2 event); everything else is the dashboard build. Like CloudFront's `/api/*` origin, it sets `originHeader` on
  * every API request, replacing any value the caller sent.
  */
@@ -149,7 +149,7 @@ export async function startApiServer(options: {
     req.on('end', () => {
       const event = toApiGatewayEvent(req, Buffer.concat(chunks).toString('utf8'));
       const exportHandler = options.exportHandler;
-      if (exportHandler && url.pathname.startsWith(EXPORT_PATH_PREFIX)) {
+      if (exportHandler && isExportFunctionPath(url.pathname)) {
         handOverViewerAuthorization(event.headers as Record<string, string>);
         sendExport(res, exportHandler, event).catch((err: unknown) => {
           if (res.headersSent) {

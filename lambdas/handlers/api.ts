@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { powertoolsMetrics } from '../adapters/metrics';
 import { rotatingSecrets } from '../adapters/secret-cache';
+import { EXPORT_TICKETS_PATH } from '../shared/edge';
 import { HttpError } from '../shared/errors';
 import { accountsRoute } from './api/accounts';
 import { connectRoute } from './api/connect';
+import { postExportTicket } from './api/export-tickets';
 import { cronSecretCheck, logRefused, originCheck, type RequestCheck } from './api/guards';
 import { compressed, errorResult } from './api/http';
 import { analyticsRoute } from './api/model-routes';
@@ -23,7 +25,7 @@ const MODEL_SYNC_PATH = /^\/api\/models\/([^/]+)\/sync$/;
  * Builds the dashboard API handler from its dependencies.
  * Routes: `GET /api/dashboard`, `GET /api/key/dashboard` (access keys), `GET /api/models/{modelId}`
  * (`/transactions`, `/runs`; each also under `/api/key/` for access keys; the CSV exports are the export function's),
- * `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/webhooks/fanvue`, and the accounts routes
+ * `POST /api/models/{modelId}/sync`, `POST /api/sync`, `POST /api/export/tickets` (a CSV download link), `POST /api/webhooks/fanvue`, and the accounts routes
  * (`/api/me`, `/api/members`, `/api/access-keys`).
  * Every request first passes `checks` (the origin header CloudFront adds; further
  * checks compose here). 4xx bodies are `{ error }` with a safe message; a refused
@@ -51,6 +53,10 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
       if (path === '/api/sync') {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');
         return await postManualSync(deps, event, checkCron);
+      }
+      if (path === EXPORT_TICKETS_PATH) {
+        if (method !== 'POST') throw new HttpError(405, 'method not allowed');
+        return await postExportTicket(deps, event);
       }
       if (path === '/api/webhooks/fanvue') {
         if (method !== 'POST') throw new HttpError(405, 'method not allowed');

@@ -12,6 +12,21 @@ export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 export const EXPORT_PATH_PREFIX = '/api/export/';
 
 /**
+ * `POST` here asks the API (not the export function: CloudFront's origin access control to a function
+ * URL cannot sign a viewer's POST body) for a download ticket of one export. CloudFront routes this
+ * one path to the HTTP API, ahead of `/api/export/*`.
+ */
+export const EXPORT_TICKETS_PATH = '/api/export/tickets';
+
+/** Query parameter that carries a download ticket to the export function (instead of `Authorization`). */
+export const EXPORT_TICKET_PARAM = 'ticket';
+
+/** True when a request path goes to the export function (every `/api/export/` path but the tickets route). */
+export function isExportFunctionPath(path: string): boolean {
+  return path.startsWith(EXPORT_PATH_PREFIX) && path.replace(/\/+$/, '') !== EXPORT_TICKETS_PATH;
+}
+
+/**
  * Header that carries the viewer's `Authorization` value to the export function. CloudFront's
  * origin access control signs each request to the function URL with SigV4 in `Authorization`,
  * replacing the viewer's; a CloudFront Function on the `/api/export/*` behaviour copies the

@@ -14,6 +14,11 @@ export interface OpenRoute {
 export const OPEN_ROUTES: readonly OpenRoute[] = [
   { method: 'POST', path: '/api/webhooks/fanvue', credential: 'the Fanvue webhook signature (X-Fanvue-Signature)' },
   { method: 'POST', path: '/api/sync', credential: 'the cron secret (x-cron-secret)' },
+  {
+    method: 'POST',
+    path: '/api/export/tickets',
+    credential: "a member's sign-in token or a read-only access key, checked in the Lambda as the export function does",
+  },
   { method: 'GET', path: '/api/key/dashboard', credential: 'a read-only access key (Authorization: Bearer <key>)' },
   {
     method: 'GET',

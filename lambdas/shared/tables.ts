@@ -18,6 +18,7 @@
  *                 `pk = OAUTHSTATE#<sha256 hex>`, `sk = OAUTHSTATE` (pending Fanvue authorization, TTL `expiresAt`);
  *                 `pk = WEBHOOK#<delivery hash>`, `sk = WEBHOOK` (webhook replay guard, TTL `expiresAt`);
  *                 `pk = COLUMNS#<agencyId>`, `sk = COLUMNS` (`nextColumn`: the agency's column-ordinal counter);
+ *                 `pk = TICKET#<sha256 hex>`, `sk = TICKET` (single-use CSV download ticket, TTL `expiresAt`);
  *                 GSI `byAgency`: `gsi1pk = AGENCY#<agencyId>`, `gsi1sk = MODEL#<modelId>`.
  * - totals:       `pk = AGENCY#<agencyId>` or `MODEL#<modelId>`, `sk = TOTAL`
  *                 or `ZDAY#<zone>#<yyyy-mm-dd>` (local day in the agency's zone; the agency's also has
@@ -145,6 +146,9 @@ export const keys = {
   /** Control table: an agency's column-ordinal counter `{ nextColumn }` (models' compact totals columns). */
   columnCounterPk: (agencyId: string) => `COLUMNS#${agencyId}`,
   columnCounterSk: 'COLUMNS',
+  /** Control table: a CSV download ticket, keyed by the SHA-256 of the ticket (the ticket itself is never stored). */
+  ticketPk: (ticketHash: string) => `TICKET#${ticketHash}`,
+  ticketSk: 'TICKET',
 } as const;
 
 /**
@@ -164,4 +168,6 @@ export const controlKeyPrefixes = {
   agency: ['AGENCY#'],
   /** Model records: read by the aggregator for the models' column ordinals. */
   models: ['MODEL#'],
+  /** CSV download tickets: put by the API, consumed (deleted) by the export function. */
+  tickets: ['TICKET#'],
 } as const;

@@ -12,6 +12,7 @@ import { errorResult, header } from '../api/http';
 import { ownModel } from '../api/model-routes';
 import type { ApiAuth } from '../api/routes';
 import { agencyPeriod, authenticate } from '../api/routes';
+import { presentedTicket, redeemTicket } from './ticket-auth';
 
 /** What the export function needs; tests build their own. */
 export interface ExportDeps {
@@ -78,7 +79,9 @@ function viewerRequest(event: APIGatewayProxyEventV2): APIGatewayProxyEventV2 {
  * rows of the period, newest first, read a page at a time and written as each page arrives, with no
  * size limit of ours). Callers are members (sign-in token) or read-only access keys, checked exactly
  * as the API does (token verification, member record re-read, agency from the claims); another
- * agency's model is a 404; a bad period is a 400 with its reason.
+ * agency's model is a 404; a bad period is a 400 with its reason. A request without `Authorization`
+ * may present `?ticket=` instead (a download link from `POST /api/export/tickets`): it is consumed
+ * once, and allows only the export and period it was issued for, within its minute.
  */
 export function makeExportHandler(deps: ExportDeps): ExportHandler {
   const pageSize = deps.pageSize ?? EXPORT_PAGE_SIZE;
@@ -92,7 +95,11 @@ export function makeExportHandler(deps: ExportDeps): ExportHandler {
       const model = TRANSACTIONS_PATH.exec(route);
       if (route !== 'daily.csv' && !model?.[1]) throw new HttpError(404, 'not found');
       if (method !== 'GET') throw new HttpError(405, 'method not allowed');
-      const agencyId = await authenticate(deps, event, 'any');
+      const ticket = presentedTicket(event);
+      const agencyId =
+        ticket !== undefined && header(event, 'authorization') === undefined
+          ? await redeemTicket(deps, event, path, ticket)
+          : await authenticate(deps, event, 'any');
       if (!model?.[1]) {
         const { period } = await agencyPeriod(deps, event, agencyId);
         return {
