@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EXPORT_PATH_PREFIX, EXPORT_VIEWER_REQUEST_FUNCTION } from '../../lambdas/shared/edge';
-import { controlTable, transactionsTable } from '../../lambdas/shared/tables';
+import { controlKeyPrefixes, controlTable, transactionsTable } from '../../lambdas/shared/tables';
 import { DASHBOARD_CLIENT_NAME, type DashboardAuth } from './dashboard-auth';
 import { HeartbeatFunction } from './heartbeat-function';
 import { grantTable } from './table-access';
@@ -57,6 +57,9 @@ export class CsvExport extends Construct {
     grantTable(this.exportFunction, props.controlTable, ['dynamodb:GetItem', 'dynamodb:Query'], {
       indexes: controlTable.globalIndexes.map((i) => i.indexName),
     });
+    grantTable(this.exportFunction, props.controlTable, ['dynamodb:DeleteItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.tickets,
+    });
     grantTable(this.exportFunction, props.totalsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']);
     grantTable(this.exportFunction, props.transactionsTable, ['dynamodb:Query'], {
       indexes: transactionsTable.globalIndexes.map((i) => i.indexName),
@@ -83,8 +86,8 @@ export class CsvExport extends Construct {
 
   /**
    * The CloudFront behaviour of `/api/export/*`: the function URL with origin access control, no
-   * caching, every viewer header but Host and the query string forwarded, and the viewer-request
-   * function that hands the viewer's `Authorization` over in the viewer header (OAC's signature
+   * caching, every viewer header but Host and the query string (a download link's `ticket` too)
+   * forwarded, and the viewer-request function that hands the viewer's `Authorization` over in the viewer header (OAC's signature
    * takes `Authorization`). No origin secret header: OAC and the function's resource policy already
    * admit only this distribution.
    */

@@ -91,13 +91,17 @@ export class DashboardApi extends Construct {
         LIVE_WITHIN_MS: String(liveWithinMs(intervalMs)),
       },
     });
-    // Reads by key or query (never Scan; a model's sync history is one Query on its key); the only write
-    // here is the webhook replay guard's items.
+    // Reads by key or query (never Scan; a model's sync history is one Query on its key); the only writes
+    // here are the webhook replay guard's items and CSV download tickets.
     grantTable(this.apiFunction, props.controlTable, ['dynamodb:GetItem', 'dynamodb:Query'], {
       indexes: controlTable.globalIndexes.map((i) => i.indexName),
     });
     grantTable(this.apiFunction, props.controlTable, ['dynamodb:PutItem', 'dynamodb:DeleteItem'], {
       leadingKeyPrefixes: controlKeyPrefixes.api,
+    });
+    // CSV download tickets: issued here (PutItem only), consumed by the export function.
+    grantTable(this.apiFunction, props.controlTable, ['dynamodb:PutItem'], {
+      leadingKeyPrefixes: controlKeyPrefixes.tickets,
     });
     grantTable(this.apiFunction, props.totalsTable, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']);
     // A model's transactions, one page at a time (latest first through byDate).

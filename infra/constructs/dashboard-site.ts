@@ -5,6 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { EXPORT_TICKETS_PATH } from '../../lambdas/shared/edge';
 import { type CsvExport, EXPORT_PATH_PATTERN } from './csv-export';
 import { nagArnRef } from './nag';
 
@@ -99,6 +100,18 @@ export class DashboardSite extends Construct {
       comment: 'Serve index.html for client-side routes',
     });
 
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      origin: new origins.HttpOrigin(props.apiDomainName, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        ...(props.apiOriginHeaders && { customHeaders: props.apiOriginHeaders }),
+      }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: securityHeaders,
+    };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Revenue Heartbeat dashboard',
       defaultRootObject: 'index.html',
@@ -115,21 +128,13 @@ export class DashboardSite extends Construct {
         compress: true,
         functionAssociations: [{ function: spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
-      // CloudFront matches behaviours in this order: the exports' pattern before /api/*.
+      // CloudFront matches behaviours in this order: the tickets route (the API's), the exports, then /api/*.
       additionalBehaviors: {
-        ...(props.csvExport && { [EXPORT_PATH_PATTERN]: props.csvExport.behavior(this, securityHeaders) }),
-        '/api/*': {
-          origin: new origins.HttpOrigin(props.apiDomainName, {
-            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-            ...(props.apiOriginHeaders && { customHeaders: props.apiOriginHeaders }),
-          }),
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
-        },
+        ...(props.csvExport && {
+          [EXPORT_TICKETS_PATH]: apiBehavior,
+          [EXPORT_PATH_PATTERN]: props.csvExport.behavior(this, securityHeaders),
+        }),
+        '/api/*': apiBehavior,
       },
       // No distribution-wide errorResponses: they would also turn the API's own 403/404 JSON into index.html.
     });

@@ -140,6 +140,8 @@ describe('least privilege on DynamoDB', () => {
     const writers = dynamo(api).filter((st) => st.actions.some((a) => /Put|Update|Delete|Write/.test(a)));
     // The replay guard's items; the accounts items (members, access keys, pending authorizations) are auth.test.ts's.
     expect(writers.map((st) => leadingKeys(st))).toContainEqual(['WEBHOOK#*']);
+    // CSV download tickets: PutItem only (the export function consumes them): export.test.ts's.
+    expect(writers.map((st) => leadingKeys(st))).toContainEqual(['TICKET#*']);
     // The dashboard's connect flow registers models (model records, creator index, refresh locks, the
     // agency's column-ordinal counter): auth.test.ts's.
     const connectFlow = ['MODEL#*', 'CREATOR#*', 'CONN#*', 'COLUMNS#*'];

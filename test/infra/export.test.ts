@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_VIEWER_REQUEST_FUNCTION, VIEWER_AUTHORIZATION_HEADER } from '../../lambdas/shared/edge';
+import {
+  EXPORT_TICKETS_PATH,
+  EXPORT_VIEWER_REQUEST_FUNCTION,
+  VIEWER_AUTHORIZATION_HEADER,
+} from '../../lambdas/shared/edge';
 import { type SynthesizedStack, synthStack, unacknowledgedFindings } from './stack-fixture';
 import { flat, logicalIdOf, referencedIds, resourcesOf, roleStatements } from './template-queries';
 
@@ -100,13 +104,41 @@ describe('CSV export function behind CloudFront', () => {
     );
   });
 
-  it('reads only (no Scan, no writes) and may list the user pool clients, nothing else of Cognito', () => {
+  it('reads (no Scan), may delete only download tickets (TICKET#), and may list the user pool clients', () => {
     const statements = roleStatements(s.template, exportFn());
     const actions = new Set(statements.flatMap((st) => st.actions));
     for (const a of actions)
-      expect(a).toMatch(/^(dynamodb:(GetItem|Query|BatchGetItem)|cognito-idp:ListUserPoolClients|logs:)/);
+      expect(a).toMatch(/^(dynamodb:(GetItem|Query|BatchGetItem|DeleteItem)|cognito-idp:ListUserPoolClients|logs:)/);
+    const deletes = statements.filter((st) => st.actions.includes('dynamodb:DeleteItem'));
+    expect(deletes.map((st) => [st.actions, st.conditions, st.resources.flatMap(referencedIds)])).toEqual([
+      [
+        ['dynamodb:DeleteItem'],
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TICKET#*'] } },
+        [logicalIdOf(s.stack.tables.control)],
+      ],
+    ]);
     const cognito = statements.filter((st) => st.actions.includes('cognito-idp:ListUserPoolClients'));
     expect(cognito.flatMap((st) => st.resources.flatMap(referencedIds))).toEqual([logicalIdOf(s.stack.auth.userPool)]);
     expect(unacknowledgedFindings(s.assembly)).toEqual([]);
+  });
+
+  it('sends POST /api/export/tickets to the API (ahead of /api/export/*), which alone may put tickets', () => {
+    const d = distribution();
+    const patterns = d.CacheBehaviors.map((b) => b.PathPattern);
+    expect(patterns.indexOf(EXPORT_TICKETS_PATH)).toBeGreaterThanOrEqual(0);
+    expect(patterns.indexOf(EXPORT_TICKETS_PATH)).toBeLessThan(patterns.indexOf('/api/export/*'));
+    const tickets = d.CacheBehaviors.find((b) => b.PathPattern === EXPORT_TICKETS_PATH);
+    const api = d.CacheBehaviors.find((b) => b.PathPattern === '/api/*');
+    expect(tickets).toEqual({ ...api, PathPattern: EXPORT_TICKETS_PATH });
+    expect(tickets?.AllowedMethods).toContain('POST');
+    const route = Object.values(resourcesOf(s.template, 'AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties?.RouteKey === `POST ${EXPORT_TICKETS_PATH}`,
+    );
+    // No JWT authorizer: members' tokens and access keys are both checked in the Lambda, as the export does.
+    expect(route?.Properties?.AuthorizationType ?? 'NONE').toBe('NONE');
+    const puts = roleStatements(s.template, logicalIdOf(s.stack.api.apiFunction)).filter((st) =>
+      JSON.stringify(st.conditions ?? {}).includes('TICKET#'),
+    );
+    expect(puts.map((st) => st.actions)).toEqual([['dynamodb:PutItem']]);
   });
 });

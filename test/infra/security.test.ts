@@ -77,12 +77,12 @@ describe('IAM least privilege', () => {
     }
   });
 
-  it('keeps the dashboard API read-only on DynamoDB but for control table items by leading key (accounts items, see auth.test.ts; webhook replay guard, see edge.test.ts)', () => {
+  it('keeps the dashboard API read-only on DynamoDB but for control table items by leading key (accounts items, see auth.test.ts; webhook replay guard, see edge.test.ts; download tickets, see export.test.ts)', () => {
     const writing = touching(statementsOf(s.stack.api.apiFunction), 'dynamodb:').filter((st) =>
       st.actions.some((a) => /Put|Update|Delete|Write/.test(a)),
     );
-    // Accounts items, the webhook replay guard and the connect flow's model records.
-    expect(writing).toHaveLength(3);
+    // Accounts items, the webhook replay guard, the connect flow's model records and CSV download tickets.
+    expect(writing).toHaveLength(4);
     for (const st of writing) {
       expect(referencedIds(st.resources)).toEqual([ids().control]);
       expect(st.actions.filter((a) => /BatchWrite/.test(a))).toEqual([]);

@@ -13,7 +13,7 @@ import { makeFanoutHandler } from '../../lambdas/handlers/fanout-handler';
 import { makeReconcileHandler } from '../../lambdas/handlers/reconcile-handler';
 import { buildSyncDeps } from '../../lambdas/handlers/sync-deps';
 import { makeSyncHandler } from '../../lambdas/handlers/sync-handler';
-import { ORIGIN_VERIFY_HEADER, VIEWER_AUTHORIZATION_HEADER } from '../../lambdas/shared/edge';
+import { EXPORT_TICKETS_PATH, ORIGIN_VERIFY_HEADER, VIEWER_AUTHORIZATION_HEADER } from '../../lambdas/shared/edge';
 import { silentLogger } from '../../lambdas/shared/logger';
 import { transactionsStreamArn } from '../../local/bootstrap';
 import { signWebhook } from '../../local/fanvue-simulator';
@@ -153,7 +153,8 @@ beforeAll(async () => {
   expect(answers.map((a) => (typeof a === 'string' ? 200 : a.statusCode))).toEqual([200, 202, 202, 202]);
   calls.api = api.calls;
 
-  // Export: both CSVs with an access key, each streamed to the end.
+  // Export: both CSVs with an access key, each streamed to the end; then a download ticket the API
+  // issues (its PutItem is the API's) redeemed by the export function (its DeleteItem), twice.
   const exp = recordingDoc();
   const exportHandler = makeExportHandler({ doc: exp.doc, tables: names, clock: systemClock, logger: silentLogger });
   for (const path of ['/api/export/daily.csv', '/api/export/models/m0/transactions.csv']) {
@@ -163,6 +164,20 @@ beforeAll(async () => {
     if (!('stream' in res)) throw new Error(`export refused: ${res.statusCode} ${res.body}`);
     await res.stream({ write: async () => undefined });
   }
+  const issued = await handler(
+    apiEvent('POST', EXPORT_TICKETS_PATH, {
+      headers: { ...edge, authorization: `Bearer ${key}` },
+      body: JSON.stringify({ path: '/api/export/models/m0/transactions.csv', query: { period: '7d' } }),
+    }),
+  );
+  if (typeof issued === 'string' || issued.statusCode !== 201) throw new Error('no ticket issued');
+  const link = new URL(JSON.parse(issued.body ?? '{}').url, 'https://dashboard.example');
+  const redeemed = [];
+  for (let i = 0; i < 2; i++)
+    redeemed.push(
+      await exportHandler(apiEvent('GET', link.pathname, { query: Object.fromEntries(link.searchParams) })),
+    );
+  expect(redeemed.map((r) => r.statusCode)).toEqual([200, 401]);
   calls.export = exp.calls;
 }, 240_000);
 afterAll(async () => h?.stop());
@@ -217,6 +232,26 @@ describe('the IAM policies allow every DynamoDB request the handlers make (and t
       expect([...new Set(denied)]).toEqual([]);
     });
   }
+
+  it('the API puts a download ticket and the export function deletes it, under TICKET# (the check sees both calls)', () => {
+    const control = h.tables.names.control;
+    const onTicket = (c: DynamoCall, action: string) =>
+      c.action === action && c.table === control && c.leadingKeys.every((k) => k.startsWith('TICKET#'));
+    expect(calls.api.filter((c) => onTicket(c, 'dynamodb:PutItem'))).toHaveLength(1);
+    expect(calls.export.filter((c) => onTicket(c, 'dynamodb:DeleteItem'))).toHaveLength(2);
+    const exportFn = roleStatements(s.template, logicalIdOf(s.stack.csvExport.exportFunction));
+    const t = h.tables.names.control;
+    const control2 = logicalIdOf(s.stack.tables.control);
+    expect(allowed(exportFn, { action: 'dynamodb:DeleteItem', table: t, leadingKeys: ['TICKET#x'] }, control2)).toBe(
+      true,
+    );
+    expect(allowed(exportFn, { action: 'dynamodb:DeleteItem', table: t, leadingKeys: ['MODEL#m0'] }, control2)).toBe(
+      false,
+    );
+    expect(allowed(exportFn, { action: 'dynamodb:PutItem', table: t, leadingKeys: ['TICKET#x'] }, control2)).toBe(
+      false,
+    );
+  });
 
   it('the sync writes its run records and the API reads them, under the model key (the check sees both calls)', () => {
     const control = h.tables.names.control;
