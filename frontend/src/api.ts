@@ -6,7 +6,8 @@ import {
   type TransactionsPage,
   TransactionsPageSchema,
 } from '../../lambdas/domain/dashboard';
-import { EXPORT_PATH_PREFIX } from '../../lambdas/shared/edge';
+import { ExportTicketResponseSchema } from '../../lambdas/domain/export-ticket';
+import { EXPORT_PATH_PREFIX, EXPORT_TICKETS_PATH } from '../../lambdas/shared/edge';
 
 /** The access key was missing or not accepted (HTTP 401): ask for a new one. */
 export class UnauthorizedError extends Error {
@@ -112,33 +113,45 @@ export function fetchTransactions(
   );
 }
 
+/** The export and period query a CSV download names (the body of a ticket request). */
+export interface CsvExport {
+  path: string;
+  query: string;
+}
+
 /** The per-model, per-day CSV of a period (the export function streams it; members and access keys alike). */
-export function dailyCsvPath(periodQuery: string): string {
-  return `${EXPORT_PATH_PREFIX}daily.csv?${periodQuery}`;
+export function dailyCsv(periodQuery: string): CsvExport {
+  return { path: `${EXPORT_PATH_PREFIX}daily.csv`, query: periodQuery };
 }
 
 /** One model's transactions of a period as CSV, streamed by the export function. */
-export function transactionsCsvPath(modelId: string, periodQuery: string): string {
-  return `${EXPORT_PATH_PREFIX}models/${encodeURIComponent(modelId)}/transactions.csv?${periodQuery}`;
+export function transactionsCsv(modelId: string, periodQuery: string): CsvExport {
+  return { path: `${EXPORT_PATH_PREFIX}models/${encodeURIComponent(modelId)}/transactions.csv`, query: periodQuery };
 }
 
 /**
- * Downloads a CSV export. The request carries the credential in `Authorization` (never in the URL,
- * which CloudFront and servers log), so it is fetched and saved from a blob: the server streams it,
- * the browser collects it (Chromium keeps large blobs on disk) before the save.
+ * Downloads a CSV export. A link cannot carry `Authorization`, and the credential never goes in a
+ * URL, so the app first asks for a single-use download ticket (POST, credential in the header), then
+ * follows the link it gets with a hidden `<a download>`: the browser streams the file to disk itself,
+ * whatever its size, instead of holding it in memory.
  */
-export async function downloadCsv(accessKey: string, url: string): Promise<void> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${accessKey}` } });
+export async function downloadCsv(accessKey: string, target: CsvExport): Promise<void> {
+  const res = await fetch(EXPORT_TICKETS_PATH, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ path: target.path, query: Object.fromEntries(new URLSearchParams(target.query)) }),
+    cache: 'no-store',
+  });
   if (!res.ok) throw await failure(res);
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
-  const href = URL.createObjectURL(await res.blob());
+  const parsed = ExportTicketResponseSchema.safeParse(await res.json());
+  if (!parsed.success) throw new ApiError(res.status, 'the server sent data this app cannot read');
   const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
+  a.href = parsed.data.url;
+  a.download = '';
+  a.hidden = true;
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 /** POST /api/models/{id}/sync: asks for a sync of one model now. */

@@ -164,10 +164,24 @@ describe('dashboard analytics in Chromium: periods, comparison, model pages, exp
   });
 
   it('exports the per-model, per-day CSV of the period with totals equal to the page', async () => {
+    const ticketRequests: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => {
+      if (r.url().includes('/api/export/')) ticketRequests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    };
+    page.on('request', onRequest);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: /^Export CSV: per model per day/ }).click(),
     ]);
+    page.off('request', onRequest);
+    // A ticket first (credential in the header), then the browser follows the single-use link itself
+    // and streams to disk: no blob URL, no credential in the link.
+    expect(ticketRequests[0]).toBe('POST /api/export/tickets');
+    const link = new URL(download.url());
+    expect(link.pathname).toBe('/api/export/daily.csv');
+    expect(link.searchParams.get('ticket')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(download.url()).not.toContain(live().apiKey);
+    expect(download.suggestedFilename()).toMatch(/^revenue-by-model-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
     const file = resolve(REPO_ROOT, 'test-results', 'export-daily.csv');
     await download.saveAs(file);
     const { readFile } = await import('node:fs/promises');

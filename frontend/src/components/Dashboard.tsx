@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { comparisonLabel, periodLabel } from '../../../lambdas/domain/period';
-import { dailyCsvPath, downloadCsv, UnauthorizedError } from '../api';
+import { dailyCsv, downloadCsv, UnauthorizedError } from '../api';
 import { formatAgo } from '../format';
 import { useNow } from '../hooks/useNow';
 import type { Measure } from '../leaderboard';
@@ -147,7 +147,7 @@ export function Dashboard(props: {
           className="button"
           onClick={() => {
             setExportError(null);
-            downloadCsv(accessKey, dailyCsvPath(params)).catch((e: unknown) => {
+            downloadCsv(accessKey, dailyCsv(params)).catch((e: unknown) => {
               onUnauthorized(e);
               setExportError(e instanceof Error ? e.message : 'export failed');
             });

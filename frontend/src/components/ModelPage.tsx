@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { ModelDetailResponse } from '../../../lambdas/domain/dashboard';
 import { modelFreshness } from '../../../lambdas/domain/dashboard';
 import { comparisonLabel, periodLabel } from '../../../lambdas/domain/period';
-import { downloadCsv, transactionsCsvPath, UnauthorizedError } from '../api';
+import { downloadCsv, transactionsCsv, UnauthorizedError } from '../api';
 import { formatAgo, formatCents } from '../format';
 import { useNow } from '../hooks/useNow';
 import type { Measure } from '../leaderboard';
@@ -239,7 +239,7 @@ export function ModelPage(props: {
           className="button"
           onClick={() => {
             setExportError(null);
-            downloadCsv(accessKey, transactionsCsvPath(modelId, params)).catch((e: unknown) => {
+            downloadCsv(accessKey, transactionsCsv(modelId, params)).catch((e: unknown) => {
               onUnauthorized(e);
               setExportError(e instanceof Error ? e.message : 'export failed');
             });
