@@ -38,6 +38,12 @@ const allTime = (uuid: string) =>
     .reduce((sum, r) => sum + r.gross, 0);
 /** Generous: the machine running this may be busy; Playwright's expects retry until then. */
 const SETTLE = { timeout: 45_000 };
+/**
+ * The totals follow the transactions through the stream and the aggregator, so they may land after
+ * the model says the sync ended: the page keeps polling fast a little while, and the regular 60 s
+ * poll brings them in any case, so the wait outlasts one regular poll.
+ */
+const TOTALS = { timeout: 90_000 };
 
 describe('Sync now in Chromium, signed in as a member who may sync', () => {
   beforeAll(async () => {
@@ -92,16 +98,14 @@ describe('Sync now in Chromium, signed in as a member who may sync', () => {
     await expect.poll(() => note.textContent(), SETTLE).toBe('Synced just now');
     s.sim.setLatency(0);
 
-    // The totals follow the transactions through the stream and the aggregator, so they may land a
-    // poll after the model's status says the sync ended: wait for them, without a reload.
-    await expect.poll(() => row.locator('.model__total').textContent(), SETTLE).toBe(usd(before + sale.gross));
+    await expect.poll(() => row.locator('.model__total').textContent(), TOTALS).toBe(usd(before + sale.gross));
     expect(await row.locator('.model__value').textContent()).not.toBe(periodBefore);
     expect(await row.locator('.live__detail').textContent()).toContain('synced just now');
     expect(await button.textContent()).toBe('Sync now');
     // The other models were not synced by it.
     const other = modelAt(1);
     expect(await card(other.name).locator('.sync__note').textContent()).toBe('');
-  });
+  }, 240_000);
 
   it('says in plain words why a sync failed when Fanvue sends a page it cannot read, and the next one recovers', async () => {
     const s = live();
@@ -123,6 +127,6 @@ describe('Sync now in Chromium, signed in as a member who may sync', () => {
     // The malformed page was served once; asking again brings the sale in.
     await button.click();
     await expect.poll(() => note.textContent(), SETTLE).toBe('Synced just now');
-    await expect.poll(() => row.locator('.model__total').textContent(), SETTLE).toBe(usd(before + sale.gross));
-  });
+    await expect.poll(() => row.locator('.model__total').textContent(), TOTALS).toBe(usd(before + sale.gross));
+  }, 240_000);
 });

@@ -6,6 +6,12 @@ import { dashboardKeys } from '../queries';
 
 /** How long a requested sync is watched closely (fast polling) before the page goes back to its normal pace. */
 const WATCH_MS = 120_000;
+/**
+ * How long the page keeps polling fast after a sync ended: its rows reach the totals through the
+ * stream and the aggregator, a few seconds after the model says the sync is done, and the new
+ * figure should show without waiting for the 60 s poll.
+ */
+export const TOTALS_SETTLE_MS = 15_000;
 
 type Outcome = 'waiting' | 'done' | 'failed' | 'slow';
 
@@ -35,9 +41,14 @@ export function SyncButton(props: {
   const { model, onWatch } = props;
   const queryClient = useQueryClient();
   const [requestedAt, setRequestedAt] = useState<number | null>(null);
+  /** The page's clock when this sync was first seen done (the fast polls keep `props.now` moving). */
+  const [doneAt, setDoneAt] = useState<number | null>(null);
   const sync = useMutation({
     mutationFn: () => requestModelSync(props.accessKey, model.modelId),
-    onMutate: () => setRequestedAt(Date.now()),
+    onMutate: () => {
+      setRequestedAt(Date.now());
+      setDoneAt(null);
+    },
     onSuccess: () => {
       onWatch(model.modelId, true);
       return queryClient.invalidateQueries({ queryKey: dashboardKeys.all });
@@ -45,7 +56,13 @@ export function SyncButton(props: {
     onError: props.onUnauthorized,
   });
   const outcome = requestedAt === null || !sync.isSuccess ? null : syncOutcome(model, requestedAt, props.now);
-  const settled = outcome === 'done' || outcome === 'failed' || outcome === 'slow';
+  useEffect(() => {
+    if (outcome === 'done' && doneAt === null) setDoneAt(props.now);
+  }, [outcome, doneAt, props.now]);
+  const settled =
+    outcome === 'failed' ||
+    outcome === 'slow' ||
+    (outcome === 'done' && doneAt !== null && props.now - doneAt >= TOTALS_SETTLE_MS);
   useEffect(() => {
     if (settled) onWatch(model.modelId, false);
   }, [settled, onWatch, model.modelId]);
