@@ -54,9 +54,25 @@ export function sumDays(days: ReadonlyMap<string, Totals>, range: DayRange): Per
   return { gross: out.gross, net: out.net, count: out.count, bySource: { ...out.bySource } };
 }
 
-function sumModel(modelDays: DashboardData['modelDays'], modelId: string, range: DayRange): MoneyTotals {
+/** The day lists one model's figures are summed over: computed once per request, not once per model. */
+export interface ModelDayLists {
+  readonly period: readonly string[];
+  readonly previous: readonly string[];
+  readonly spark: readonly string[];
+}
+
+/** The period's, the comparison period's and the sparkline's local days. */
+export function modelDayLists(period: ResolvedPeriod): ModelDayLists {
+  return {
+    period: daysOf(period.from, period.to),
+    previous: daysOf(period.previous.from, period.previous.to),
+    spark: daysOf(addDays(period.to, -(SPARK_DAYS - 1)), period.to),
+  };
+}
+
+function sumModel(modelDays: DashboardData['modelDays'], modelId: string, days: readonly string[]): MoneyTotals {
   const out = { gross: 0, net: 0, count: 0 };
-  for (const day of daysOf(range.from, range.to)) {
+  for (const day of days) {
     const d = modelDays.get(day)?.get(modelId);
     if (!d) continue;
     out.gross += d.gross;
@@ -73,11 +89,12 @@ export function toModel(
   period: ResolvedPeriod,
   now: number,
   cfg: FreshnessConfig,
+  lists: ModelDayLists = modelDayLists(period),
 ): DashboardModel {
   const t = data.modelTotals.get(m.modelId);
   const next = nextSyncDueAt(m, cfg);
   const failing = m.status === 'error' || m.consecutiveFailures > 0;
-  const sparkDays = daysOf(addDays(period.to, -(SPARK_DAYS - 1)), period.to);
+  const sparkDays = lists.spark;
   const audit = m as ModelRecord & { lastVerifiedAt?: string; differences?: number; lastWebhookAt?: string };
   return {
     modelId: m.modelId,
@@ -94,8 +111,8 @@ export function toModel(
     needsReconnect: failing && m.lastErrorCode === 'auth',
     consecutiveFailures: m.consecutiveFailures,
     behind: m.behind,
-    period: sumModel(data.modelDays, m.modelId, period),
-    previous: sumModel(data.modelDays, m.modelId, period.previous),
+    period: sumModel(data.modelDays, m.modelId, lists.period),
+    previous: sumModel(data.modelDays, m.modelId, lists.previous),
     spark: {
       gross: sparkDays.map((d) => data.modelDays.get(d)?.get(m.modelId)?.gross ?? 0),
       net: sparkDays.map((d) => data.modelDays.get(d)?.get(m.modelId)?.net ?? 0),
@@ -118,6 +135,7 @@ export function buildDashboard(input: {
   const { data, now, cfg, period } = input;
   const a = data.agencyTotals;
   const enabled = data.models.filter((m) => m.enabled);
+  const lists = modelDayLists(period);
   return {
     agency: { id: input.agency.id, name: input.agency.name },
     generatedAt: new Date(now).toISOString(),
@@ -141,7 +159,7 @@ export function buildDashboard(input: {
     previous: sumDays(data.days, period.previous),
     importing: { models: enabled.length, done: enabled.filter((m) => m.cursor !== undefined).length },
     models: data.models
-      .map((m) => toModel(m, data, period, now, cfg))
+      .map((m) => toModel(m, data, period, now, cfg, lists))
       .sort(
         (x, y) =>
           x.displayName.localeCompare(y.displayName, 'en', { numeric: true }) || x.modelId.localeCompare(y.modelId),

@@ -78,22 +78,18 @@ export interface ModelDay {
 export function parseModelColumns(
   item: Record<string, unknown>,
   modelOfColumn: ReadonlyMap<number, string>,
+  names: ColumnNameCache = new Map(),
 ): Map<string, ModelDay> {
   const out = new Map<string, ModelDay>();
   for (const [name, value] of Object.entries(item)) {
     if (typeof value !== 'number' || !Number.isInteger(value)) continue;
-    let modelId: string | undefined;
-    let field: string;
-    const compact = COMPACT_NAME.exec(name);
-    if (compact) {
-      modelId = modelOfColumn.get(Number.parseInt(compact[2] ?? '', 36));
-      field = compact[1] === COMPACT.gross ? 'g' : compact[1] === COMPACT.net ? 'n' : 'c';
-    } else if (name.startsWith(MODEL_COLUMN_PREFIX)) {
-      const cut = name.lastIndexOf('#');
-      modelId = name.slice(MODEL_COLUMN_PREFIX.length, cut);
-      field = name.slice(cut + 1);
-    } else continue;
-    if (modelId === undefined || !['g', 'n', 'c'].includes(field)) continue;
+    let known = names.get(name);
+    if (known === undefined) {
+      known = columnOfName(name, modelOfColumn);
+      names.set(name, known);
+    }
+    if (known === null) continue;
+    const [modelId, field] = known;
     const entry = out.get(modelId) ?? { gross: 0, net: 0, count: 0 };
     if (field === 'g') entry.gross += value;
     else if (field === 'n') entry.net += value;
@@ -101,6 +97,32 @@ export function parseModelColumns(
     out.set(modelId, entry);
   }
   return out;
+}
+
+/**
+ * What attribute names mean, kept across the day items of one read: the same few names (three a
+ * model) recur on every day, so each is parsed once per request rather than once per item.
+ */
+export type ColumnNameCache = Map<string, readonly [modelId: string, field: 'g' | 'n' | 'c'] | null>;
+
+/** The model and field an attribute name is a column of, or null when it is no model column. */
+function columnOfName(
+  name: string,
+  modelOfColumn: ReadonlyMap<number, string>,
+): readonly [string, 'g' | 'n' | 'c'] | null {
+  let modelId: string | undefined;
+  let field: string;
+  const compact = COMPACT_NAME.exec(name);
+  if (compact) {
+    modelId = modelOfColumn.get(Number.parseInt(compact[2] ?? '', 36));
+    field = compact[1] === COMPACT.gross ? 'g' : compact[1] === COMPACT.net ? 'n' : 'c';
+  } else if (name.startsWith(MODEL_COLUMN_PREFIX)) {
+    const cut = name.lastIndexOf('#');
+    modelId = name.slice(MODEL_COLUMN_PREFIX.length, cut);
+    field = name.slice(cut + 1);
+  } else return null;
+  if (modelId === undefined || (field !== 'g' && field !== 'n' && field !== 'c')) return null;
+  return [modelId, field];
 }
 
 /** Totals for one scope (agency or model) over all time or one day. */

@@ -1,7 +1,14 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DashboardData } from '../../domain/dashboard-build';
 import { type ModelRecord, ModelRecordSchema, modelsByColumn } from '../../domain/model';
-import { emptyTotals, type ModelDay, parseModelColumns, parseTotalsItem, type Totals } from '../../domain/totals';
+import {
+  type ColumnNameCache,
+  emptyTotals,
+  type ModelDay,
+  parseModelColumns,
+  parseTotalsItem,
+  type Totals,
+} from '../../domain/totals';
 import type { AppLogger } from '../../shared/logger';
 import { controlTable, keys } from '../../shared/tables';
 
@@ -54,9 +61,10 @@ export async function readDashboardData(
   const modelDays = new Map<string, Map<string, ModelDay>>();
   // The day items name models by their column ordinal in this agency: the model records map them back.
   const modelOfColumn = modelsByColumn(models, agencyId);
+  const names: ColumnNameCache = new Map();
   for (const [day, item] of dayItems) {
     days.set(day, parseTotalsItem(item));
-    modelDays.set(day, parseModelColumns(item, modelOfColumn));
+    modelDays.set(day, parseModelColumns(item, modelOfColumn, names));
   }
   return { agencyTotals, days, modelDays, models, modelTotals };
 }
