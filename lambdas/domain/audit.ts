@@ -5,7 +5,7 @@ import type { ModelRecord } from './model';
 import type { AppLogger, Clock, EarningsReader } from './ports';
 import { type OrdinalCounter, toStoredRows } from './row-key';
 import { SLICE_OVERLAP_MS } from './slice';
-import { type RunFacts, type RunHistory, type RunTrigger, recordRun } from './sync-history';
+import { type RunHistory, type RunTrigger, runReporter } from './sync-history';
 import type { TransactionSink } from './sync-ports';
 import type { StoredTransaction } from './transaction';
 
@@ -69,17 +69,14 @@ export async function auditModel(
   const lease = await models.acquireAuditLease(modelId, owner, startedAt, config.leaseMs);
   if (lease.kind === 'missing') return { status: 'not_found', modelId };
   const model = lease.model;
-  const report = (facts: Pick<RunFacts, 'outcome'> & Partial<RunFacts>) =>
-    recordRun(deps.runs, logger, {
-      modelId,
-      agencyId: model.agencyId,
-      owner,
-      kind: 'audit',
-      trigger,
-      startedAt,
-      endedAt: clock.now(),
-      ...facts,
-    });
+  const report = runReporter(deps.runs, logger, () => clock.now(), {
+    modelId,
+    agencyId: model.agencyId,
+    owner,
+    kind: 'audit',
+    trigger,
+    startedAt,
+  });
   if (lease.kind === 'held') {
     await report({ outcome: 'already_running' });
     return { status: 'already_running', modelId };

@@ -131,6 +131,23 @@ export function runExpiresAt(endedAt: number): number {
  * Records a run without ever failing it: the history is a report, not part of the rows or the
  * cursor, so a failed write is logged (code only) and the run goes on.
  */
+/** The facts a run knows when it starts; the rest (outcome, figures) come when it ends. */
+export type RunStart = Pick<RunFacts, 'modelId' | 'agencyId' | 'owner' | 'kind' | 'trigger' | 'startedAt'> &
+  Partial<RunFacts>;
+
+/**
+ * What a sync or audit calls once when it ends: records the run with its start facts, the end
+ * time read from `now` at that moment, and the outcome and figures given. Never throws.
+ */
+export function runReporter(
+  history: RunHistory,
+  logger: AppLogger,
+  now: () => number,
+  start: RunStart,
+): (facts: Pick<RunFacts, 'outcome'> & Partial<RunFacts>) => Promise<void> {
+  return (facts) => recordRun(history, logger, { ...start, endedAt: now(), ...facts });
+}
+
 export async function recordRun(history: RunHistory, logger: AppLogger, facts: RunFacts): Promise<void> {
   try {
     const run = buildRunRecord(facts);

@@ -1,6 +1,6 @@
 import { HeartbeatError } from '../shared/errors';
 import type { AppLogger, Clock, EarningsReader } from './ports';
-import { type RunFacts, type RunHistory, type RunTrigger, recordRun } from './sync-history';
+import { type RunHistory, type RunTrigger, runReporter } from './sync-history';
 import type { ModelStore, TransactionSink } from './sync-ports';
 import { SyncRun } from './sync-run';
 
@@ -71,19 +71,16 @@ export async function syncModel(
   const lease = await models.acquireLease(modelId, owner, startedAt, config.leaseMs);
   if (lease.kind === 'missing') return { status: 'not_found', modelId };
   const model = lease.model;
-  const report = (facts: Pick<RunFacts, 'outcome'> & Partial<RunFacts>) =>
-    recordRun(deps.runs, logger, {
-      modelId,
-      agencyId: model.agencyId,
-      owner,
-      kind: 'sync',
-      trigger,
-      startedAt,
-      endedAt: clock.now(),
-      cursorFrom: model.cursor,
-      cursorTo: model.cursor,
-      ...facts,
-    });
+  const report = runReporter(deps.runs, logger, () => clock.now(), {
+    modelId,
+    agencyId: model.agencyId,
+    owner,
+    kind: 'sync',
+    trigger,
+    startedAt,
+    cursorFrom: model.cursor,
+    cursorTo: model.cursor,
+  });
   if (lease.kind === 'held') {
     await report({ outcome: 'already_running' });
     return { status: 'already_running', modelId };
